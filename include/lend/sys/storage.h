@@ -1,0 +1,317 @@
+/* lend/sys/storage.h — what a storage backend implements for liblend.
+ *
+ * A backend is a versioned table of functions over plain rows. The engine does
+ * every read and write through it, always inside a transaction it opened with
+ * begin(); it never assumes SQL. A host can write a backend from this header
+ * alone (see doc/storage-backend.md); lib/storage/sqlite is the reference.
+ *
+ * Contract, for every method:
+ *  - Returns LEND_OK, or: LEND_ENOTFOUND (a get found nothing; an update or
+ *    delete matched no row), LEND_EEXISTS (a unique key would repeat),
+ *    LEND_EBUSY (locked past the timeout), LEND_ESTORAGE (anything else),
+ *    LEND_ENOMEM, or LEND_EUSER (the host's own failure). After any failure
+ *    the engine calls rollback(); errmsg() says what went wrong.
+ *  - Row structs passed in are read only during the call; strings in them
+ *    are NUL-terminated UTF-8 and must be copied if kept.
+ *  - Rows handed to a callback (and their strings) are valid only during
+ *    that callback. A callback returning non-zero stops the listing; the
+ *    method then returns that value.
+ *  - Integer fields not set are 0; a string field may be NULL for "empty".
+ *  - Lists come in the order each method names: the engine relies on it.
+ *  - The engine zero-fills every struct it passes, so fields appended in a
+ *    later version read as 0 for an older backend; the engine only relies on
+ *    a newer field when the backend's version says it knows it.
+ *
+ * Transactions: begin(write=1) must take the write lock before anything is
+ * read (SQLite: BEGIN IMMEDIATE), so that two engines can never decide on
+ * the same stale state; begin(write=0) gives a consistent read snapshot.
+ * rollback() must leave the store exactly as before begin() and should not
+ * fail; commit() either makes every change durable or none.
+ *
+ * Threads: one engine calls its backend from one thread at a time.
+ */
+#ifndef LEND_SYS_STORAGE_H
+#define LEND_SYS_STORAGE_H
+
+#include "../../lend.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LEND_STORAGE_VERSION 1
+
+/* ---------------------------------------------------------------- rows */
+
+typedef struct lend_sys_library {
+	int64_t id;
+	const char *name;
+	const char *address;
+	const char *contacts;
+	const char *currency;
+	int64_t budget; /* the balance: always the sum of the ledger */
+	int64_t created_at;
+} lend_sys_library;
+
+typedef struct lend_sys_reader {
+	int64_t id;
+	const char *name;
+	int32_t birth_date; /* YYYYMMDD or 0 */
+	int64_t created_at;
+} lend_sys_reader;
+
+typedef struct lend_sys_ticket {
+	int64_t id;
+	int64_t library_id;
+	int64_t reader_id;
+	const char *number; /* unique within library_id */
+	int64_t valid_from; /* 0: open */
+	int64_t valid_until; /* 0: open */
+	int32_t blocked;
+	int64_t created_at;
+} lend_sys_ticket;
+
+typedef struct lend_sys_book {
+	int64_t id;
+	int32_t kind;
+	const char *title;
+	const char *authors; /* names in order, separated by '\n' */
+	int32_t age_rating;
+	int64_t price;
+	const char *currency;
+	int32_t lendable;
+	int64_t release_at;
+	int64_t created_at;
+} lend_sys_book;
+
+/* The copies one library owns of one book; key (library_id, book_id). */
+typedef struct lend_sys_fund {
+	int64_t library_id;
+	int64_t book_id;
+	int32_t copies;
+	int32_t on_loan; /* kept equal to the number of active loans */
+	int64_t updated_at;
+} lend_sys_fund;
+
+typedef struct lend_sys_loan {
+	int64_t id;
+	int64_t ticket_id;
+	int64_t reader_id;
+	int64_t library_id;
+	int64_t book_id;
+	int32_t origin;   /* lend_origin */
+	int64_t issued_at;
+	int64_t due_at;
+	int64_t ended_at; /* 0 while active */
+	int32_t end_reason; /* lend_end */
+	int32_t kind;     /* the book's kind at issue (lend_kind) */
+} lend_sys_loan;
+
+/* A place in a queue. Ids grow in insertion order and that is queue order. */
+typedef struct lend_sys_hold {
+	int64_t id;
+	int64_t library_id;
+	int64_t book_id;
+	int64_t ticket_id;
+	int64_t reader_id;
+	int64_t joined_at;
+	int64_t suspended_until; /* 0: not suspended */
+	int32_t state; /* lend_hold_state */
+	int64_t ended_at;
+	int64_t loan_id;
+} lend_sys_hold;
+
+/* A notification in the outbox. */
+typedef struct lend_sys_note {
+	int64_t id;
+	const char *uuid; /* unique */
+	int32_t kind;
+	int64_t reader_id;
+	int64_t library_id;
+	int64_t book_id;
+	int64_t loan_id;
+	int64_t created_at;
+	const char *detail;
+	int32_t attempts;
+	int64_t next_attempt_at;
+	int64_t delivered_at; /* 0: pending */
+	const char *last_error;
+} lend_sys_note;
+
+/* A policy value. ticket_id 0: the library's own; kind 0: every kind.
+ * Key (library_id, ticket_id, kind, setting). */
+typedef struct lend_sys_policy {
+	int64_t library_id;
+	int64_t ticket_id;
+	int32_t kind;
+	int32_t setting;
+	int64_t value;
+} lend_sys_policy;
+
+/* A budget ledger entry: amount > 0 credits, < 0 spends. */
+typedef struct lend_sys_ledger {
+	int64_t id;
+	int64_t library_id;
+	int64_t at;
+	int64_t amount;
+	int32_t kind; /* 1 top-up, 2 purchase, 3 correction */
+	int64_t book_id;
+	int64_t actor_id; /* the account that caused it, 0 for the administrator */
+	const char *note;
+} lend_sys_ledger;
+
+/* ------------------------------------------------------------- filters */
+
+/* Which loans a listing or count covers. A field left 0 does not filter. */
+typedef struct lend_sys_loan_filter {
+	int64_t reader_id;
+	int64_t ticket_id;
+	int64_t library_id;
+	int64_t book_id;
+	int32_t active;       /* 1: ended_at = 0 only; 2: ended_at != 0 only */
+	int32_t origin;       /* lend_origin */
+	int64_t due_before;   /* due_at <= due_before */
+	int64_t issued_since; /* issued_at >= issued_since */
+	int64_t after_id;     /* id > after_id */
+	int32_t order;        /* see LEND_SYS_LOAN_ORDER_* */
+	int32_t limit;        /* 0: no limit */
+} lend_sys_loan_filter;
+
+#define LEND_SYS_LOAN_ORDER_ID 0    /* id ascending */
+#define LEND_SYS_LOAN_ORDER_DUE 1   /* due_at ascending, then id */
+#define LEND_SYS_LOAN_ORDER_SHELF 2 /* active first, then issued_at descending, then id descending */
+
+typedef struct lend_sys_hold_filter {
+	int64_t library_id;
+	int64_t book_id;
+	int64_t ticket_id;
+	int64_t reader_id;
+	int32_t state;          /* lend_hold_state */
+	int64_t before_id;      /* id < before_id (places ahead of a hold) */
+	int64_t suspended_before; /* 0 < suspended_until <= suspended_before */
+	int32_t limit;          /* 0: no limit; order is always id ascending */
+} lend_sys_hold_filter;
+
+typedef struct lend_sys_note_filter {
+	int32_t pending;       /* 1: delivered_at = 0 only */
+	int64_t due_before;    /* with pending: next_attempt_at <= due_before */
+	int32_t limit;         /* 0: no limit; order is always id ascending */
+} lend_sys_note_filter;
+
+typedef int (*lend_sys_library_cb)(void *ctx, const lend_sys_library *row);
+typedef int (*lend_sys_reader_cb)(void *ctx, const lend_sys_reader *row);
+typedef int (*lend_sys_ticket_cb)(void *ctx, const lend_sys_ticket *row);
+typedef int (*lend_sys_book_cb)(void *ctx, const lend_sys_book *row);
+typedef int (*lend_sys_fund_cb)(void *ctx, const lend_sys_fund *row);
+typedef int (*lend_sys_loan_cb)(void *ctx, const lend_sys_loan *row);
+typedef int (*lend_sys_hold_cb)(void *ctx, const lend_sys_hold *row);
+typedef int (*lend_sys_note_cb)(void *ctx, const lend_sys_note *row);
+typedef int (*lend_sys_policy_cb)(void *ctx, const lend_sys_policy *row);
+typedef int (*lend_sys_ledger_cb)(void *ctx, const lend_sys_ledger *row);
+
+/* -------------------------------------------------------------- vtable */
+
+struct lend_storage {
+	unsigned int version; /* LEND_STORAGE_VERSION the backend was written for */
+	void *userdata;
+
+	/* Release the backend (optional). Called once, by lend_engine_close(). */
+	void (*free)(void *ud);
+	/* The last failure's message (optional); the engine copies it at once. */
+	const char *(*errmsg)(void *ud);
+
+	int (*begin)(void *ud, int write);
+	int (*commit)(void *ud);
+	int (*rollback)(void *ud);
+
+	/* Libraries. insert sets row->id; update writes every field of the row
+	 * with that id; list orders by id. */
+	int (*library_insert)(void *ud, lend_sys_library *row);
+	int (*library_update)(void *ud, const lend_sys_library *row);
+	int (*library_get)(void *ud, int64_t id, lend_sys_library_cb cb, void *ctx);
+	int (*library_list)(void *ud, lend_sys_library_cb cb, void *ctx);
+
+	/* Staff grants: (reader_id, library_id) pairs. grant_insert of an
+	 * existing pair is LEND_EEXISTS; grant_list orders by library_id. */
+	int (*grant_insert)(void *ud, int64_t reader_id, int64_t library_id);
+	int (*grant_delete)(void *ud, int64_t reader_id, int64_t library_id);
+	int (*grant_list)(void *ud, int64_t reader_id, int (*cb)(void *ctx, int64_t library_id), void *ctx);
+
+	int (*reader_insert)(void *ud, lend_sys_reader *row);
+	int (*reader_update)(void *ud, const lend_sys_reader *row);
+	int (*reader_get)(void *ud, int64_t id, lend_sys_reader_cb cb, void *ctx);
+
+	/* Tickets. ticket_find looks up (library_id, number); ticket_list gives
+	 * the tickets of reader_id (if non-zero) and/or library_id (if
+	 * non-zero), by id. */
+	int (*ticket_insert)(void *ud, lend_sys_ticket *row);
+	int (*ticket_update)(void *ud, const lend_sys_ticket *row);
+	int (*ticket_get)(void *ud, int64_t id, lend_sys_ticket_cb cb, void *ctx);
+	int (*ticket_find)(void *ud, int64_t library_id, const char *number, lend_sys_ticket_cb cb, void *ctx);
+	int (*ticket_list)(void *ud, int64_t reader_id, int64_t library_id, lend_sys_ticket_cb cb, void *ctx);
+
+	/* Books. book_list: id > after_id, by id, at most limit (0: all). */
+	int (*book_insert)(void *ud, lend_sys_book *row);
+	int (*book_update)(void *ud, const lend_sys_book *row);
+	int (*book_get)(void *ud, int64_t id, lend_sys_book_cb cb, void *ctx);
+	int (*book_list)(void *ud, int64_t after_id, int32_t limit, lend_sys_book_cb cb, void *ctx);
+
+	/* Fund. fund_get fills *out (ENOTFOUND if absent); fund_put inserts or
+	 * replaces the row of (library_id, book_id). fund_list: the library's
+	 * rows with book_id > after_book_id, by book_id, at most limit (0: all);
+	 * library_id 0 lists every library's rows by (library_id, book_id). */
+	int (*fund_get)(void *ud, int64_t library_id, int64_t book_id, lend_sys_fund *out);
+	int (*fund_put)(void *ud, const lend_sys_fund *row);
+	int (*fund_list)(void *ud, int64_t library_id, int64_t after_book_id, int32_t limit, lend_sys_fund_cb cb,
+	                 void *ctx);
+
+	/* Loans. loan_update writes every field of the row with that id. */
+	int (*loan_insert)(void *ud, lend_sys_loan *row);
+	int (*loan_update)(void *ud, const lend_sys_loan *row);
+	int (*loan_get)(void *ud, int64_t id, lend_sys_loan_cb cb, void *ctx);
+	int (*loan_list)(void *ud, const lend_sys_loan_filter *f, lend_sys_loan_cb cb, void *ctx);
+	int (*loan_count)(void *ud, const lend_sys_loan_filter *f, int64_t *count);
+
+	/* Queue places. hold_insert must give ids that grow (never reused). */
+	int (*hold_insert)(void *ud, lend_sys_hold *row);
+	int (*hold_update)(void *ud, const lend_sys_hold *row);
+	int (*hold_get)(void *ud, int64_t id, lend_sys_hold_cb cb, void *ctx);
+	int (*hold_list)(void *ud, const lend_sys_hold_filter *f, lend_sys_hold_cb cb, void *ctx);
+	int (*hold_count)(void *ud, const lend_sys_hold_filter *f, int64_t *count);
+
+	/* Outbox. */
+	int (*note_insert)(void *ud, lend_sys_note *row);
+	int (*note_update)(void *ud, const lend_sys_note *row);
+	int (*note_list)(void *ud, const lend_sys_note_filter *f, lend_sys_note_cb cb, void *ctx);
+
+	/* Policy. policy_list gives the library's own rows (ticket_id 0) and, if
+	 * ticket_id is non-zero, that ticket's rows; in no particular order.
+	 * policy_put inserts or replaces by key; policy_delete of a missing key
+	 * is LEND_ENOTFOUND. */
+	int (*policy_list)(void *ud, int64_t library_id, int64_t ticket_id, lend_sys_policy_cb cb, void *ctx);
+	int (*policy_put)(void *ud, const lend_sys_policy *row);
+	int (*policy_delete)(void *ud, const lend_sys_policy *key);
+
+	/* Budget ledger. ledger_list: the library's entries with from <= at < to
+	 * (to 0: no end), by id. */
+	int (*ledger_insert)(void *ud, lend_sys_ledger *row);
+	int (*ledger_list)(void *ud, int64_t library_id, int64_t from, int64_t to, lend_sys_ledger_cb cb, void *ctx);
+};
+
+/* Fill *s with zeros and set its version (like LEND_STORAGE_INIT). */
+LEND_EXTERN int lend_storage_init(lend_storage *s, unsigned int version);
+#define LEND_STORAGE_INIT {LEND_STORAGE_VERSION}
+
+/* The built-in SQLite backend, for hosts that wrap it (a cache, a logger, a
+ * fault injector). path as for lend_engine_open(); busy_timeout_ms <= 0 means
+ * the default (5000). On success *out is filled and owns its userdata (its
+ * free() closes the database). On failure *out is zeroed and, if errbuf is
+ * not NULL, the reason is written there (at most errlen bytes, NUL-ended). */
+LEND_EXTERN int lend_storage_sqlite(lend_storage *out, const char *path, int busy_timeout_ms, char *errbuf,
+                                    size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LEND_SYS_STORAGE_H */

@@ -1,0 +1,824 @@
+/* circulation.c — verdicts, taking, issuing, ending loans, and handing freed
+ * copies on to the queue (spec sections 3, 4 and 6). */
+#include <stdio.h>
+
+#include "internal.h"
+
+#define DAY 86400
+
+/* ------------------------------------------------------------- gather */
+
+struct loan_scan {
+	int64_t library_id, book_id;
+	int kind;
+	int kind_loans, kind_self; /* count only loans of `kind` */
+	int64_t loans, self_loans;
+	int64_t book_loan_id;
+};
+
+static int loan_scan_cb(void *ctx, const lend_sys_loan *l)
+{
+	struct loan_scan *s = ctx;
+	if (l->book_id == s->book_id && !s->book_loan_id)
+		s->book_loan_id = l->id;
+	if (l->library_id != s->library_id)
+		return 0;
+	if (!s->kind_loans || l->kind == s->kind)
+		s->loans++;
+	if (l->origin == LEND_ORIGIN_SELF && (!s->kind_self || l->kind == s->kind))
+		s->self_loans++;
+	return 0;
+}
+
+struct month_scan {
+	int kind;
+	int kind_only;
+	int64_t n;
+};
+
+static int month_scan_cb(void *ctx, const lend_sys_loan *l)
+{
+	struct month_scan *m = ctx;
+	if (!m->kind_only || l->kind == m->kind)
+		m->n++;
+	return 0;
+}
+
+static int first_hold_cb(void *ctx, const lend_sys_hold *h)
+{
+	*(lend_sys_hold *)ctx = *h;
+	return 1;
+}
+
+int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gathered *g)
+{
+	memset(g, 0, sizeof *g);
+	TRY(lend__load_ticket(e, ticket_id, &g->ticket));
+	TRY(lend__load_book(e, book_id, &g->book, g->book_currency));
+	TRY(lend__load_reader(e, g->ticket.reader_id, &g->reader));
+	TRY(lend__load_library(e, g->ticket.library_id, &g->library, g->library_currency));
+	TRY(lend__load_policy(e, g->ticket.library_id, ticket_id, &g->policy));
+	int rc = ST(e, fund_get, g->ticket.library_id, book_id, &g->fund);
+	if (rc == LEND_OK)
+		g->in_fund = 1;
+	else if (rc == LEND_ENOTFOUND)
+		memset(&g->fund, 0, sizeof g->fund);
+	else
+		return lend__storage_fail(e, rc, "fund");
+
+	lend_rule_input *in = &g->in;
+	const lend_policy_rows *p = &g->policy;
+	int kind = g->book.kind, ks_loans = 0, ks_self = 0, ks_month = 0;
+	in->now = e->now;
+	in->today = lend__ymd(e->now);
+	in->blocked = g->ticket.blocked;
+	in->valid_from = g->ticket.valid_from;
+	in->valid_until = g->ticket.valid_until;
+	in->birth_date = g->reader.birth_date;
+	in->lendable = g->book.lendable;
+	in->age_rating = g->book.age_rating;
+	in->release_at = g->book.release_at;
+	in->price = g->book.price;
+	in->currency_matches = strcmp(g->book_currency, g->library_currency) == 0;
+	in->max_loans = lend_rules_resolve(p, ticket_id, kind, LEND_SETTING_MAX_LOANS, &ks_loans);
+	in->self_limit = lend_rules_resolve(p, ticket_id, kind, LEND_SETTING_SELF_SERVICE_LIMIT, &ks_self);
+	in->max_self_price = lend_rules_resolve(p, ticket_id, kind, LEND_SETTING_MAX_SELF_PRICE, NULL);
+	in->monthly_quota = lend_rules_resolve(p, ticket_id, kind, LEND_SETTING_MONTHLY_QUOTA, &ks_month);
+	in->max_copies = lend_rules_resolve(p, ticket_id, kind, LEND_SETTING_MAX_COPIES, NULL);
+	in->copies = g->fund.copies;
+	in->on_loan = g->fund.on_loan;
+	in->budget = g->library.budget;
+
+	/* One pass over the reader's active loans gives every count. */
+	struct loan_scan s = {g->ticket.library_id, book_id, kind, ks_loans, ks_self, 0, 0, 0};
+	lend_sys_loan_filter lf;
+	memset(&lf, 0, sizeof lf);
+	lf.reader_id = g->ticket.reader_id;
+	lf.active = 1;
+	TRY_ST(e, "loan list", ST(e, loan_list, &lf, loan_scan_cb, &s));
+	in->loans = s.loans;
+	in->self_loans = s.self_loans;
+	in->has_book = s.book_loan_id != 0;
+	g->in.position = 0;
+	if (in->monthly_quota != LEND_UNLIMITED) {
+		struct month_scan m = {kind, ks_month, 0};
+		memset(&lf, 0, sizeof lf);
+		lf.ticket_id = ticket_id;
+		lf.issued_since = lend__month_start(e->now);
+		TRY_ST(e, "loan list", ST(e, loan_list, &lf, month_scan_cb, &m));
+		in->month_loans = m.n;
+	}
+	/* The reader's own waiting place for this book, if any. */
+	lend_sys_hold h;
+	memset(&h, 0, sizeof h);
+	lend_sys_hold_filter hf;
+	memset(&hf, 0, sizeof hf);
+	hf.library_id = g->ticket.library_id;
+	hf.book_id = book_id;
+	hf.ticket_id = ticket_id;
+	hf.state = LEND_HOLD_WAITING;
+	hf.limit = 1;
+	int hrc = ST(e, hold_list, &hf, first_hold_cb, &h);
+	if (hrc != LEND_OK && hrc != 1)
+		return lend__storage_fail(e, hrc, "queue");
+	g->hold_id = h.id;
+	in->queued = h.id != 0;
+	in->suspended = h.id && h.suspended_until > e->now;
+	g->yours_loan_id = s.book_loan_id;
+	return LEND_OK;
+}
+
+/* ------------------------------------------------------ issue and end */
+
+static void due_text(char *buf, size_t len, int64_t t)
+{
+	int ymd = lend__ymd(t);
+	snprintf(buf, len, "due %04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+}
+
+int lend__issue(lend_engine *e, lend_gathered *g, int origin, lend_sys_loan *loan)
+{
+	int64_t days = lend_rules_resolve(&g->policy, g->ticket.id, g->book.kind, LEND_SETTING_LOAN_DAYS, NULL);
+	memset(loan, 0, sizeof *loan);
+	loan->ticket_id = g->ticket.id;
+	loan->reader_id = g->ticket.reader_id;
+	loan->library_id = g->ticket.library_id;
+	loan->book_id = g->book.id;
+	loan->origin = origin;
+	loan->issued_at = e->now;
+	loan->due_at = e->now + days * DAY;
+	loan->kind = g->book.kind;
+	if (g->fund.on_loan >= g->fund.copies)
+		return lend__fail(e, LEND_ESTATE, "no free copy to issue"); /* guarded by the callers */
+	TRY_ST(e, "loan insert", ST(e, loan_insert, loan));
+	g->fund.on_loan++;
+	g->fund.updated_at = e->now;
+	TRY_ST(e, "fund update", ST(e, fund_put, &g->fund));
+	if (g->hold_id) {
+		lend_sys_hold h;
+		TRY(lend__load_hold(e, g->hold_id, &h));
+		h.state = LEND_HOLD_SERVED;
+		h.ended_at = e->now;
+		h.loan_id = loan->id;
+		TRY_ST(e, "queue update", ST(e, hold_update, &h));
+	}
+	char due[64];
+	due_text(due, sizeof due, loan->due_at);
+	return lend__notify(e, origin == LEND_ORIGIN_QUEUE ? LEND_NOTE_QUEUE_HANDOFF : LEND_NOTE_LOAN_ISSUED,
+	                    loan->reader_id, loan->library_id, loan->book_id, loan->id, due);
+}
+
+int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when)
+{
+	lend_sys_fund f;
+	int rc = ST(e, fund_get, loan->library_id, loan->book_id, &f);
+	TRY_ST(e, "fund", rc);
+	if (f.on_loan <= 0)
+		return lend__fail(e, LEND_ESTORAGE, "the fund of book %lld is out of step with its loans",
+		                  (long long)loan->book_id);
+	loan->ended_at = when;
+	loan->end_reason = reason;
+	TRY_ST(e, "loan update", ST(e, loan_update, loan));
+	f.on_loan--;
+	f.updated_at = e->now;
+	TRY_ST(e, "fund update", ST(e, fund_put, &f));
+	return lend__notify(e, LEND_NOTE_LOAN_ENDED, loan->reader_id, loan->library_id, loan->book_id, loan->id,
+	                    reason == LEND_END_EXPIRED ? "ended automatically" : "returned");
+}
+
+/* --------------------------------------------------------- hand-off */
+
+struct hold_ids {
+	lend_sys_hold *h;
+	size_t n, cap;
+	int oom;
+};
+
+static int collect_hold_cb(void *ctx, const lend_sys_hold *row)
+{
+	struct hold_ids *c = ctx;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		lend_sys_hold *h = realloc(c->h, cap * sizeof *h);
+		if (!h) {
+			c->oom = 1;
+			return 1;
+		}
+		c->h = h;
+		c->cap = cap;
+	}
+	c->h[c->n++] = *row;
+	return 0;
+}
+
+static int collect_holds(lend_engine *e, const lend_sys_hold_filter *f, struct hold_ids *c)
+{
+	memset(c, 0, sizeof *c);
+	int rc = ST(e, hold_list, f, collect_hold_cb, c);
+	if (c->oom) {
+		free(c->h);
+		return lend__nomem(e);
+	}
+	if (rc != LEND_OK) {
+		free(c->h);
+		c->h = NULL;
+		return lend__storage_fail(e, rc, "queue list");
+	}
+	return LEND_OK;
+}
+
+int lend__dispatch(lend_engine *e, int64_t library_id, int64_t book_id, int64_t *handoffs)
+{
+	for (;;) {
+		lend_sys_fund f;
+		int rc = ST(e, fund_get, library_id, book_id, &f);
+		if (rc == LEND_ENOTFOUND)
+			return LEND_OK;
+		TRY_ST(e, "fund", rc);
+		if (f.on_loan >= f.copies)
+			return LEND_OK;
+		lend_sys_hold_filter hf;
+		memset(&hf, 0, sizeof hf);
+		hf.library_id = library_id;
+		hf.book_id = book_id;
+		hf.state = LEND_HOLD_WAITING;
+		struct hold_ids c;
+		TRY(collect_holds(e, &hf, &c));
+		int served = 0;
+		for (size_t i = 0; i < c.n && !served; i++) {
+			if (c.h[i].suspended_until > e->now)
+				continue; /* "let the next reader go first" */
+			lend_gathered g;
+			rc = lend__gather(e, c.h[i].ticket_id, book_id, &g);
+			if (rc == LEND_OK && lend_rules_handoff(&g.in) == LEND_REASON_NONE) {
+				lend_sys_loan loan;
+				g.hold_id = c.h[i].id;
+				rc = lend__issue(e, &g, LEND_ORIGIN_QUEUE, &loan);
+				served = rc == LEND_OK;
+				if (served && handoffs)
+					(*handoffs)++;
+			}
+			if (rc != LEND_OK)
+				break;
+		}
+		free(c.h);
+		if (rc != LEND_OK)
+			return rc;
+		if (!served)
+			return LEND_OK; /* nobody eligible: the copy waits, places are kept */
+	}
+}
+
+int lend__dispatch_ticket(lend_engine *e, int64_t ticket_id, int64_t *handoffs)
+{
+	lend_sys_hold_filter hf;
+	memset(&hf, 0, sizeof hf);
+	hf.ticket_id = ticket_id;
+	hf.state = LEND_HOLD_WAITING;
+	struct hold_ids c;
+	TRY(collect_holds(e, &hf, &c));
+	int rc = LEND_OK;
+	for (size_t i = 0; i < c.n && rc == LEND_OK; i++)
+		rc = lend__dispatch(e, c.h[i].library_id, c.h[i].book_id, handoffs);
+	free(c.h);
+	return rc;
+}
+
+struct fund_ids {
+	lend_sys_fund *f;
+	size_t n, cap;
+	int oom;
+};
+
+static int idle_fund_cb(void *ctx, const lend_sys_fund *row)
+{
+	struct fund_ids *c = ctx;
+	if (row->on_loan >= row->copies)
+		return 0;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		lend_sys_fund *f = realloc(c->f, cap * sizeof *f);
+		if (!f) {
+			c->oom = 1;
+			return 1;
+		}
+		c->f = f;
+		c->cap = cap;
+	}
+	c->f[c->n++] = *row;
+	return 0;
+}
+
+int lend__dispatch_all(lend_engine *e, int64_t *handoffs)
+{
+	struct fund_ids c = {NULL, 0, 0, 0};
+	int rc = ST(e, fund_list, 0, 0, 0, idle_fund_cb, &c);
+	if (c.oom)
+		rc = lend__nomem(e);
+	else if (rc != LEND_OK)
+		rc = lend__storage_fail(e, rc, "fund list");
+	for (size_t i = 0; rc == LEND_OK && i < c.n; i++) {
+		lend_sys_hold_filter hf;
+		memset(&hf, 0, sizeof hf);
+		hf.library_id = c.f[i].library_id;
+		hf.book_id = c.f[i].book_id;
+		hf.state = LEND_HOLD_WAITING;
+		int64_t waiting = 0;
+		if ((rc = ST(e, hold_count, &hf, &waiting)) != LEND_OK) {
+			rc = lend__storage_fail(e, rc, "queue count");
+			break;
+		}
+		if (waiting)
+			rc = lend__dispatch(e, c.f[i].library_id, c.f[i].book_id, handoffs);
+	}
+	free(c.f);
+	return rc;
+}
+
+/* ------------------------------------------------------------ settle */
+
+struct loan_batch {
+	lend_sys_loan *l;
+	size_t n, cap;
+	int oom;
+};
+
+static int batch_cb(void *ctx, const lend_sys_loan *row)
+{
+	struct loan_batch *b = ctx;
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		lend_sys_loan *l = realloc(b->l, cap * sizeof *l);
+		if (!l) {
+			b->oom = 1;
+			return 1;
+		}
+		b->l = l;
+		b->cap = cap;
+	}
+	b->l[b->n++] = *row;
+	return 0;
+}
+
+static int loan_flag_cb(void *ctx, const lend_sys_loan *row)
+{
+	(void)row;
+	*(int *)ctx = 1;
+	return 1;
+}
+
+static int hold_flag_cb(void *ctx, const lend_sys_hold *row)
+{
+	(void)row;
+	*(int *)ctx = 1;
+	return 1;
+}
+
+int lend__settle_needed(lend_engine *e, int *needed)
+{
+	*needed = 0;
+	lend_sys_loan_filter lf;
+	memset(&lf, 0, sizeof lf);
+	lf.active = 1;
+	lf.due_before = e->now;
+	lf.order = LEND_SYS_LOAN_ORDER_DUE;
+	lf.limit = 1;
+	int rc = ST(e, loan_list, &lf, loan_flag_cb, needed);
+	if (rc != LEND_OK && rc != 1)
+		return lend__storage_fail(e, rc, "loan list");
+	if (*needed)
+		return LEND_OK;
+	lend_sys_hold_filter hf;
+	memset(&hf, 0, sizeof hf);
+	hf.state = LEND_HOLD_WAITING;
+	hf.suspended_before = e->now;
+	hf.limit = 1;
+	rc = ST(e, hold_list, &hf, hold_flag_cb, needed);
+	if (rc != LEND_OK && rc != 1)
+		return lend__storage_fail(e, rc, "queue list");
+	return LEND_OK;
+}
+
+/* End every loan the clock made due, then hand the freed copies on; wake
+ * suspended places whose time has come. First all ends, then all hand-offs,
+ * so that eligibility is judged on the state as of now. */
+int lend__settle(lend_engine *e)
+{
+	struct loan_batch all = {NULL, 0, 0, 0};
+	int rc = LEND_OK;
+	for (;;) {
+		lend_sys_loan_filter lf;
+		memset(&lf, 0, sizeof lf);
+		lf.active = 1;
+		lf.due_before = e->now;
+		lf.order = LEND_SYS_LOAN_ORDER_DUE;
+		lf.limit = 512;
+		struct loan_batch b = {NULL, 0, 0, 0};
+		rc = ST(e, loan_list, &lf, batch_cb, &b);
+		if (b.oom)
+			rc = lend__nomem(e);
+		else if (rc != LEND_OK)
+			rc = lend__storage_fail(e, rc, "loan list");
+		for (size_t i = 0; rc == LEND_OK && i < b.n; i++) {
+			rc = lend__end_loan(e, &b.l[i], LEND_END_EXPIRED, b.l[i].due_at);
+			if (rc == LEND_OK && batch_cb(&all, &b.l[i]) != 0)
+				rc = lend__nomem(e);
+		}
+		size_t got = b.n;
+		free(b.l);
+		if (rc != LEND_OK || got < 512)
+			break;
+	}
+	e->settled_loans = (int64_t)all.n;
+	for (size_t i = 0; rc == LEND_OK && i < all.n; i++)
+		rc = lend__dispatch(e, all.l[i].library_id, all.l[i].book_id, &e->settled_handoffs);
+	for (size_t i = 0; rc == LEND_OK && i < all.n; i++)
+		rc = lend__dispatch_ticket(e, all.l[i].ticket_id, &e->settled_handoffs);
+	free(all.l);
+	if (rc != LEND_OK)
+		return rc;
+
+	lend_sys_hold_filter hf;
+	memset(&hf, 0, sizeof hf);
+	hf.state = LEND_HOLD_WAITING;
+	hf.suspended_before = e->now;
+	struct hold_ids c;
+	TRY(collect_holds(e, &hf, &c));
+	for (size_t i = 0; rc == LEND_OK && i < c.n; i++) {
+		c.h[i].suspended_until = 0;
+		if ((rc = ST(e, hold_update, &c.h[i])) != LEND_OK)
+			rc = lend__storage_fail(e, rc, "queue update");
+		else
+			rc = lend__dispatch(e, c.h[i].library_id, c.h[i].book_id, &e->settled_handoffs);
+	}
+	free(c.h);
+	return rc;
+}
+
+/* ------------------------------------------------------ availability */
+
+struct due_list {
+	int64_t *due;
+	int n, cap;
+	int oom;
+};
+
+static int due_cb(void *ctx, const lend_sys_loan *row)
+{
+	struct due_list *d = ctx;
+	if (d->n == d->cap) {
+		int cap = d->cap ? d->cap * 2 : 16;
+		int64_t *p = realloc(d->due, (size_t)cap * sizeof *p);
+		if (!p) {
+			d->oom = 1;
+			return 1;
+		}
+		d->due = p;
+		d->cap = cap;
+	}
+	d->due[d->n++] = row->due_at;
+	return 0;
+}
+
+/* Position of a place (or of a newcomer when h->id is 0) and the estimate. */
+static int position_of(lend_engine *e, int64_t library_id, int64_t book_id, int64_t hold_id, int64_t ticket_id,
+                       int kind, int *position, int64_t *wait_until)
+{
+	lend_sys_hold_filter hf;
+	memset(&hf, 0, sizeof hf);
+	hf.library_id = library_id;
+	hf.book_id = book_id;
+	hf.state = LEND_HOLD_WAITING;
+	hf.before_id = hold_id; /* 0: everyone waiting is ahead of a newcomer */
+	struct hold_ids c;
+	TRY(collect_holds(e, &hf, &c));
+	int ahead_active = 0;
+	for (size_t i = 0; i < c.n; i++)
+		if (c.h[i].suspended_until <= e->now)
+			ahead_active++;
+	*position = (int)c.n + 1;
+	free(c.h);
+
+	lend_sys_fund f;
+	int rc = ST(e, fund_get, library_id, book_id, &f);
+	if (rc == LEND_ENOTFOUND) {
+		*wait_until = 0;
+		return LEND_OK;
+	}
+	TRY_ST(e, "fund", rc);
+	lend_sys_loan_filter lf;
+	memset(&lf, 0, sizeof lf);
+	lf.library_id = library_id;
+	lf.book_id = book_id;
+	lf.active = 1;
+	struct due_list d = {NULL, 0, 0, 0};
+	rc = ST(e, loan_list, &lf, due_cb, &d);
+	if (d.oom || rc != LEND_OK) {
+		free(d.due);
+		return d.oom ? lend__nomem(e) : lend__storage_fail(e, rc, "loan list");
+	}
+	lend_policy_rows p;
+	rc = lend__load_policy(e, library_id, ticket_id, &p);
+	if (rc == LEND_OK) {
+		int64_t days = lend_rules_resolve(&p, ticket_id, kind, LEND_SETTING_LOAN_DAYS, NULL);
+		*wait_until = lend_rules_wait_estimate(e->now, d.due, d.n, f.copies - f.on_loan, ahead_active, days * DAY);
+	}
+	free(d.due);
+	return rc;
+}
+
+int lend__queue_position(lend_engine *e, const lend_sys_hold *h, int *position, int64_t *wait_until)
+{
+	lend_sys_book b;
+	char cur[4];
+	TRY(lend__load_book(e, h->book_id, &b, cur));
+	TRY(position_of(e, h->library_id, h->book_id, h->id, h->ticket_id, b.kind, position, wait_until));
+	if (h->suspended_until > *wait_until)
+		*wait_until = h->suspended_until;
+	return LEND_OK;
+}
+
+static int need_ticket_user(lend_engine *e, const lend_actor *a, const lend_sys_ticket *t, int staff_ok)
+{
+	if (staff_ok)
+		return lend__need_reader_or_staff(e, a, t->reader_id, t->library_id);
+	if (a->kind == LEND_ACTOR_ADMIN || (a->kind == LEND_ACTOR_READER && a->reader_id == t->reader_id))
+		return LEND_OK;
+	return lend__fail(e, LEND_EPERM, "only the card's holder may do this");
+}
+
+LEND_EXTERN int lend_availability_get(lend_engine *e, const lend_actor *a, int64_t ticket_id, int64_t book_id,
+                                      lend_availability **out)
+{
+	LEND_ENTER(e);
+	if (!out)
+		return lend__fail(e, LEND_EINVAL, "out is NULL");
+	*out = NULL;
+	TRY(lend__need_actor(e, a));
+	lend_availability *v = calloc(1, sizeof *v);
+	if (!v)
+		return lend__nomem(e);
+	int rc = lend__begin(e, 0);
+	lend_gathered g;
+	lend_sys_ticket t;
+	if (rc == LEND_OK)
+		rc = lend__load_ticket(e, ticket_id, &t);
+	if (rc == LEND_OK)
+		rc = need_ticket_user(e, a, &t, 1);
+	if (rc == LEND_OK)
+		rc = lend__gather(e, ticket_id, book_id, &g);
+	if (rc == LEND_OK) {
+		lend_rule_verdict rv;
+		if (g.in.copies > 0 && g.in.on_loan >= g.in.copies) {
+			rc = position_of(e, g.ticket.library_id, book_id, g.hold_id, ticket_id, g.book.kind,
+			                 &g.in.position, &v->wait_until);
+			v->position = g.in.position;
+		}
+		lend_rules_verdict(&g.in, &rv);
+		v->verdict = rv.verdict;
+		v->reason = rv.reason;
+		v->buys = rv.buys;
+		v->queued = g.in.queued;
+		v->loan_id = rv.verdict == LEND_VERDICT_YOURS ? g.yours_loan_id : 0;
+		if (rv.verdict != LEND_VERDICT_QUEUE) {
+			v->position = 0;
+			v->wait_until = 0;
+		}
+		memcpy(v->message, rv.message, sizeof v->message);
+	}
+	rc = lend__end(e, rc);
+	if (rc != LEND_OK) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	return LEND_OK;
+}
+
+/* Turn a verdict that is not TAKE into the refusal of a take. */
+static int refuse_take(lend_engine *e, const lend_rule_verdict *rv)
+{
+	switch (rv->verdict) {
+	case LEND_VERDICT_YOURS:
+		return lend__deny(e, LEND_REASON_ALREADY_YOURS, "refused: you already have this book");
+	case LEND_VERDICT_QUEUE:
+		return lend__deny(e, LEND_REASON_NO_FREE_COPY, "refused: every copy is on loan; join the queue");
+	default:
+		return lend__deny(e, rv->reason, "%s%s", rv->verdict == LEND_VERDICT_REFUSED ? "" : "refused: ",
+		                  rv->message);
+	}
+}
+
+LEND_EXTERN int lend_take(lend_engine *e, const lend_actor *a, int64_t ticket_id, int64_t book_id, lend_loan **out)
+{
+	LEND_ENTER(e);
+	if (out)
+		*out = NULL;
+	TRY(lend__need_actor(e, a));
+	TRY(lend__begin(e, 1));
+	lend_sys_ticket t;
+	lend_gathered g;
+	lend_sys_loan loan;
+	int rc = lend__load_ticket(e, ticket_id, &t);
+	if (rc == LEND_OK)
+		rc = need_ticket_user(e, a, &t, 0);
+	if (rc == LEND_OK)
+		rc = lend__gather(e, ticket_id, book_id, &g);
+	if (rc == LEND_OK) {
+		lend_rule_verdict rv;
+		lend_rules_verdict(&g.in, &rv);
+		if (rv.verdict != LEND_VERDICT_TAKE) {
+			rc = refuse_take(e, &rv);
+		} else if (rv.buys) {
+			/* Buy one copy into the fund and issue it: one atomic step. */
+			rc = lend__budget_change(e, a, g.ticket.library_id, -g.book.price, 2, book_id,
+			                         "bought on a reader's self-service take");
+			g.fund.library_id = g.ticket.library_id;
+			g.fund.book_id = book_id;
+			g.fund.copies++;
+		}
+	}
+	if (rc == LEND_OK)
+		rc = lend__issue(e, &g, LEND_ORIGIN_SELF, &loan);
+	lend_loan *l = NULL;
+	if (rc == LEND_OK && out && !(l = lend__loan_from(&loan)))
+		rc = lend__nomem(e);
+	rc = lend__end(e, rc);
+	if (rc != LEND_OK) {
+		lend_loan_free(l);
+		return rc;
+	}
+	if (out)
+		*out = l;
+	return LEND_OK;
+}
+
+LEND_EXTERN int lend_return(lend_engine *e, const lend_actor *a, int64_t loan_id)
+{
+	LEND_ENTER(e);
+	TRY(lend__need_actor(e, a));
+	TRY(lend__begin(e, 1));
+	lend_sys_loan loan;
+	int rc = lend__load_loan(e, loan_id, &loan);
+	if (rc == LEND_OK)
+		rc = lend__need_reader_or_staff(e, a, loan.reader_id, loan.library_id);
+	if (rc == LEND_OK && loan.ended_at)
+		rc = lend__fail(e, LEND_ESTATE, "loan %lld has already ended", (long long)loan_id);
+	int end_reason = a->kind == LEND_ACTOR_READER ? LEND_END_RETURNED : LEND_END_REVOKED;
+	if (rc == LEND_OK)
+		rc = lend__end_loan(e, &loan, end_reason, e->now);
+	int64_t n = 0;
+	if (rc == LEND_OK)
+		rc = lend__dispatch(e, loan.library_id, loan.book_id, &n);
+	if (rc == LEND_OK)
+		rc = lend__dispatch_ticket(e, loan.ticket_id, &n);
+	return lend__end(e, rc);
+}
+
+LEND_EXTERN int lend_loan_get(lend_engine *e, const lend_actor *a, int64_t loan_id, lend_loan **out)
+{
+	LEND_ENTER(e);
+	if (!out)
+		return lend__fail(e, LEND_EINVAL, "out is NULL");
+	*out = NULL;
+	TRY(lend__need_actor(e, a));
+	TRY(lend__begin(e, 0));
+	lend_sys_loan loan;
+	int rc = lend__load_loan(e, loan_id, &loan);
+	if (rc == LEND_OK)
+		rc = lend__need_reader_or_staff(e, a, loan.reader_id, loan.library_id);
+	rc = lend__end(e, rc);
+	if (rc == LEND_OK && !(*out = lend__loan_from(&loan)))
+		rc = lend__nomem(e);
+	return rc;
+}
+
+struct loans_ctx {
+	lend__vec *v;
+	int rc;
+};
+
+static int loans_cb(void *ctx, const lend_sys_loan *row)
+{
+	struct loans_ctx *c = ctx;
+	lend_loan *l = lend__loan_from(row);
+	if (!l || lend__vec_push(c->v, l) != LEND_OK) {
+		free(l);
+		c->rc = LEND_ENOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+LEND_EXTERN int lend_loan_list(lend_engine *e, const lend_actor *a, int64_t reader_id, int active_only,
+                               lend_loans **out)
+{
+	LEND_ENTER(e);
+	if (!out)
+		return lend__fail(e, LEND_EINVAL, "out is NULL");
+	*out = NULL;
+	TRY(lend__need_actor(e, a));
+	lend_loans *l = calloc(1, sizeof *l);
+	if (!l)
+		return lend__nomem(e);
+	int rc = lend__begin(e, 0);
+	lend_sys_reader r;
+	if (rc == LEND_OK)
+		rc = lend__load_reader(e, reader_id, &r);
+	if (rc == LEND_OK)
+		rc = lend__need_reader_access(e, a, reader_id);
+	lend_sys_loan_filter lf;
+	memset(&lf, 0, sizeof lf);
+	lf.reader_id = reader_id;
+	lf.active = active_only ? 1 : 0;
+	lf.order = LEND_SYS_LOAN_ORDER_SHELF;
+	struct loans_ctx c = {&l->v, LEND_OK};
+	if (rc == LEND_OK && (rc = ST(e, loan_list, &lf, loans_cb, &c)) != LEND_OK)
+		rc = c.rc != LEND_OK ? lend__nomem(e) : lend__storage_fail(e, rc, "loan list");
+	/* A librarian sees only his libraries' loans. */
+	for (size_t i = 0; rc == LEND_OK && a->kind == LEND_ACTOR_LIBRARIAN && i < l->v.n;) {
+		int yes = 0;
+		rc = lend__staff_of(e, a, lend_loan_library_id(l->v.items[i]), &yes);
+		if (rc == LEND_OK && !yes) {
+			free(l->v.items[i]);
+			memmove(&l->v.items[i], &l->v.items[i + 1], (l->v.n - i - 1) * sizeof l->v.items[0]);
+			l->v.n--;
+		} else {
+			i++;
+		}
+	}
+	rc = lend__end(e, rc);
+	if (rc != LEND_OK) {
+		lend_loans_free(l);
+		return rc;
+	}
+	*out = l;
+	return LEND_OK;
+}
+
+LEND_EXTERN int lend_limits_get(lend_engine *e, const lend_actor *a, int64_t ticket_id, int kind, lend_limits **out)
+{
+	LEND_ENTER(e);
+	if (!out)
+		return lend__fail(e, LEND_EINVAL, "out is NULL");
+	*out = NULL;
+	if (kind < LEND_KIND_ANY || kind > LEND_KIND_AUDIOBOOK)
+		return lend__fail(e, LEND_EINVAL, "unknown kind of book %d", kind);
+	TRY(lend__need_actor(e, a));
+	lend_limits *l = calloc(1, sizeof *l);
+	if (!l)
+		return lend__nomem(e);
+	int rc = lend__begin(e, 0);
+	lend_sys_ticket t;
+	lend_policy_rows p;
+	if (rc == LEND_OK)
+		rc = lend__load_ticket(e, ticket_id, &t);
+	if (rc == LEND_OK)
+		rc = lend__need_reader_or_staff(e, a, t.reader_id, t.library_id);
+	if (rc == LEND_OK)
+		rc = lend__load_policy(e, t.library_id, ticket_id, &p);
+	int ks[LEND_SETTING_COUNT + 1] = {0};
+	if (rc == LEND_OK) {
+		for (int s = 1; s <= LEND_SETTING_COUNT; s++)
+			l->value[s] = lend_rules_resolve(&p, ticket_id, kind, s, &ks[s]);
+		struct loan_scan sc = {t.library_id, 0, kind, ks[LEND_SETTING_MAX_LOANS] && kind,
+		                       ks[LEND_SETTING_SELF_SERVICE_LIMIT] && kind, 0, 0, 0};
+		lend_sys_loan_filter lf;
+		memset(&lf, 0, sizeof lf);
+		lf.ticket_id = ticket_id;
+		lf.active = 1;
+		if ((rc = ST(e, loan_list, &lf, loan_scan_cb, &sc)) != LEND_OK)
+			rc = lend__storage_fail(e, rc, "loan list");
+		l->used[LEND_SETTING_MAX_LOANS] = sc.loans;
+		l->used[LEND_SETTING_SELF_SERVICE_LIMIT] = sc.self_loans;
+		struct month_scan m = {kind, ks[LEND_SETTING_MONTHLY_QUOTA] && kind, 0};
+		memset(&lf, 0, sizeof lf);
+		lf.ticket_id = ticket_id;
+		lf.issued_since = lend__month_start(e->now);
+		if (rc == LEND_OK && (rc = ST(e, loan_list, &lf, month_scan_cb, &m)) != LEND_OK)
+			rc = lend__storage_fail(e, rc, "loan list");
+		l->used[LEND_SETTING_MONTHLY_QUOTA] = m.n;
+	}
+	rc = lend__end(e, rc);
+	if (rc != LEND_OK) {
+		free(l);
+		return rc;
+	}
+	char lim[4][32];
+	int sets[4] = {LEND_SETTING_SELF_SERVICE_LIMIT, LEND_SETTING_MAX_LOANS, LEND_SETTING_MAX_REQUESTS,
+	               LEND_SETTING_MONTHLY_QUOTA};
+	for (int i = 0; i < 4; i++) {
+		if (l->value[sets[i]] == LEND_UNLIMITED)
+			snprintf(lim[i], sizeof lim[i], "no limit");
+		else
+			snprintf(lim[i], sizeof lim[i], "%lld", (long long)l->value[sets[i]]);
+	}
+	snprintf(l->summary, sizeof l->summary,
+	         "%lld of %s self-service books used, %lld of %s books on loan, %lld of %s requests open, "
+	         "%lld of %s books this month",
+	         (long long)l->used[LEND_SETTING_SELF_SERVICE_LIMIT], lim[0], (long long)l->used[LEND_SETTING_MAX_LOANS],
+	         lim[1], (long long)l->used[LEND_SETTING_MAX_REQUESTS], lim[2],
+	         (long long)l->used[LEND_SETTING_MONTHLY_QUOTA], lim[3]);
+	*out = l;
+	return LEND_OK;
+}

@@ -1,0 +1,199 @@
+/* internal.h — the engine's private structures and helpers, shared by lib/. */
+#ifndef LEND_INTERNAL_H
+#define LEND_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lend.h"
+#include "lend/sys/notifier.h"
+#include "lend/sys/storage.h"
+#include "rules.h"
+
+#define LEND_HIDDEN __attribute__((visibility("hidden")))
+
+struct lend_engine {
+	lend_storage st;
+	int has_storage;
+	lend_notifier nt;
+	int has_notifier;
+	lend_clock_fn clock;
+	void *clock_ud;
+	int in_txn;
+	int64_t now; /* the clock, read once per call */
+	int64_t settled_loans; /* what the last settle ended and handed on */
+	int64_t settled_handoffs;
+	int errcode;
+	int reason;
+	char errmsg[512];
+};
+
+struct lend_options {
+	lend_clock_fn clock;
+	void *clock_ud;
+	lend_notifier nt;
+	int has_notifier;
+	lend_storage st;
+	int has_storage;
+	int busy_timeout_ms;
+};
+
+struct lend_actor {
+	int kind;
+	int64_t reader_id;
+};
+
+/* ---- errors.c */
+LEND_HIDDEN int lend__fail(lend_engine *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+LEND_HIDDEN int lend__deny(lend_engine *e, int reason, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+LEND_HIDDEN int lend__storage_fail(lend_engine *e, int rc, const char *what);
+LEND_HIDDEN void lend__clear(lend_engine *e);
+LEND_HIDDEN int lend__nomem(lend_engine *e);
+
+/* ---- text.c */
+/* LEND_OK if s is valid UTF-8 of at most maxlen bytes with no control
+ * characters (and non-empty if required). */
+LEND_HIDDEN int lend__text_ok(const char *s, size_t maxlen, int required);
+LEND_HIDDEN char *lend__strdup(const char *s);
+LEND_HIDDEN int lend__currency_ok(const char *code);
+/* YYYYMMDD of a UTC time, and the UTC start of its calendar month. */
+LEND_HIDDEN int lend__ymd(int64_t t);
+LEND_HIDDEN int64_t lend__month_start(int64_t t);
+
+/* ---- engine.c: transactions. Every public call that touches storage runs
+ * lend__begin() ... lend__end(). begin settles what the clock made due. */
+LEND_HIDDEN int lend__begin(lend_engine *e, int write);
+LEND_HIDDEN int lend__end(lend_engine *e, int rc);
+#define LEND_ENTER(e)                                                                                                  \
+	do {                                                                                                           \
+		if (!(e))                                                                                              \
+			return LEND_EINVAL;                                                                            \
+		lend__clear(e);                                                                                        \
+	} while (0)
+/* Call a storage method; on failure record it and return from the caller. */
+#define ST(e, method, ...) ((e)->st.method((e)->st.userdata, __VA_ARGS__))
+#define TRY(x)                                                                                                         \
+	do {                                                                                                           \
+		int try_rc_ = (x);                                                                                     \
+		if (try_rc_ != LEND_OK)                                                                                \
+			return try_rc_;                                                                                \
+	} while (0)
+#define TRY_ST(e, what, x)                                                                                             \
+	do {                                                                                                           \
+		int try_rc_ = (x);                                                                                     \
+		if (try_rc_ != LEND_OK)                                                                                \
+			return lend__storage_fail((e), try_rc_, (what));                                                \
+	} while (0)
+
+/* ---- loaders (directory.c): rows without their strings, for decisions. */
+LEND_HIDDEN int lend__load_ticket(lend_engine *e, int64_t id, lend_sys_ticket *out);
+LEND_HIDDEN int lend__load_reader(lend_engine *e, int64_t id, lend_sys_reader *out);
+LEND_HIDDEN int lend__load_book(lend_engine *e, int64_t id, lend_sys_book *out, char currency[4]);
+LEND_HIDDEN int lend__load_library(lend_engine *e, int64_t id, lend_sys_library *out, char currency[4]);
+LEND_HIDDEN int lend__load_loan(lend_engine *e, int64_t id, lend_sys_loan *out);
+LEND_HIDDEN int lend__load_hold(lend_engine *e, int64_t id, lend_sys_hold *out);
+LEND_HIDDEN int lend__load_policy(lend_engine *e, int64_t library_id, int64_t ticket_id, lend_policy_rows *out);
+LEND_HIDDEN int lend__budget_change(lend_engine *e, const lend_actor *a, int64_t library_id, int64_t amount,
+                                    int kind, int64_t book_id, const char *note);
+
+/* ---- actor.c: permission checks; each returns LEND_OK or fails e. */
+LEND_HIDDEN int lend__need_admin(lend_engine *e, const lend_actor *a);
+LEND_HIDDEN int lend__need_staff(lend_engine *e, const lend_actor *a, int64_t library_id);
+LEND_HIDDEN int lend__need_reader_or_staff(lend_engine *e, const lend_actor *a, int64_t reader_id,
+                                           int64_t library_id);
+LEND_HIDDEN int lend__need_reader_access(lend_engine *e, const lend_actor *a, int64_t reader_id);
+LEND_HIDDEN int lend__need_actor(lend_engine *e, const lend_actor *a);
+/* *yes = 1 when a may act as staff of library_id (admin always). */
+LEND_HIDDEN int lend__staff_of(lend_engine *e, const lend_actor *a, int64_t library_id, int *yes);
+
+/* ---- circulation.c */
+/* Everything a decision about (ticket, book) needs, gathered in one place. */
+typedef struct lend_gathered {
+	lend_sys_ticket ticket;
+	lend_sys_reader reader;
+	lend_sys_book book;
+	char book_currency[4];
+	lend_sys_library library;
+	char library_currency[4];
+	lend_policy_rows policy;
+	lend_sys_fund fund;
+	int in_fund;
+	lend_rule_input in;
+	int64_t hold_id; /* the reader's waiting place for this book, 0 if none */
+	int64_t yours_loan_id; /* the reader's active loan of this book, 0 if none */
+} lend_gathered;
+LEND_HIDDEN int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gathered *g);
+LEND_HIDDEN int lend__issue(lend_engine *e, lend_gathered *g, int origin, lend_sys_loan *loan);
+LEND_HIDDEN int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when);
+LEND_HIDDEN int lend__settle(lend_engine *e);
+LEND_HIDDEN int lend__settle_needed(lend_engine *e, int *needed);
+LEND_HIDDEN int lend__dispatch(lend_engine *e, int64_t library_id, int64_t book_id, int64_t *handoffs);
+LEND_HIDDEN int lend__dispatch_ticket(lend_engine *e, int64_t ticket_id, int64_t *handoffs);
+LEND_HIDDEN int lend__dispatch_all(lend_engine *e, int64_t *handoffs);
+LEND_HIDDEN int lend__queue_position(lend_engine *e, const lend_sys_hold *h, int *position, int64_t *wait_until);
+
+/* ---- outbox.c */
+LEND_HIDDEN int lend__notify(lend_engine *e, int kind, int64_t reader_id, int64_t library_id, int64_t book_id,
+                             int64_t loan_id, const char *detail);
+
+/* ---- handles.c: building public handles from rows. */
+LEND_HIDDEN lend_library *lend__library_from(const lend_sys_library *row);
+LEND_HIDDEN lend_reader *lend__reader_from(const lend_sys_reader *row);
+LEND_HIDDEN lend_ticket *lend__ticket_from(const lend_sys_ticket *row);
+LEND_HIDDEN lend_book *lend__book_from(const lend_sys_book *row);
+LEND_HIDDEN lend_loan *lend__loan_from(const lend_sys_loan *row);
+LEND_HIDDEN lend_hold *lend__hold_from(const lend_sys_hold *row, int position, int64_t wait_until);
+LEND_HIDDEN lend_fund *lend__fund_from(const lend_sys_fund *row, int waiting);
+LEND_HIDDEN lend_notification *lend__note_from(const lend_sys_note *row);
+LEND_HIDDEN void lend__note_free(lend_notification *n);
+LEND_HIDDEN int lend__book_to_row(const lend_book *b, lend_sys_book *row, char **authors_joined);
+LEND_HIDDEN int lend__library_to_row(const lend_library *lib, lend_sys_library *row);
+LEND_HIDDEN int lend__reader_to_row(const lend_reader *r, lend_sys_reader *row);
+
+/* Growable arrays of handles behind the public list types. */
+typedef struct lend__vec {
+	void **items;
+	size_t n, cap;
+} lend__vec;
+LEND_HIDDEN int lend__vec_push(lend__vec *v, void *item);
+
+struct lend_libraries { lend__vec v; };
+struct lend_tickets { lend__vec v; };
+struct lend_books { lend__vec v; };
+struct lend_funds { lend__vec v; };
+struct lend_loans { lend__vec v; };
+struct lend_holds { lend__vec v; };
+struct lend_notifications { lend__vec v; };
+struct lend_queue {
+	lend__vec v;
+	int64_t library_id;
+	int64_t book_id;
+};
+struct lend_report { lend__vec v; };
+LEND_HIDDEN int lend__report_add(lend_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+struct lend_ticket {
+	lend_sys_ticket row; /* row.number points to number */
+	char *number;
+};
+
+struct lend_availability {
+	int verdict;
+	int reason;
+	int buys;
+	int position;
+	int queued;
+	int64_t wait_until;
+	int64_t loan_id;
+	char message[256];
+};
+
+struct lend_limits {
+	int64_t value[LEND_SETTING_COUNT + 1];
+	int64_t used[LEND_SETTING_COUNT + 1];
+	char summary[512];
+};
+
+#endif

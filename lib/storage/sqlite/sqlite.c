@@ -1,0 +1,1644 @@
+/* lib/storage/sqlite/sqlite.c — the built-in SQLite storage backend.
+ *
+ * Implements the lend_storage vtable of lend/sys/storage.h over one SQLite
+ * connection. The schema and its migrations live in schema.h.
+ *
+ * Performance notes: every statement is prepared once (lazily, with
+ * SQLITE_PREPARE_PERSISTENT) and cached in the state; the filter-based
+ * listings build their SQL from which filter fields are set and cache the
+ * statement under that bitmask. A call does no allocation and no
+ * sqlite3_exec. Statements are always reset (and their bindings cleared)
+ * before a method returns, on every path, so no read is left pending.
+ *
+ * Re-entrancy: a callback may call back into the backend, even the same
+ * method; a cached statement that is still stepping is then not reused, a
+ * temporary one is prepared for the nested call and finalized after it.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "lend/sys/storage.h"
+#include "schema.h"
+
+#define DEFAULT_BUSY_TIMEOUT_MS 5000
+#define DYN_SLOTS 64 /* a power of two */
+#define NESTED_MAX 16
+
+/* --------------------------------------------------------- row layouts */
+
+enum { F_I64, F_I32, F_STR };
+
+typedef struct field {
+	unsigned char type;
+	unsigned short off;
+} field;
+
+#define I64(T, m) {F_I64, (unsigned short)offsetof(T, m)}
+#define I32(T, m) {F_I32, (unsigned short)offsetof(T, m)}
+#define STR(T, m) {F_STR, (unsigned short)offsetof(T, m)}
+
+/* Field i is column i of the SELECTs and parameter ?(i+1) of the writes. For
+ * rows with an id, field 0 is the id: inserts bind fields 1.., updates all. */
+static const field library_fields[] = {
+	I64(lend_sys_library, id),       STR(lend_sys_library, name),   STR(lend_sys_library, address),
+	STR(lend_sys_library, contacts), STR(lend_sys_library, currency), I64(lend_sys_library, budget),
+	I64(lend_sys_library, created_at),
+};
+#define LIBRARY_COLS "name, address, contacts, currency, budget, created_at"
+#define LIBRARY_VALS "?2, ?3, ?4, ?5, ?6, ?7"
+
+static const field reader_fields[] = {
+	I64(lend_sys_reader, id),
+	STR(lend_sys_reader, name),
+	I32(lend_sys_reader, birth_date),
+	I64(lend_sys_reader, created_at),
+};
+#define READER_COLS "name, birth_date, created_at"
+#define READER_VALS "?2, ?3, ?4"
+
+static const field ticket_fields[] = {
+	I64(lend_sys_ticket, id),         I64(lend_sys_ticket, library_id),  I64(lend_sys_ticket, reader_id),
+	STR(lend_sys_ticket, number),     I64(lend_sys_ticket, valid_from),  I64(lend_sys_ticket, valid_until),
+	I32(lend_sys_ticket, blocked),    I64(lend_sys_ticket, created_at),
+};
+#define TICKET_COLS "library_id, reader_id, number, valid_from, valid_until, blocked, created_at"
+#define TICKET_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8"
+
+static const field book_fields[] = {
+	I64(lend_sys_book, id),       I32(lend_sys_book, kind),       STR(lend_sys_book, title),
+	STR(lend_sys_book, authors),  I32(lend_sys_book, age_rating), I64(lend_sys_book, price),
+	STR(lend_sys_book, currency), I32(lend_sys_book, lendable),   I64(lend_sys_book, release_at),
+	I64(lend_sys_book, created_at),
+};
+#define BOOK_COLS "kind, title, authors, age_rating, price, currency, lendable, release_at, created_at"
+#define BOOK_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10"
+
+static const field fund_fields[] = {
+	I64(lend_sys_fund, library_id), I64(lend_sys_fund, book_id),    I32(lend_sys_fund, copies),
+	I32(lend_sys_fund, on_loan),    I64(lend_sys_fund, updated_at),
+};
+#define FUND_COLS "library_id, book_id, copies, on_loan, updated_at"
+
+static const field loan_fields[] = {
+	I64(lend_sys_loan, id),         I64(lend_sys_loan, ticket_id), I64(lend_sys_loan, reader_id),
+	I64(lend_sys_loan, library_id), I64(lend_sys_loan, book_id),   I32(lend_sys_loan, origin),
+	I64(lend_sys_loan, issued_at),  I64(lend_sys_loan, due_at),    I64(lend_sys_loan, ended_at),
+	I32(lend_sys_loan, end_reason),
+};
+#define LOAN_COLS "ticket_id, reader_id, library_id, book_id, origin, issued_at, due_at, ended_at, end_reason"
+#define LOAN_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10"
+
+static const field hold_fields[] = {
+	I64(lend_sys_hold, id),        I64(lend_sys_hold, library_id),      I64(lend_sys_hold, book_id),
+	I64(lend_sys_hold, ticket_id), I64(lend_sys_hold, reader_id),       I64(lend_sys_hold, joined_at),
+	I64(lend_sys_hold, suspended_until), I32(lend_sys_hold, state),     I64(lend_sys_hold, ended_at),
+	I64(lend_sys_hold, loan_id),
+};
+#define HOLD_COLS "library_id, book_id, ticket_id, reader_id, joined_at, suspended_until, state, ended_at, loan_id"
+#define HOLD_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10"
+
+static const field note_fields[] = {
+	I64(lend_sys_note, id),           STR(lend_sys_note, uuid),       I32(lend_sys_note, kind),
+	I64(lend_sys_note, reader_id),    I64(lend_sys_note, library_id), I64(lend_sys_note, book_id),
+	I64(lend_sys_note, loan_id),      I64(lend_sys_note, created_at), STR(lend_sys_note, detail),
+	I32(lend_sys_note, attempts),     I64(lend_sys_note, next_attempt_at), I64(lend_sys_note, delivered_at),
+	STR(lend_sys_note, last_error),
+};
+#define NOTE_COLS                                                                                                  \
+	"uuid, kind, reader_id, library_id, book_id, loan_id, created_at, detail, attempts, next_attempt_at, "     \
+	"delivered_at, last_error"
+#define NOTE_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13"
+
+static const field policy_fields[] = {
+	I64(lend_sys_policy, library_id), I64(lend_sys_policy, ticket_id), I32(lend_sys_policy, kind),
+	I32(lend_sys_policy, setting),    I64(lend_sys_policy, value),
+};
+#define POLICY_COLS "library_id, ticket_id, kind, setting, value"
+
+static const field ledger_fields[] = {
+	I64(lend_sys_ledger, id),      I64(lend_sys_ledger, library_id), I64(lend_sys_ledger, at),
+	I64(lend_sys_ledger, amount),  I32(lend_sys_ledger, kind),       I64(lend_sys_ledger, book_id),
+	I64(lend_sys_ledger, actor_id), STR(lend_sys_ledger, note),
+};
+#define LEDGER_COLS "library_id, at, amount, kind, book_id, actor_id, note"
+#define LEDGER_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8"
+
+typedef struct grant_row {
+	int64_t library_id;
+} grant_row;
+
+static const field grant_fields[] = {
+	I64(grant_row, library_id),
+};
+
+enum { T_LIBRARY, T_READER, T_TICKET, T_BOOK, T_FUND, T_LOAN, T_HOLD, T_NOTE, T_POLICY, T_LEDGER, T_GRANT };
+
+#define NFIELDS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const struct rowdesc {
+	const field *f;
+	int n;
+} rowdescs[] = {
+	[T_LIBRARY] = {library_fields, NFIELDS(library_fields)}, [T_READER] = {reader_fields, NFIELDS(reader_fields)},
+	[T_TICKET] = {ticket_fields, NFIELDS(ticket_fields)},    [T_BOOK] = {book_fields, NFIELDS(book_fields)},
+	[T_FUND] = {fund_fields, NFIELDS(fund_fields)},          [T_LOAN] = {loan_fields, NFIELDS(loan_fields)},
+	[T_HOLD] = {hold_fields, NFIELDS(hold_fields)},          [T_NOTE] = {note_fields, NFIELDS(note_fields)},
+	[T_POLICY] = {policy_fields, NFIELDS(policy_fields)},    [T_LEDGER] = {ledger_fields, NFIELDS(ledger_fields)},
+	[T_GRANT] = {grant_fields, NFIELDS(grant_fields)},
+};
+
+typedef union anyrow {
+	lend_sys_library library;
+	lend_sys_reader reader;
+	lend_sys_ticket ticket;
+	lend_sys_book book;
+	lend_sys_fund fund;
+	lend_sys_loan loan;
+	lend_sys_hold hold;
+	lend_sys_note note;
+	lend_sys_policy policy;
+	lend_sys_ledger ledger;
+	grant_row grant;
+} anyrow;
+
+typedef union anycb {
+	lend_sys_library_cb library;
+	lend_sys_reader_cb reader;
+	lend_sys_ticket_cb ticket;
+	lend_sys_book_cb book;
+	lend_sys_fund_cb fund;
+	lend_sys_loan_cb loan;
+	lend_sys_hold_cb hold;
+	lend_sys_note_cb note;
+	lend_sys_policy_cb policy;
+	lend_sys_ledger_cb ledger;
+	int (*grant)(void *ctx, int64_t library_id);
+} anycb;
+
+/* ---------------------------------------------------------- statements */
+
+enum {
+	ST_BEGIN_READ,
+	ST_BEGIN_WRITE,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_LIBRARY_INSERT,
+	ST_LIBRARY_UPDATE,
+	ST_LIBRARY_GET,
+	ST_LIBRARY_LIST,
+	ST_GRANT_INSERT,
+	ST_GRANT_DELETE,
+	ST_GRANT_LIST,
+	ST_READER_INSERT,
+	ST_READER_UPDATE,
+	ST_READER_GET,
+	ST_TICKET_INSERT,
+	ST_TICKET_UPDATE,
+	ST_TICKET_GET,
+	ST_TICKET_FIND,
+	ST_TICKET_LIST_ALL,
+	ST_TICKET_LIST_READER,
+	ST_TICKET_LIST_LIBRARY,
+	ST_TICKET_LIST_BOTH,
+	ST_BOOK_INSERT,
+	ST_BOOK_UPDATE,
+	ST_BOOK_GET,
+	ST_BOOK_LIST,
+	ST_FUND_GET,
+	ST_FUND_PUT,
+	ST_FUND_LIST,
+	ST_FUND_LIST_ALL,
+	ST_LOAN_INSERT,
+	ST_LOAN_UPDATE,
+	ST_LOAN_GET,
+	ST_HOLD_INSERT,
+	ST_HOLD_UPDATE,
+	ST_HOLD_GET,
+	ST_NOTE_INSERT,
+	ST_NOTE_UPDATE,
+	ST_POLICY_LIST,
+	ST_POLICY_PUT,
+	ST_POLICY_DELETE,
+	ST_LEDGER_INSERT,
+	ST_LEDGER_LIST,
+	ST_LEDGER_LIST_TO,
+	ST_COUNT
+};
+
+#define TICKET_SELECT "SELECT id, " TICKET_COLS " FROM tickets"
+
+static const char *const sql_text[ST_COUNT] = {
+	[ST_BEGIN_READ] = "BEGIN",
+	[ST_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+
+	[ST_LIBRARY_INSERT] = "INSERT INTO libraries (" LIBRARY_COLS ") VALUES (" LIBRARY_VALS ")",
+	[ST_LIBRARY_UPDATE] = "UPDATE libraries SET (" LIBRARY_COLS ") = (" LIBRARY_VALS ") WHERE id = ?1",
+	[ST_LIBRARY_GET] = "SELECT id, " LIBRARY_COLS " FROM libraries WHERE id = ?1",
+	[ST_LIBRARY_LIST] = "SELECT id, " LIBRARY_COLS " FROM libraries ORDER BY id",
+
+	[ST_GRANT_INSERT] = "INSERT INTO grants (reader_id, library_id) VALUES (?1, ?2)",
+	[ST_GRANT_DELETE] = "DELETE FROM grants WHERE reader_id = ?1 AND library_id = ?2",
+	[ST_GRANT_LIST] = "SELECT library_id FROM grants WHERE reader_id = ?1 ORDER BY library_id",
+
+	[ST_READER_INSERT] = "INSERT INTO readers (" READER_COLS ") VALUES (" READER_VALS ")",
+	[ST_READER_UPDATE] = "UPDATE readers SET (" READER_COLS ") = (" READER_VALS ") WHERE id = ?1",
+	[ST_READER_GET] = "SELECT id, " READER_COLS " FROM readers WHERE id = ?1",
+
+	[ST_TICKET_INSERT] = "INSERT INTO tickets (" TICKET_COLS ") VALUES (" TICKET_VALS ")",
+	[ST_TICKET_UPDATE] = "UPDATE tickets SET (" TICKET_COLS ") = (" TICKET_VALS ") WHERE id = ?1",
+	[ST_TICKET_GET] = TICKET_SELECT " WHERE id = ?1",
+	[ST_TICKET_FIND] = TICKET_SELECT " WHERE library_id = ?1 AND number = ?2",
+	[ST_TICKET_LIST_ALL] = TICKET_SELECT " ORDER BY id",
+	[ST_TICKET_LIST_READER] = TICKET_SELECT " WHERE reader_id = ?1 ORDER BY id",
+	[ST_TICKET_LIST_LIBRARY] = TICKET_SELECT " WHERE library_id = ?2 ORDER BY id",
+	[ST_TICKET_LIST_BOTH] = TICKET_SELECT " WHERE reader_id = ?1 AND library_id = ?2 ORDER BY id",
+
+	[ST_BOOK_INSERT] = "INSERT INTO books (" BOOK_COLS ") VALUES (" BOOK_VALS ")",
+	[ST_BOOK_UPDATE] = "UPDATE books SET (" BOOK_COLS ") = (" BOOK_VALS ") WHERE id = ?1",
+	[ST_BOOK_GET] = "SELECT id, " BOOK_COLS " FROM books WHERE id = ?1",
+	[ST_BOOK_LIST] = "SELECT id, " BOOK_COLS " FROM books WHERE id > ?1 ORDER BY id LIMIT ?2",
+
+	[ST_FUND_GET] = "SELECT " FUND_COLS " FROM fund WHERE library_id = ?1 AND book_id = ?2",
+	[ST_FUND_PUT] = "INSERT OR REPLACE INTO fund (" FUND_COLS ") VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_FUND_LIST] = "SELECT " FUND_COLS " FROM fund WHERE library_id = ?1 AND book_id > ?2 ORDER BY book_id "
+	                 "LIMIT ?3",
+	[ST_FUND_LIST_ALL] = "SELECT " FUND_COLS " FROM fund WHERE book_id > ?2 ORDER BY library_id, book_id "
+	                     "LIMIT ?3",
+
+	[ST_LOAN_INSERT] = "INSERT INTO loans (" LOAN_COLS ") VALUES (" LOAN_VALS ")",
+	[ST_LOAN_UPDATE] = "UPDATE loans SET (" LOAN_COLS ") = (" LOAN_VALS ") WHERE id = ?1",
+	[ST_LOAN_GET] = "SELECT id, " LOAN_COLS " FROM loans WHERE id = ?1",
+
+	[ST_HOLD_INSERT] = "INSERT INTO holds (" HOLD_COLS ") VALUES (" HOLD_VALS ")",
+	[ST_HOLD_UPDATE] = "UPDATE holds SET (" HOLD_COLS ") = (" HOLD_VALS ") WHERE id = ?1",
+	[ST_HOLD_GET] = "SELECT id, " HOLD_COLS " FROM holds WHERE id = ?1",
+
+	[ST_NOTE_INSERT] = "INSERT INTO notes (" NOTE_COLS ") VALUES (" NOTE_VALS ")",
+	[ST_NOTE_UPDATE] = "UPDATE notes SET (" NOTE_COLS ") = (" NOTE_VALS ") WHERE id = ?1",
+
+	[ST_POLICY_LIST] = "SELECT " POLICY_COLS " FROM policy WHERE library_id = ?1 AND ticket_id IN (0, ?2)",
+	[ST_POLICY_PUT] = "INSERT OR REPLACE INTO policy (" POLICY_COLS ") VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_POLICY_DELETE] = "DELETE FROM policy WHERE library_id = ?1 AND ticket_id = ?2 AND kind = ?3 "
+	                     "AND setting = ?4",
+
+	[ST_LEDGER_INSERT] = "INSERT INTO ledger (" LEDGER_COLS ") VALUES (" LEDGER_VALS ")",
+	[ST_LEDGER_LIST] = "SELECT id, " LEDGER_COLS " FROM ledger WHERE library_id = ?1 AND at >= ?2 ORDER BY id",
+	[ST_LEDGER_LIST_TO] = "SELECT id, " LEDGER_COLS " FROM ledger WHERE library_id = ?1 AND at >= ?2 "
+	                      "AND at < ?3 ORDER BY id",
+};
+
+/* --------------------------------------------------------------- state */
+
+typedef struct dyn_slot {
+	uint32_t key; /* 0: empty */
+	sqlite3_stmt *st;
+} dyn_slot;
+
+typedef struct sq {
+	sqlite3 *db;
+	const char *msg;      /* the last failure's message, or NULL */
+	const char *notfound; /* set with msg NULL: "<what>: not found", formatted lazily */
+	sqlite3_stmt *st[ST_COUNT];
+	dyn_slot dyn[DYN_SLOTS];
+	sqlite3_stmt *tmp[NESTED_MAX]; /* statements of nested calls, finalized after use */
+	int ntmp;
+	char buf[512];
+} sq;
+
+static int status_of(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_CONSTRAINT:
+		return rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY ? LEND_EEXISTS
+		                                                                            : LEND_ESTORAGE;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return LEND_EBUSY;
+	case SQLITE_NOMEM:
+		return LEND_ENOMEM;
+	default:
+		return LEND_ESTORAGE;
+	}
+}
+
+/* Record SQLite's current message for a failure with code rc. */
+static int fail(sq *s, const char *what, int rc)
+{
+	snprintf(s->buf, sizeof s->buf, "%s: %s", what, sqlite3_errmsg(s->db));
+	s->msg = s->buf;
+	s->notfound = NULL;
+	return status_of(rc);
+}
+
+static int fail_msg(sq *s, const char *what, const char *msg, int status)
+{
+	snprintf(s->buf, sizeof s->buf, "%s: %s", what, msg);
+	s->msg = s->buf;
+	s->notfound = NULL;
+	return status;
+}
+
+static int not_found(sq *s, const char *what)
+{
+	s->msg = NULL;
+	s->notfound = what;
+	return LEND_ENOTFOUND;
+}
+
+/* Reset a statement after use, on every path; finalize it if temporary. */
+static void done(sq *s, sqlite3_stmt *st)
+{
+	int i;
+
+	if (s->ntmp > 0) {
+		for (i = 0; i < s->ntmp; i++) {
+			if (s->tmp[i] == st) {
+				sqlite3_finalize(st);
+				s->tmp[i] = s->tmp[--s->ntmp];
+				return;
+			}
+		}
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* A one-use statement for a call nested in a callback of the same query. */
+static int prepare_tmp(sq *s, const char *sql, sqlite3_stmt **out, const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (s->ntmp == NESTED_MAX)
+		return fail_msg(s, what, "calls nested too deep", LEND_ESTORAGE);
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return fail(s, what, rc);
+	}
+	s->tmp[s->ntmp++] = st;
+	*out = st;
+	return LEND_OK;
+}
+
+static int prep(sq *s, int id, sqlite3_stmt **out, const char *what)
+{
+	sqlite3_stmt *st = s->st[id];
+	int rc;
+
+	if (st != NULL) {
+		if (!sqlite3_stmt_busy(st)) {
+			*out = st;
+			return LEND_OK;
+		}
+		return prepare_tmp(s, sql_text[id], out, what);
+	}
+	rc = sqlite3_prepare_v3(s->db, sql_text[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return fail(s, what, rc);
+	}
+	s->st[id] = st;
+	*out = st;
+	return LEND_OK;
+}
+
+/* ------------------------------------------------------ binding, reading */
+
+static int bind_fields(sqlite3_stmt *st, int type, int from, const void *row)
+{
+	const field *f = rowdescs[type].f;
+	int n = rowdescs[type].n;
+	const char *base = row;
+	int i, rc = SQLITE_OK;
+
+	for (i = from; i < n && rc == SQLITE_OK; i++) {
+		const char *p = base + f[i].off;
+		switch (f[i].type) {
+		case F_I64:
+			rc = sqlite3_bind_int64(st, i + 1, *(const int64_t *)(const void *)p);
+			break;
+		case F_I32:
+			rc = sqlite3_bind_int(st, i + 1, *(const int32_t *)(const void *)p);
+			break;
+		default:
+			/* A NULL pointer binds NULL. */
+			rc = sqlite3_bind_text(st, i + 1, *(const char *const *)(const void *)p, -1, SQLITE_STATIC);
+			break;
+		}
+	}
+	return rc;
+}
+
+/* Fill row from the current result row; 0, or SQLITE_NOMEM. NULL text reads
+ * back as "". */
+static int read_fields(sqlite3_stmt *st, int type, void *row)
+{
+	const field *f = rowdescs[type].f;
+	int n = rowdescs[type].n;
+	char *base = row;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		char *p = base + f[i].off;
+		switch (f[i].type) {
+		case F_I64:
+			*(int64_t *)(void *)p = sqlite3_column_int64(st, i);
+			break;
+		case F_I32:
+			*(int32_t *)(void *)p = sqlite3_column_int(st, i);
+			break;
+		default: {
+			const char *t = (const char *)sqlite3_column_text(st, i);
+			if (t == NULL) {
+				if (sqlite3_column_type(st, i) != SQLITE_NULL)
+					return SQLITE_NOMEM;
+				t = "";
+			}
+			*(const char **)(void *)p = t;
+			break;
+		}
+		}
+	}
+	return 0;
+}
+
+static int call_cb(int type, anycb cb, void *ctx, const anyrow *row)
+{
+	switch (type) {
+	case T_LIBRARY:
+		return cb.library(ctx, &row->library);
+	case T_READER:
+		return cb.reader(ctx, &row->reader);
+	case T_TICKET:
+		return cb.ticket(ctx, &row->ticket);
+	case T_BOOK:
+		return cb.book(ctx, &row->book);
+	case T_FUND:
+		return cb.fund(ctx, &row->fund);
+	case T_LOAN:
+		return cb.loan(ctx, &row->loan);
+	case T_HOLD:
+		return cb.hold(ctx, &row->hold);
+	case T_NOTE:
+		return cb.note(ctx, &row->note);
+	case T_POLICY:
+		return cb.policy(ctx, &row->policy);
+	case T_LEDGER:
+		return cb.ledger(ctx, &row->ledger);
+	default:
+		return cb.grant(ctx, row->grant.library_id);
+	}
+}
+
+/* Step a bound query, handing each row to cb. single: a get, which hands at
+ * most one row and is ENOTFOUND without one. */
+static int iterate(sq *s, sqlite3_stmt *st, const char *what, int type, anycb cb, void *ctx, int single)
+{
+	anyrow row;
+	int rc, r;
+
+	memset(&row, 0, sizeof row);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (read_fields(st, type, &row) != 0) {
+			done(s, st);
+			return fail_msg(s, what, "out of memory", LEND_ENOMEM);
+		}
+		r = call_cb(type, cb, ctx, &row);
+		if (r != 0 || single) {
+			done(s, st);
+			return r;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		r = fail(s, what, rc);
+		done(s, st);
+		return r;
+	}
+	done(s, st);
+	return single ? not_found(s, what) : LEND_OK;
+}
+
+static int bind_failed(sq *s, sqlite3_stmt *st, const char *what, int rc)
+{
+	int r = fail(s, what, rc);
+	done(s, st);
+	return r;
+}
+
+/* Run a bound write. need_change: ENOTFOUND when it matched no row. */
+static int run(sq *s, sqlite3_stmt *st, const char *what, int need_change)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE) {
+		int r = fail(s, what, rc);
+		done(s, st);
+		return r;
+	}
+	done(s, st);
+	if (need_change && sqlite3_changes(s->db) == 0)
+		return not_found(s, what);
+	return LEND_OK;
+}
+
+/* Run a bound single-value query into *count. */
+static int run_count(sq *s, sqlite3_stmt *st, const char *what, int64_t *count)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_ROW) {
+		int r = fail(s, what, rc == SQLITE_DONE ? SQLITE_ERROR : rc);
+		done(s, st);
+		return r;
+	}
+	*count = sqlite3_column_int64(st, 0);
+	done(s, st);
+	return LEND_OK;
+}
+
+/* -------------------------------------------------------- generic calls */
+
+static int do_insert(sq *s, int id, const char *what, int type, void *row, int64_t *id_out)
+{
+	sqlite3_stmt *st;
+	int rc = prep(s, id, &st, what);
+
+	if (rc != LEND_OK)
+		return rc;
+	rc = bind_fields(st, type, 1, row);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, what, rc);
+	rc = run(s, st, what, 0);
+	if (rc == LEND_OK)
+		*id_out = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+/* Update by id, or a put (from 0, need_change 0). */
+static int do_write(sq *s, int id, const char *what, int type, const void *row, int need_change)
+{
+	sqlite3_stmt *st;
+	int rc = prep(s, id, &st, what);
+
+	if (rc != LEND_OK)
+		return rc;
+	rc = bind_fields(st, type, 0, row);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, what, rc);
+	return run(s, st, what, need_change);
+}
+
+static int do_get(sq *s, int id, const char *what, int type, int64_t key, anycb cb, void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = prep(s, id, &st, what);
+
+	if (rc != LEND_OK)
+		return rc;
+	rc = sqlite3_bind_int64(st, 1, key);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, what, rc);
+	return iterate(s, st, what, type, cb, ctx, 1);
+}
+
+/* ---------------------------------------------------------- dynamic SQL */
+
+enum { DK_LOAN_LIST = 1, DK_LOAN_COUNT, DK_HOLD_LIST, DK_HOLD_COUNT, DK_NOTE_LIST };
+
+typedef struct sbuf {
+	char *p;
+	size_t cap, len;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *t)
+{
+	size_t n = strlen(t);
+
+	if (b->len + n >= b->cap) /* cannot happen: every query fits */
+		n = b->cap - 1 - b->len;
+	memcpy(b->p + b->len, t, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+/* Loan filters: bit -> condition, parameter ?(index). */
+enum {
+	LF_READER = 1 << 0,  /* ?1 */
+	LF_TICKET = 1 << 1,  /* ?2 */
+	LF_LIBRARY = 1 << 2, /* ?3 */
+	LF_BOOK = 1 << 3,    /* ?4 */
+	LF_ACTIVE = 1 << 4,
+	LF_ENDED = 1 << 5,
+	LF_ORIGIN = 1 << 6,  /* ?5 */
+	LF_DUE = 1 << 7,     /* ?6 */
+	LF_ISSUED = 1 << 8,  /* ?7 */
+	LF_AFTER = 1 << 9,   /* ?8 */
+	LF_LIMIT = 1 << 10,  /* ?9; counts only (lists always have LIMIT ?9) */
+	LF_ORDER_SHIFT = 11  /* 2 bits */
+};
+
+static const struct cond {
+	uint32_t bit;
+	const char *sql;
+} loan_conds[] = {
+	{LF_READER, "reader_id = ?1"}, {LF_TICKET, "ticket_id = ?2"},   {LF_LIBRARY, "library_id = ?3"},
+	{LF_BOOK, "book_id = ?4"},     {LF_ACTIVE, "ended_at = 0"},     {LF_ENDED, "ended_at <> 0"},
+	{LF_ORIGIN, "origin = ?5"},    {LF_DUE, "due_at <= ?6"},        {LF_ISSUED, "issued_at >= ?7"},
+	{LF_AFTER, "id > ?8"},
+};
+
+/* Hold filters. The state is written as a literal (so a partial index on
+ * state = 1 matches without a bound parameter); bits 8..9 hold it. */
+enum {
+	HF_LIBRARY = 1 << 0,     /* ?1 */
+	HF_BOOK = 1 << 1,        /* ?2 */
+	HF_TICKET = 1 << 2,      /* ?3 */
+	HF_READER = 1 << 3,      /* ?4 */
+	HF_STATE_OTHER = 1 << 4, /* ?5: a state outside 1..3 */
+	HF_BEFORE = 1 << 5,      /* ?6 */
+	HF_SUSPENDED = 1 << 6,   /* ?7 */
+	HF_LIMIT = 1 << 7,       /* ?8; counts only */
+	HF_STATE_SHIFT = 8       /* 2 bits: literal state 1..3 */
+};
+
+static const struct cond hold_conds[] = {
+	{HF_LIBRARY, "library_id = ?1"},
+	{HF_BOOK, "book_id = ?2"},
+	{HF_TICKET, "ticket_id = ?3"},
+	{HF_READER, "reader_id = ?4"},
+	{HF_STATE_OTHER, "state = ?5"},
+	{HF_BEFORE, "id < ?6"},
+	{HF_SUSPENDED, "suspended_until > 0 AND suspended_until <= ?7"},
+};
+
+enum {
+	NF_PENDING = 1 << 0,
+	NF_DUE = 1 << 1, /* ?1 */
+};
+
+static const struct cond note_conds[] = {
+	{NF_PENDING, "delivered_at = 0"},
+	{NF_DUE, "next_attempt_at <= ?1"},
+};
+
+static void add_conds(sbuf *b, uint32_t bits, const struct cond *c, size_t n, const char *extra)
+{
+	const char *sep = " WHERE ";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (bits & c[i].bit) {
+			sb_add(b, sep);
+			sb_add(b, c[i].sql);
+			sep = " AND ";
+		}
+	}
+	if (extra != NULL) {
+		sb_add(b, sep);
+		sb_add(b, extra);
+	}
+}
+
+static void build_sql(char *buf, size_t cap, uint32_t key)
+{
+	static const char *const state_sql[4] = {NULL, "state = 1", "state = 2", "state = 3"};
+	static const char *const loan_order[3] = {
+		" ORDER BY id",
+		" ORDER BY due_at, id",
+		" ORDER BY (ended_at = 0) DESC, issued_at DESC, id DESC",
+	};
+	uint32_t kind = key >> 24, bits = key & 0xffffff;
+	sbuf b = {buf, cap, 0};
+	size_t nloan = sizeof loan_conds / sizeof loan_conds[0];
+	size_t nhold = sizeof hold_conds / sizeof hold_conds[0];
+
+	buf[0] = '\0';
+	switch (kind) {
+	case DK_LOAN_LIST:
+		sb_add(&b, "SELECT id, " LOAN_COLS " FROM loans");
+		add_conds(&b, bits, loan_conds, nloan, NULL);
+		sb_add(&b, loan_order[(bits >> LF_ORDER_SHIFT) & 3]);
+		sb_add(&b, " LIMIT ?9");
+		break;
+	case DK_LOAN_COUNT:
+		sb_add(&b, bits & LF_LIMIT ? "SELECT count(*) FROM (SELECT 1 FROM loans" : "SELECT count(*) FROM loans");
+		add_conds(&b, bits, loan_conds, nloan, NULL);
+		if (bits & LF_LIMIT)
+			sb_add(&b, " LIMIT ?9)");
+		break;
+	case DK_HOLD_LIST:
+		sb_add(&b, "SELECT id, " HOLD_COLS " FROM holds");
+		add_conds(&b, bits, hold_conds, nhold, state_sql[(bits >> HF_STATE_SHIFT) & 3]);
+		sb_add(&b, " ORDER BY id LIMIT ?8");
+		break;
+	case DK_HOLD_COUNT:
+		sb_add(&b, bits & HF_LIMIT ? "SELECT count(*) FROM (SELECT 1 FROM holds" : "SELECT count(*) FROM holds");
+		add_conds(&b, bits, hold_conds, nhold, state_sql[(bits >> HF_STATE_SHIFT) & 3]);
+		if (bits & HF_LIMIT)
+			sb_add(&b, " LIMIT ?8)");
+		break;
+	default:
+		sb_add(&b, "SELECT id, " NOTE_COLS " FROM notes");
+		add_conds(&b, bits, note_conds, sizeof note_conds / sizeof note_conds[0], NULL);
+		sb_add(&b, " ORDER BY id LIMIT ?2");
+		break;
+	}
+}
+
+/* The cached statement for a dynamic query key. */
+static int dyn_prep(sq *s, uint32_t key, sqlite3_stmt **out, const char *what)
+{
+	char sql[768];
+	unsigned h = (unsigned)((key * 2654435761u) >> 16) & (DYN_SLOTS - 1);
+	unsigned i, k, slot = DYN_SLOTS;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	for (k = 0; k < DYN_SLOTS; k++) {
+		i = (h + k) & (DYN_SLOTS - 1);
+		if (s->dyn[i].key == key) {
+			if (!sqlite3_stmt_busy(s->dyn[i].st)) {
+				*out = s->dyn[i].st;
+				return LEND_OK;
+			}
+			build_sql(sql, sizeof sql, key);
+			return prepare_tmp(s, sql, out, what);
+		}
+		if (s->dyn[i].key == 0) {
+			slot = i;
+			break;
+		}
+	}
+	build_sql(sql, sizeof sql, key);
+	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return fail(s, what, rc);
+	}
+	if (slot == DYN_SLOTS) {
+		/* Full: replace an idle statement on the probe path (keeping the
+		 * slot occupied keeps every probe path intact). */
+		for (k = 0; k < DYN_SLOTS; k++) {
+			i = (h + k) & (DYN_SLOTS - 1);
+			if (!sqlite3_stmt_busy(s->dyn[i].st)) {
+				slot = i;
+				break;
+			}
+		}
+		if (slot == DYN_SLOTS) {
+			if (s->ntmp == NESTED_MAX) {
+				sqlite3_finalize(st);
+				return fail_msg(s, what, "calls nested too deep", LEND_ESTORAGE);
+			}
+			s->tmp[s->ntmp++] = st;
+			*out = st;
+			return LEND_OK;
+		}
+		sqlite3_finalize(s->dyn[slot].st);
+	}
+	s->dyn[slot].key = key;
+	s->dyn[slot].st = st;
+	*out = st;
+	return LEND_OK;
+}
+
+#define BIND64(n, v)                                                                                               \
+	do {                                                                                                       \
+		if (rc == SQLITE_OK)                                                                               \
+			rc = sqlite3_bind_int64(st, (n), (v));                                                     \
+	} while (0)
+
+static uint32_t loan_bits(const lend_sys_loan_filter *f)
+{
+	uint32_t bits = 0;
+
+	if (f->reader_id)
+		bits |= LF_READER;
+	if (f->ticket_id)
+		bits |= LF_TICKET;
+	if (f->library_id)
+		bits |= LF_LIBRARY;
+	if (f->book_id)
+		bits |= LF_BOOK;
+	if (f->active == 1)
+		bits |= LF_ACTIVE;
+	else if (f->active == 2)
+		bits |= LF_ENDED;
+	if (f->origin)
+		bits |= LF_ORIGIN;
+	if (f->due_before)
+		bits |= LF_DUE;
+	if (f->issued_since)
+		bits |= LF_ISSUED;
+	if (f->after_id)
+		bits |= LF_AFTER;
+	return bits;
+}
+
+static int loan_bind(sqlite3_stmt *st, const lend_sys_loan_filter *f, uint32_t bits)
+{
+	int rc = SQLITE_OK;
+
+	if (bits & LF_READER)
+		BIND64(1, f->reader_id);
+	if (bits & LF_TICKET)
+		BIND64(2, f->ticket_id);
+	if (bits & LF_LIBRARY)
+		BIND64(3, f->library_id);
+	if (bits & LF_BOOK)
+		BIND64(4, f->book_id);
+	if (bits & LF_ORIGIN)
+		BIND64(5, f->origin);
+	if (bits & LF_DUE)
+		BIND64(6, f->due_before);
+	if (bits & LF_ISSUED)
+		BIND64(7, f->issued_since);
+	if (bits & LF_AFTER)
+		BIND64(8, f->after_id);
+	return rc;
+}
+
+static uint32_t hold_bits(const lend_sys_hold_filter *f)
+{
+	uint32_t bits = 0;
+
+	if (f->library_id)
+		bits |= HF_LIBRARY;
+	if (f->book_id)
+		bits |= HF_BOOK;
+	if (f->ticket_id)
+		bits |= HF_TICKET;
+	if (f->reader_id)
+		bits |= HF_READER;
+	if (f->state >= 1 && f->state <= 3)
+		bits |= (uint32_t)f->state << HF_STATE_SHIFT;
+	else if (f->state)
+		bits |= HF_STATE_OTHER;
+	if (f->before_id)
+		bits |= HF_BEFORE;
+	if (f->suspended_before)
+		bits |= HF_SUSPENDED;
+	return bits;
+}
+
+static int hold_bind(sqlite3_stmt *st, const lend_sys_hold_filter *f, uint32_t bits)
+{
+	int rc = SQLITE_OK;
+
+	if (bits & HF_LIBRARY)
+		BIND64(1, f->library_id);
+	if (bits & HF_BOOK)
+		BIND64(2, f->book_id);
+	if (bits & HF_TICKET)
+		BIND64(3, f->ticket_id);
+	if (bits & HF_READER)
+		BIND64(4, f->reader_id);
+	if (bits & HF_STATE_OTHER)
+		BIND64(5, f->state);
+	if (bits & HF_BEFORE)
+		BIND64(6, f->before_id);
+	if (bits & HF_SUSPENDED)
+		BIND64(7, f->suspended_before);
+	return rc;
+}
+
+/* ------------------------------------------------------------- methods */
+
+static void sq_free(void *ud)
+{
+	sq *s = ud;
+	int i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	for (i = 0; i < DYN_SLOTS; i++)
+		sqlite3_finalize(s->dyn[i].st);
+	for (i = 0; i < s->ntmp; i++)
+		sqlite3_finalize(s->tmp[i]);
+	sqlite3_close_v2(s->db);
+	free(s);
+}
+
+static const char *sq_errmsg(void *ud)
+{
+	sq *s = ud;
+
+	if (s == NULL)
+		return "";
+	if (s->msg != NULL)
+		return s->msg;
+	if (s->notfound != NULL) {
+		snprintf(s->buf, sizeof s->buf, "%s: not found", s->notfound);
+		s->msg = s->buf;
+		return s->msg;
+	}
+	return "";
+}
+
+static int exec_simple(sq *s, int id, const char *what)
+{
+	sqlite3_stmt *st;
+	int rc = prep(s, id, &st, what);
+
+	if (rc != LEND_OK)
+		return rc;
+	return run(s, st, what, 0);
+}
+
+static int sq_begin(void *ud, int write)
+{
+	sq *s = ud;
+
+	return exec_simple(s, write ? ST_BEGIN_WRITE : ST_BEGIN_READ, write ? "begin write" : "begin read");
+}
+
+static int sq_commit(void *ud)
+{
+	return exec_simple(ud, ST_COMMIT, "commit");
+}
+
+static int sq_rollback(void *ud)
+{
+	sq *s = ud;
+
+	if (sqlite3_get_autocommit(s->db))
+		return LEND_OK; /* no transaction (never begun, or SQLite ended it) */
+	return exec_simple(s, ST_ROLLBACK, "rollback");
+}
+
+/* Libraries */
+
+static int sq_library_insert(void *ud, lend_sys_library *row)
+{
+	return do_insert(ud, ST_LIBRARY_INSERT, "library_insert", T_LIBRARY, row, &row->id);
+}
+
+static int sq_library_update(void *ud, const lend_sys_library *row)
+{
+	return do_write(ud, ST_LIBRARY_UPDATE, "library_update", T_LIBRARY, row, 1);
+}
+
+static int sq_library_get(void *ud, int64_t id, lend_sys_library_cb cb, void *ctx)
+{
+	anycb c;
+
+	c.library = cb;
+	return do_get(ud, ST_LIBRARY_GET, "library_get", T_LIBRARY, id, c, ctx);
+}
+
+static int sq_library_list(void *ud, lend_sys_library_cb cb, void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	anycb c;
+	int rc = prep(s, ST_LIBRARY_LIST, &st, "library_list");
+
+	if (rc != LEND_OK)
+		return rc;
+	c.library = cb;
+	return iterate(s, st, "library_list", T_LIBRARY, c, ctx, 0);
+}
+
+/* Grants */
+
+static int grant_write(sq *s, int id, const char *what, int64_t reader_id, int64_t library_id, int need_change)
+{
+	sqlite3_stmt *st;
+	int rc = prep(s, id, &st, what);
+
+	if (rc != LEND_OK)
+		return rc;
+	BIND64(1, reader_id);
+	BIND64(2, library_id);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, what, rc);
+	return run(s, st, what, need_change);
+}
+
+static int sq_grant_insert(void *ud, int64_t reader_id, int64_t library_id)
+{
+	return grant_write(ud, ST_GRANT_INSERT, "grant_insert", reader_id, library_id, 0);
+}
+
+static int sq_grant_delete(void *ud, int64_t reader_id, int64_t library_id)
+{
+	return grant_write(ud, ST_GRANT_DELETE, "grant_delete", reader_id, library_id, 1);
+}
+
+static int sq_grant_list(void *ud, int64_t reader_id, int (*cb)(void *ctx, int64_t library_id), void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	anycb c;
+	int rc = prep(s, ST_GRANT_LIST, &st, "grant_list");
+
+	if (rc != LEND_OK)
+		return rc;
+	BIND64(1, reader_id);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "grant_list", rc);
+	c.grant = cb;
+	return iterate(s, st, "grant_list", T_GRANT, c, ctx, 0);
+}
+
+/* Readers */
+
+static int sq_reader_insert(void *ud, lend_sys_reader *row)
+{
+	return do_insert(ud, ST_READER_INSERT, "reader_insert", T_READER, row, &row->id);
+}
+
+static int sq_reader_update(void *ud, const lend_sys_reader *row)
+{
+	return do_write(ud, ST_READER_UPDATE, "reader_update", T_READER, row, 1);
+}
+
+static int sq_reader_get(void *ud, int64_t id, lend_sys_reader_cb cb, void *ctx)
+{
+	anycb c;
+
+	c.reader = cb;
+	return do_get(ud, ST_READER_GET, "reader_get", T_READER, id, c, ctx);
+}
+
+/* Tickets */
+
+static int sq_ticket_insert(void *ud, lend_sys_ticket *row)
+{
+	return do_insert(ud, ST_TICKET_INSERT, "ticket_insert", T_TICKET, row, &row->id);
+}
+
+static int sq_ticket_update(void *ud, const lend_sys_ticket *row)
+{
+	return do_write(ud, ST_TICKET_UPDATE, "ticket_update", T_TICKET, row, 1);
+}
+
+static int sq_ticket_get(void *ud, int64_t id, lend_sys_ticket_cb cb, void *ctx)
+{
+	anycb c;
+
+	c.ticket = cb;
+	return do_get(ud, ST_TICKET_GET, "ticket_get", T_TICKET, id, c, ctx);
+}
+
+static int sq_ticket_find(void *ud, int64_t library_id, const char *number, lend_sys_ticket_cb cb, void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	anycb c;
+	int rc = prep(s, ST_TICKET_FIND, &st, "ticket_find");
+
+	if (rc != LEND_OK)
+		return rc;
+	BIND64(1, library_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "ticket_find", rc);
+	c.ticket = cb;
+	return iterate(s, st, "ticket_find", T_TICKET, c, ctx, 1);
+}
+
+static int sq_ticket_list(void *ud, int64_t reader_id, int64_t library_id, lend_sys_ticket_cb cb, void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	anycb c;
+	int id = reader_id ? (library_id ? ST_TICKET_LIST_BOTH : ST_TICKET_LIST_READER)
+	                   : (library_id ? ST_TICKET_LIST_LIBRARY : ST_TICKET_LIST_ALL);
+	int rc = prep(s, id, &st, "ticket_list");
+
+	if (rc != LEND_OK)
+		return rc;
+	if (reader_id)
+		BIND64(1, reader_id);
+	if (library_id)
+		BIND64(2, library_id);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "ticket_list", rc);
+	c.ticket = cb;
+	return iterate(s, st, "ticket_list", T_TICKET, c, ctx, 0);
+}
+
+/* Books */
+
+static int sq_book_insert(void *ud, lend_sys_book *row)
+{
+	return do_insert(ud, ST_BOOK_INSERT, "book_insert", T_BOOK, row, &row->id);
+}
+
+static int sq_book_update(void *ud, const lend_sys_book *row)
+{
+	return do_write(ud, ST_BOOK_UPDATE, "book_update", T_BOOK, row, 1);
+}
+
+static int sq_book_get(void *ud, int64_t id, lend_sys_book_cb cb, void *ctx)
+{
+	anycb c;
+
+	c.book = cb;
+	return do_get(ud, ST_BOOK_GET, "book_get", T_BOOK, id, c, ctx);
+}
+
+static int sq_book_list(void *ud, int64_t after_id, int32_t limit, lend_sys_book_cb cb, void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	anycb c;
+	int rc = prep(s, ST_BOOK_LIST, &st, "book_list");
+
+	if (rc != LEND_OK)
+		return rc;
+	BIND64(1, after_id);
+	BIND64(2, limit > 0 ? limit : -1);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "book_list", rc);
+	c.book = cb;
+	return iterate(s, st, "book_list", T_BOOK, c, ctx, 0);
+}
+
+/* Fund */
+
+static int sq_fund_get(void *ud, int64_t library_id, int64_t book_id, lend_sys_fund *out)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = prep(s, ST_FUND_GET, &st, "fund_get");
+
+	if (rc != LEND_OK)
+		return rc;
+	BIND64(1, library_id);
+	BIND64(2, book_id);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "fund_get", rc);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_fields(st, T_FUND, out); /* integers only: cannot fail */
+		done(s, st);
+		return LEND_OK;
+	}
+	if (rc == SQLITE_DONE) {
+		done(s, st);
+		return not_found(s, "fund_get");
+	}
+	rc = fail(s, "fund_get", rc);
+	done(s, st);
+	return rc;
+}
+
+static int sq_fund_put(void *ud, const lend_sys_fund *row)
+{
+	return do_write(ud, ST_FUND_PUT, "fund_put", T_FUND, row, 0);
+}
+
+static int sq_fund_list(void *ud, int64_t library_id, int64_t after_book_id, int32_t limit, lend_sys_fund_cb cb,
+                        void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	anycb c;
+	int rc = prep(s, library_id ? ST_FUND_LIST : ST_FUND_LIST_ALL, &st, "fund_list");
+
+	if (rc != LEND_OK)
+		return rc;
+	if (library_id)
+		BIND64(1, library_id);
+	BIND64(2, after_book_id);
+	BIND64(3, limit > 0 ? limit : -1);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "fund_list", rc);
+	c.fund = cb;
+	return iterate(s, st, "fund_list", T_FUND, c, ctx, 0);
+}
+
+/* Loans */
+
+static int sq_loan_insert(void *ud, lend_sys_loan *row)
+{
+	return do_insert(ud, ST_LOAN_INSERT, "loan_insert", T_LOAN, row, &row->id);
+}
+
+static int sq_loan_update(void *ud, const lend_sys_loan *row)
+{
+	return do_write(ud, ST_LOAN_UPDATE, "loan_update", T_LOAN, row, 1);
+}
+
+static int sq_loan_get(void *ud, int64_t id, lend_sys_loan_cb cb, void *ctx)
+{
+	anycb c;
+
+	c.loan = cb;
+	return do_get(ud, ST_LOAN_GET, "loan_get", T_LOAN, id, c, ctx);
+}
+
+static int sq_loan_list(void *ud, const lend_sys_loan_filter *f, lend_sys_loan_cb cb, void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	anycb c;
+	uint32_t bits;
+	int rc;
+
+	if (f->order < LEND_SYS_LOAN_ORDER_ID || f->order > LEND_SYS_LOAN_ORDER_SHELF)
+		return fail_msg(s, "loan_list", "unknown order", LEND_ESTORAGE);
+	bits = loan_bits(f) | (uint32_t)f->order << LF_ORDER_SHIFT;
+	rc = dyn_prep(s, (uint32_t)DK_LOAN_LIST << 24 | bits, &st, "loan_list");
+	if (rc != LEND_OK)
+		return rc;
+	rc = loan_bind(st, f, bits);
+	BIND64(9, f->limit > 0 ? f->limit : -1);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "loan_list", rc);
+	c.loan = cb;
+	return iterate(s, st, "loan_list", T_LOAN, c, ctx, 0);
+}
+
+static int sq_loan_count(void *ud, const lend_sys_loan_filter *f, int64_t *count)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	uint32_t bits = loan_bits(f);
+	int rc;
+
+	if (f->limit > 0)
+		bits |= LF_LIMIT;
+	rc = dyn_prep(s, (uint32_t)DK_LOAN_COUNT << 24 | bits, &st, "loan_count");
+	if (rc != LEND_OK)
+		return rc;
+	rc = loan_bind(st, f, bits);
+	if (bits & LF_LIMIT)
+		BIND64(9, f->limit);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "loan_count", rc);
+	return run_count(s, st, "loan_count", count);
+}
+
+/* Holds */
+
+static int sq_hold_insert(void *ud, lend_sys_hold *row)
+{
+	return do_insert(ud, ST_HOLD_INSERT, "hold_insert", T_HOLD, row, &row->id);
+}
+
+static int sq_hold_update(void *ud, const lend_sys_hold *row)
+{
+	return do_write(ud, ST_HOLD_UPDATE, "hold_update", T_HOLD, row, 1);
+}
+
+static int sq_hold_get(void *ud, int64_t id, lend_sys_hold_cb cb, void *ctx)
+{
+	anycb c;
+
+	c.hold = cb;
+	return do_get(ud, ST_HOLD_GET, "hold_get", T_HOLD, id, c, ctx);
+}
+
+static int sq_hold_list(void *ud, const lend_sys_hold_filter *f, lend_sys_hold_cb cb, void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	anycb c;
+	uint32_t bits = hold_bits(f);
+	int rc = dyn_prep(s, (uint32_t)DK_HOLD_LIST << 24 | bits, &st, "hold_list");
+
+	if (rc != LEND_OK)
+		return rc;
+	rc = hold_bind(st, f, bits);
+	BIND64(8, f->limit > 0 ? f->limit : -1);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "hold_list", rc);
+	c.hold = cb;
+	return iterate(s, st, "hold_list", T_HOLD, c, ctx, 0);
+}
+
+static int sq_hold_count(void *ud, const lend_sys_hold_filter *f, int64_t *count)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	uint32_t bits = hold_bits(f);
+	int rc;
+
+	if (f->limit > 0)
+		bits |= HF_LIMIT;
+	rc = dyn_prep(s, (uint32_t)DK_HOLD_COUNT << 24 | bits, &st, "hold_count");
+	if (rc != LEND_OK)
+		return rc;
+	rc = hold_bind(st, f, bits);
+	if (bits & HF_LIMIT)
+		BIND64(8, f->limit);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "hold_count", rc);
+	return run_count(s, st, "hold_count", count);
+}
+
+/* Outbox */
+
+static int sq_note_insert(void *ud, lend_sys_note *row)
+{
+	return do_insert(ud, ST_NOTE_INSERT, "note_insert", T_NOTE, row, &row->id);
+}
+
+static int sq_note_update(void *ud, const lend_sys_note *row)
+{
+	return do_write(ud, ST_NOTE_UPDATE, "note_update", T_NOTE, row, 1);
+}
+
+static int sq_note_list(void *ud, const lend_sys_note_filter *f, lend_sys_note_cb cb, void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	anycb c;
+	uint32_t bits = (f->pending ? NF_PENDING : 0) | (f->due_before ? NF_DUE : 0);
+	int rc = dyn_prep(s, (uint32_t)DK_NOTE_LIST << 24 | bits, &st, "note_list");
+
+	if (rc != LEND_OK)
+		return rc;
+	if (bits & NF_DUE)
+		BIND64(1, f->due_before);
+	BIND64(2, f->limit > 0 ? f->limit : -1);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "note_list", rc);
+	c.note = cb;
+	return iterate(s, st, "note_list", T_NOTE, c, ctx, 0);
+}
+
+/* Policy */
+
+static int sq_policy_list(void *ud, int64_t library_id, int64_t ticket_id, lend_sys_policy_cb cb, void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	anycb c;
+	int rc = prep(s, ST_POLICY_LIST, &st, "policy_list");
+
+	if (rc != LEND_OK)
+		return rc;
+	BIND64(1, library_id);
+	BIND64(2, ticket_id);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "policy_list", rc);
+	c.policy = cb;
+	return iterate(s, st, "policy_list", T_POLICY, c, ctx, 0);
+}
+
+static int sq_policy_put(void *ud, const lend_sys_policy *row)
+{
+	return do_write(ud, ST_POLICY_PUT, "policy_put", T_POLICY, row, 0);
+}
+
+static int sq_policy_delete(void *ud, const lend_sys_policy *key)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = prep(s, ST_POLICY_DELETE, &st, "policy_delete");
+
+	if (rc != LEND_OK)
+		return rc;
+	BIND64(1, key->library_id);
+	BIND64(2, key->ticket_id);
+	BIND64(3, key->kind);
+	BIND64(4, key->setting);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "policy_delete", rc);
+	return run(s, st, "policy_delete", 1);
+}
+
+/* Ledger */
+
+static int sq_ledger_insert(void *ud, lend_sys_ledger *row)
+{
+	return do_insert(ud, ST_LEDGER_INSERT, "ledger_insert", T_LEDGER, row, &row->id);
+}
+
+static int sq_ledger_list(void *ud, int64_t library_id, int64_t from, int64_t to, lend_sys_ledger_cb cb, void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	anycb c;
+	int rc = prep(s, to ? ST_LEDGER_LIST_TO : ST_LEDGER_LIST, &st, "ledger_list");
+
+	if (rc != LEND_OK)
+		return rc;
+	BIND64(1, library_id);
+	BIND64(2, from);
+	if (to)
+		BIND64(3, to);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "ledger_list", rc);
+	c.ledger = cb;
+	return iterate(s, st, "ledger_list", T_LEDGER, c, ctx, 0);
+}
+
+/* ---------------------------------------------------------------- open */
+
+static void set_err(char *errbuf, size_t errlen, const char *what, const char *msg)
+{
+	if (errbuf != NULL && errlen > 0)
+		snprintf(errbuf, errlen, "%s%s%s", what, *what ? ": " : "", msg);
+}
+
+/* The applied schema version: 0 on a database without the meta table. */
+static int read_version(sqlite3 *db, int64_t *version)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*version = 0;
+	rc = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'", -1, &st,
+	                        NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE) {
+			sqlite3_finalize(st);
+			return SQLITE_OK;
+		}
+		if (rc == SQLITE_ROW)
+			rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*version = sqlite3_column_int64(st, 0);
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE) {
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int migrate(sqlite3 *db, char *errbuf, size_t errlen)
+{
+	char num[64];
+	char sql[128];
+	int64_t v;
+	int i, rc;
+
+	rc = read_version(db, &v);
+	if (rc == SQLITE_OK && v == LEND_SQLITE_SCHEMA_VERSION)
+		return LEND_OK;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		set_err(errbuf, errlen, "reading the schema version", sqlite3_errmsg(db));
+		return status_of(rc);
+	}
+	/* Again under the write lock: another engine may have migrated. */
+	rc = sqlite3_exec(db, lend_sqlite_meta_sql, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = read_version(db, &v);
+	if (rc != SQLITE_OK) {
+		set_err(errbuf, errlen, "reading the schema version", sqlite3_errmsg(db));
+		goto fail;
+	}
+	if (v < 0 || v > LEND_SQLITE_SCHEMA_VERSION) {
+		snprintf(num, sizeof num, "%lld (this liblend knows up to %d)", (long long)v,
+		         LEND_SQLITE_SCHEMA_VERSION);
+		set_err(errbuf, errlen, "unsupported database schema version", num);
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return LEND_ESTORAGE;
+	}
+	for (i = (int)v; i < LEND_SQLITE_SCHEMA_VERSION; i++) {
+		rc = sqlite3_exec(db, lend_sqlite_migrations[i], NULL, NULL, NULL);
+		if (rc == SQLITE_OK) {
+			snprintf(sql, sizeof sql,
+			         "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', %d)", i + 1);
+			rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+		}
+		if (rc != SQLITE_OK) {
+			snprintf(num, sizeof num, "schema migration %d", i + 1);
+			set_err(errbuf, errlen, num, sqlite3_errmsg(db));
+			goto fail;
+		}
+	}
+	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		set_err(errbuf, errlen, "committing the schema", sqlite3_errmsg(db));
+		goto fail;
+	}
+	return LEND_OK;
+
+fail:
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return status_of(rc);
+}
+
+LEND_EXTERN int lend_storage_sqlite(lend_storage *out, const char *path, int busy_timeout_ms, char *errbuf,
+                                    size_t errlen)
+{
+	sq *s;
+	int rc, status;
+
+	if (errbuf != NULL && errlen > 0)
+		errbuf[0] = '\0';
+	if (out == NULL) {
+		set_err(errbuf, errlen, "lend_storage_sqlite", "no storage to fill");
+		return LEND_EINVAL;
+	}
+	memset(out, 0, sizeof *out);
+	if (path == NULL) {
+		set_err(errbuf, errlen, "lend_storage_sqlite", "no database path");
+		return LEND_EINVAL;
+	}
+	s = calloc(1, sizeof *s);
+	if (s == NULL) {
+		set_err(errbuf, errlen, "", "out of memory");
+		return LEND_ENOMEM;
+	}
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		set_err(errbuf, errlen, path, s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		status = status_of(rc);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, busy_timeout_ms > 0 ? busy_timeout_ms : DEFAULT_BUSY_TIMEOUT_MS);
+	/* WAL: readers never block the writer. For ":memory:" SQLite keeps its
+	 * own mode and answers "memory". synchronous=FULL: an acknowledged
+	 * commit survives a power loss. */
+	rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		set_err(errbuf, errlen, path, sqlite3_errmsg(s->db));
+		status = status_of(rc);
+		goto fail;
+	}
+	status = migrate(s->db, errbuf, errlen);
+	if (status != LEND_OK)
+		goto fail;
+
+	out->version = LEND_STORAGE_VERSION;
+	out->userdata = s;
+	out->free = sq_free;
+	out->errmsg = sq_errmsg;
+	out->begin = sq_begin;
+	out->commit = sq_commit;
+	out->rollback = sq_rollback;
+	out->library_insert = sq_library_insert;
+	out->library_update = sq_library_update;
+	out->library_get = sq_library_get;
+	out->library_list = sq_library_list;
+	out->grant_insert = sq_grant_insert;
+	out->grant_delete = sq_grant_delete;
+	out->grant_list = sq_grant_list;
+	out->reader_insert = sq_reader_insert;
+	out->reader_update = sq_reader_update;
+	out->reader_get = sq_reader_get;
+	out->ticket_insert = sq_ticket_insert;
+	out->ticket_update = sq_ticket_update;
+	out->ticket_get = sq_ticket_get;
+	out->ticket_find = sq_ticket_find;
+	out->ticket_list = sq_ticket_list;
+	out->book_insert = sq_book_insert;
+	out->book_update = sq_book_update;
+	out->book_get = sq_book_get;
+	out->book_list = sq_book_list;
+	out->fund_get = sq_fund_get;
+	out->fund_put = sq_fund_put;
+	out->fund_list = sq_fund_list;
+	out->loan_insert = sq_loan_insert;
+	out->loan_update = sq_loan_update;
+	out->loan_get = sq_loan_get;
+	out->loan_list = sq_loan_list;
+	out->loan_count = sq_loan_count;
+	out->hold_insert = sq_hold_insert;
+	out->hold_update = sq_hold_update;
+	out->hold_get = sq_hold_get;
+	out->hold_list = sq_hold_list;
+	out->hold_count = sq_hold_count;
+	out->note_insert = sq_note_insert;
+	out->note_update = sq_note_update;
+	out->note_list = sq_note_list;
+	out->policy_list = sq_policy_list;
+	out->policy_put = sq_policy_put;
+	out->policy_delete = sq_policy_delete;
+	out->ledger_insert = sq_ledger_insert;
+	out->ledger_list = sq_ledger_list;
+	return LEND_OK;
+
+fail:
+	sqlite3_close_v2(s->db);
+	free(s);
+	memset(out, 0, sizeof *out);
+	return status;
+}
