@@ -1,0 +1,13 @@
+#!/bin/sh
+# The whole test suite: install what is missing, build, run every test; then
+# build again with AddressSanitizer and UBSan and run the suite under them.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+sh "$root/scripts/deps.sh"
+[ -f "$root/build/build.ninja" ] || meson setup "$root/build" "$root" >/dev/null
+ninja -C "$root/build"
+meson test -C "$root/build" --print-errorlogs
+[ -f "$root/build-asan/build.ninja" ] || \
+	meson setup "$root/build-asan" "$root" -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+ninja -C "$root/build-asan"
+meson test -C "$root/build-asan" --setup asan --print-errorlogs --no-suite abi --no-suite bench
