@@ -104,12 +104,16 @@ static const char lend_sqlite_migration_1[] =
 	"issued_at INTEGER NOT NULL DEFAULT 0,\n"
 	"due_at INTEGER NOT NULL DEFAULT 0,\n"
 	"ended_at INTEGER NOT NULL DEFAULT 0,\n"
-	"end_reason INTEGER NOT NULL DEFAULT 0\n"
+	"end_reason INTEGER NOT NULL DEFAULT 0,\n"
+	"kind INTEGER NOT NULL DEFAULT 0\n"
 	");\n"
+	/* loans of a ticket over a period (monthly quota). Created before
+	 * loans_ticket_active on purpose: without statistics SQLite rates the two
+	 * alike for "ticket_id = ? AND ended_at = 0" and takes the index created
+	 * last, which must be the partial one. */
+	"CREATE INDEX loans_ticket_issued ON loans (ticket_id, issued_at);\n"
 	/* active loans of a ticket (limits) */
 	"CREATE INDEX loans_ticket_active ON loans (ticket_id) WHERE ended_at = 0;\n"
-	/* loans of a ticket over a period (monthly quota) */
-	"CREATE INDEX loans_ticket_issued ON loans (ticket_id, issued_at);\n"
 	/* a reader's shelf */
 	"CREATE INDEX loans_reader ON loans (reader_id, ended_at);\n"
 	/* active loans of a book in a library */
@@ -151,8 +155,9 @@ static const char lend_sqlite_migration_1[] =
 	"delivered_at INTEGER NOT NULL DEFAULT 0,\n"
 	"last_error TEXT\n"
 	");\n"
-	/* the pending outbox */
-	"CREATE INDEX notes_pending ON notes (next_attempt_at) WHERE delivered_at = 0;\n"
+	/* the pending outbox, in id order (the listing's order: an index on
+	 * next_attempt_at would leave SQLite scanning the whole table by id) */
+	"CREATE INDEX notes_pending ON notes (id) WHERE delivered_at = 0;\n"
 
 	"CREATE TABLE policy (\n"
 	"library_id INTEGER NOT NULL,\n"

@@ -88,10 +88,11 @@ static const field loan_fields[] = {
 	I64(lend_sys_loan, id),         I64(lend_sys_loan, ticket_id), I64(lend_sys_loan, reader_id),
 	I64(lend_sys_loan, library_id), I64(lend_sys_loan, book_id),   I32(lend_sys_loan, origin),
 	I64(lend_sys_loan, issued_at),  I64(lend_sys_loan, due_at),    I64(lend_sys_loan, ended_at),
-	I32(lend_sys_loan, end_reason),
+	I32(lend_sys_loan, end_reason), I32(lend_sys_loan, kind),
 };
-#define LOAN_COLS "ticket_id, reader_id, library_id, book_id, origin, issued_at, due_at, ended_at, end_reason"
-#define LOAN_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10"
+#define LOAN_COLS                                                                                                  \
+	"ticket_id, reader_id, library_id, book_id, origin, issued_at, due_at, ended_at, end_reason, kind"
+#define LOAN_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11"
 
 static const field hold_fields[] = {
 	I64(lend_sys_hold, id),        I64(lend_sys_hold, library_id),      I64(lend_sys_hold, book_id),
