@@ -4,85 +4,34 @@
 
 #include "internal.h"
 
-#define GROW(arr, n, cap, oom)                                                                                         \
-	do {                                                                                                           \
-		if ((n) == (cap)) {                                                                                    \
-			size_t c_ = (cap) ? (cap) * 2 : 64;                                                            \
-			void *p_ = realloc((arr), c_ * sizeof *(arr));                                                 \
-			if (!p_) {                                                                                     \
-				(oom) = 1;                                                                             \
-				return 1;                                                                              \
-			}                                                                                              \
-			(arr) = p_;                                                                                    \
-			(cap) = c_;                                                                                    \
-		}                                                                                                      \
-	} while (0)
-
-struct snapshot {
-	lend_sys_loan *loans;
-	size_t nloans, caploans;
-	lend_sys_fund *funds;
-	size_t nfunds, capfunds;
-	lend_sys_hold *holds;
-	size_t nholds, capholds;
-	struct noteref {
-		int64_t loan_id;
-		int kind;
-	} *notes;
-	size_t nnotes, capnotes;
-	int64_t *libs;
-	size_t nlibs, caplibs;
-	int oom;
+struct noteref {
+	int64_t loan_id;
+	int kind;
 };
 
-static int snap_loan(void *ctx, const lend_sys_loan *r)
-{
-	struct snapshot *s = ctx;
-	GROW(s->loans, s->nloans, s->caploans, s->oom);
-	s->loans[s->nloans++] = *r;
-	return 0;
-}
-
-static int snap_fund(void *ctx, const lend_sys_fund *r)
-{
-	struct snapshot *s = ctx;
-	GROW(s->funds, s->nfunds, s->capfunds, s->oom);
-	s->funds[s->nfunds++] = *r;
-	return 0;
-}
-
-static int snap_hold(void *ctx, const lend_sys_hold *r)
-{
-	struct snapshot *s = ctx;
-	GROW(s->holds, s->nholds, s->capholds, s->oom);
-	s->holds[s->nholds++] = *r;
-	return 0;
-}
+/* Everything the checks walk, copied out of storage. */
+struct snapshot {
+	lend__rows loans, funds, holds, notes, libs;
+};
 
 static int snap_note(void *ctx, const lend_sys_note *r)
 {
-	struct snapshot *s = ctx;
-	GROW(s->notes, s->nnotes, s->capnotes, s->oom);
-	s->notes[s->nnotes].loan_id = r->loan_id;
-	s->notes[s->nnotes++].kind = r->kind;
-	return 0;
+	struct noteref ref = {r->loan_id, r->kind};
+	return lend__rows_push(ctx, &ref);
 }
 
 static int snap_lib(void *ctx, const lend_sys_library *r)
 {
-	struct snapshot *s = ctx;
-	GROW(s->libs, s->nlibs, s->caplibs, s->oom);
-	s->libs[s->nlibs++] = r->id;
-	return 0;
+	return lend__rows_push(ctx, &r->id);
 }
 
 static void snap_free(struct snapshot *s)
 {
-	free(s->loans);
-	free(s->funds);
-	free(s->holds);
-	free(s->notes);
-	free(s->libs);
+	lend__rows_free(&s->loans);
+	lend__rows_free(&s->funds);
+	lend__rows_free(&s->holds);
+	lend__rows_free(&s->notes);
+	lend__rows_free(&s->libs);
 }
 
 static int by_lib_book(const void *a, const void *b)
@@ -116,7 +65,7 @@ static int by_note_loan(const void *a, const void *b)
 static int has_note(const struct snapshot *s, int64_t loan_id, int kind)
 {
 	struct noteref key = {loan_id, kind};
-	return bsearch(&key, s->notes, s->nnotes, sizeof key, by_note_loan) != NULL;
+	return bsearch(&key, s->notes.data, s->notes.n, sizeof key, by_note_loan) != NULL;
 }
 
 struct ledger_sum {
@@ -131,31 +80,33 @@ static int ledger_cb(void *ctx, const lend_sys_ledger *r)
 
 static int run_checks(lend_engine *e, lend_report *rep)
 {
-	struct snapshot s;
-	memset(&s, 0, sizeof s);
+	struct snapshot s = {LEND_ROWS(lend_sys_loan), LEND_ROWS(lend_sys_fund), LEND_ROWS(lend_sys_hold),
+	                     LEND_ROWS(struct noteref), LEND_ROWS(int64_t)};
 	lend_sys_loan_filter lf;
 	memset(&lf, 0, sizeof lf);
 	lend_sys_hold_filter hf;
 	memset(&hf, 0, sizeof hf);
 	lend_sys_note_filter nf;
 	memset(&nf, 0, sizeof nf);
-	int rc = ST(e, loan_list, &lf, snap_loan, &s);
+	int rc = ST(e, loan_list, &lf, lend__rows_loan_cb, &s.loans);
 	if (rc == LEND_OK)
-		rc = ST(e, fund_list, 0, 0, 0, snap_fund, &s);
+		rc = ST(e, fund_list, 0, 0, 0, lend__rows_fund_cb, &s.funds);
 	if (rc == LEND_OK)
-		rc = ST(e, hold_list, &hf, snap_hold, &s);
+		rc = ST(e, hold_list, &hf, lend__rows_hold_cb, &s.holds);
 	if (rc == LEND_OK)
-		rc = ST(e, note_list, &nf, snap_note, &s);
+		rc = ST(e, note_list, &nf, snap_note, &s.notes);
 	if (rc == LEND_OK)
-		rc = ST(e, library_list, snap_lib, &s);
-	if (s.oom) {
+		rc = ST(e, library_list, snap_lib, &s.libs);
+	int oom = s.loans.oom || s.funds.oom || s.holds.oom || s.notes.oom || s.libs.oom;
+	if (oom || rc != LEND_OK) {
 		snap_free(&s);
-		return lend__nomem(e);
+		return oom ? lend__nomem(e) : lend__storage_fail(e, rc, "check");
 	}
-	if (rc != LEND_OK) {
-		snap_free(&s);
-		return lend__storage_fail(e, rc, "check");
-	}
+	lend_sys_loan *loans = s.loans.data;
+	lend_sys_fund *funds = s.funds.data;
+	lend_sys_hold *holds = s.holds.data;
+	int64_t *libs = s.libs.data;
+	size_t nloans = s.loans.n, nfunds = s.funds.n, nholds = s.holds.n, nlibs = s.libs.n;
 	int out = LEND_OK;
 #define REPORT(...)                                                                                                    \
 	do {                                                                                                           \
@@ -164,20 +115,20 @@ static int run_checks(lend_engine *e, lend_report *rep)
 	} while (0)
 
 	/* Copies: on loan == active loans <= owned. */
-	qsort(s.loans, s.nloans, sizeof *s.loans, by_lib_book);
+	qsort(loans, nloans, sizeof *loans, by_lib_book);
 	size_t j = 0;
-	for (size_t i = 0; i < s.nfunds; i++) {
-		const lend_sys_fund *f = &s.funds[i];
-		while (j < s.nloans && (s.loans[j].library_id < f->library_id ||
-		                        (s.loans[j].library_id == f->library_id && s.loans[j].book_id < f->book_id))) {
-			if (!s.loans[j].ended_at)
-				REPORT("loan %lld of book %lld has no fund entry in library %lld", (long long)s.loans[j].id,
-				       (long long)s.loans[j].book_id, (long long)s.loans[j].library_id);
+	for (size_t i = 0; i < nfunds; i++) {
+		const lend_sys_fund *f = &funds[i];
+		while (j < nloans && (loans[j].library_id < f->library_id ||
+		                        (loans[j].library_id == f->library_id && loans[j].book_id < f->book_id))) {
+			if (!loans[j].ended_at)
+				REPORT("loan %lld of book %lld has no fund entry in library %lld", (long long)loans[j].id,
+				       (long long)loans[j].book_id, (long long)loans[j].library_id);
 			j++;
 		}
 		int active = 0;
-		while (j < s.nloans && s.loans[j].library_id == f->library_id && s.loans[j].book_id == f->book_id)
-			active += s.loans[j++].ended_at == 0;
+		while (j < nloans && loans[j].library_id == f->library_id && loans[j].book_id == f->book_id)
+			active += loans[j++].ended_at == 0;
 		if (f->copies < 0 || f->on_loan < 0)
 			REPORT("library %lld, book %lld: negative copies (%d) or loans (%d)", (long long)f->library_id,
 			       (long long)f->book_id, f->copies, f->on_loan);
@@ -188,20 +139,20 @@ static int run_checks(lend_engine *e, lend_report *rep)
 			REPORT("library %lld, book %lld: the fund counts %d on loan, the loans say %d",
 			       (long long)f->library_id, (long long)f->book_id, f->on_loan, active);
 	}
-	for (; j < s.nloans; j++)
-		if (!s.loans[j].ended_at)
-			REPORT("loan %lld of book %lld has no fund entry in library %lld", (long long)s.loans[j].id,
-			       (long long)s.loans[j].book_id, (long long)s.loans[j].library_id);
+	for (; j < nloans; j++)
+		if (!loans[j].ended_at)
+			REPORT("loan %lld of book %lld has no fund entry in library %lld", (long long)loans[j].id,
+			       (long long)loans[j].book_id, (long long)loans[j].library_id);
 
 	/* One active loan of a book per reader; none overdue; age; notifications. */
-	qsort(s.notes, s.nnotes, sizeof *s.notes, by_note_loan);
-	qsort(s.loans, s.nloans, sizeof *s.loans, by_reader_book);
-	for (size_t i = 0; i < s.nloans; i++) {
-		const lend_sys_loan *l = &s.loans[i];
-		if (!l->ended_at && i + 1 < s.nloans && !s.loans[i + 1].ended_at && s.loans[i + 1].reader_id == l->reader_id &&
-		    s.loans[i + 1].book_id == l->book_id)
+	qsort(s.notes.data, s.notes.n, sizeof(struct noteref), by_note_loan);
+	qsort(loans, nloans, sizeof *loans, by_reader_book);
+	for (size_t i = 0; i < nloans; i++) {
+		const lend_sys_loan *l = &loans[i];
+		if (!l->ended_at && i + 1 < nloans && !loans[i + 1].ended_at && loans[i + 1].reader_id == l->reader_id &&
+		    loans[i + 1].book_id == l->book_id)
 			REPORT("reader %lld holds book %lld twice (loans %lld and %lld)", (long long)l->reader_id,
-			       (long long)l->book_id, (long long)l->id, (long long)s.loans[i + 1].id);
+			       (long long)l->book_id, (long long)l->id, (long long)loans[i + 1].id);
 		if (!l->ended_at && l->due_at <= e->now)
 			REPORT("loan %lld is past its due time and still active", (long long)l->id);
 		if (!has_note(&s, l->id, LEND_NOTE_LOAN_ISSUED) && !has_note(&s, l->id, LEND_NOTE_QUEUE_HANDOFF))
@@ -224,35 +175,35 @@ static int run_checks(lend_engine *e, lend_report *rep)
 	}
 
 	/* Budgets: never negative, always the sum of the ledger. */
-	for (size_t i = 0; i < s.nlibs && out == LEND_OK; i++) {
+	for (size_t i = 0; i < nlibs && out == LEND_OK; i++) {
 		lend_sys_library lib;
 		char cur[4];
 		struct ledger_sum sum = {0};
-		rc = lend__load_library(e, s.libs[i], &lib, cur);
-		if (rc == LEND_OK && (rc = ST(e, ledger_list, s.libs[i], INT64_MIN, 0, ledger_cb, &sum)) != LEND_OK)
+		rc = lend__load_library(e, libs[i], &lib, cur);
+		if (rc == LEND_OK && (rc = ST(e, ledger_list, libs[i], INT64_MIN, 0, ledger_cb, &sum)) != LEND_OK)
 			rc = lend__storage_fail(e, rc, "ledger");
 		if (rc != LEND_OK) {
 			out = rc;
 			break;
 		}
 		if (lib.budget < 0)
-			REPORT("library %lld has a negative budget (%lld)", (long long)s.libs[i], (long long)lib.budget);
+			REPORT("library %lld has a negative budget (%lld)", (long long)libs[i], (long long)lib.budget);
 		if (lib.budget != sum.sum)
-			REPORT("library %lld: budget %lld differs from its ledger's sum %lld", (long long)s.libs[i],
+			REPORT("library %lld: budget %lld differs from its ledger's sum %lld", (long long)libs[i],
 			       (long long)lib.budget, (long long)sum.sum);
 	}
 
 	/* Queues: one waiting place per ticket and book; no idle copy while an
 	 * eligible reader waits. */
-	for (size_t i = 0; i < s.nholds && out == LEND_OK; i++) {
-		const lend_sys_hold *h = &s.holds[i];
+	for (size_t i = 0; i < nholds && out == LEND_OK; i++) {
+		const lend_sys_hold *h = &holds[i];
 		if (h->state == LEND_HOLD_SERVED && !h->loan_id)
 			REPORT("queue place %lld was served without a loan", (long long)h->id);
 		if (h->state != LEND_HOLD_WAITING)
 			continue;
-		for (size_t k = i + 1; k < s.nholds; k++)
-			if (s.holds[k].state == LEND_HOLD_WAITING && s.holds[k].ticket_id == h->ticket_id &&
-			    s.holds[k].book_id == h->book_id)
+		for (size_t k = i + 1; k < nholds; k++)
+			if (holds[k].state == LEND_HOLD_WAITING && holds[k].ticket_id == h->ticket_id &&
+			    holds[k].book_id == h->book_id)
 				REPORT("ticket %lld waits twice for book %lld", (long long)h->ticket_id, (long long)h->book_id);
 		if (h->suspended_until > e->now)
 			continue;

@@ -188,43 +188,10 @@ int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when
 
 /* --------------------------------------------------------- hand-off */
 
-struct hold_ids {
-	lend_sys_hold *h;
-	size_t n, cap;
-	int oom;
-};
-
-static int collect_hold_cb(void *ctx, const lend_sys_hold *row)
+static int collect_holds(lend_engine *e, const lend_sys_hold_filter *f, lend__rows *c)
 {
-	struct hold_ids *c = ctx;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		lend_sys_hold *h = realloc(c->h, cap * sizeof *h);
-		if (!h) {
-			c->oom = 1;
-			return 1;
-		}
-		c->h = h;
-		c->cap = cap;
-	}
-	c->h[c->n++] = *row;
-	return 0;
-}
-
-static int collect_holds(lend_engine *e, const lend_sys_hold_filter *f, struct hold_ids *c)
-{
-	memset(c, 0, sizeof *c);
-	int rc = ST(e, hold_list, f, collect_hold_cb, c);
-	if (c->oom) {
-		free(c->h);
-		return lend__nomem(e);
-	}
-	if (rc != LEND_OK) {
-		free(c->h);
-		c->h = NULL;
-		return lend__storage_fail(e, rc, "queue list");
-	}
-	return LEND_OK;
+	*c = (lend__rows)LEND_ROWS(lend_sys_hold);
+	return lend__rows_status(e, c, ST(e, hold_list, f, lend__rows_hold_cb, c), "queue list");
 }
 
 int lend__dispatch(lend_engine *e, int64_t library_id, int64_t book_id, int64_t *handoffs)
@@ -242,17 +209,17 @@ int lend__dispatch(lend_engine *e, int64_t library_id, int64_t book_id, int64_t 
 		hf.library_id = library_id;
 		hf.book_id = book_id;
 		hf.state = LEND_HOLD_WAITING;
-		struct hold_ids c;
+		lend__rows c;
 		TRY(collect_holds(e, &hf, &c));
 		int served = 0;
 		for (size_t i = 0; i < c.n && !served; i++) {
-			if (c.h[i].suspended_until > e->now)
+			if (LEND_ROW(c, lend_sys_hold, i).suspended_until > e->now)
 				continue; /* "let the next reader go first" */
 			lend_gathered g;
-			rc = lend__gather(e, c.h[i].ticket_id, book_id, &g);
+			rc = lend__gather(e, LEND_ROW(c, lend_sys_hold, i).ticket_id, book_id, &g);
 			if (rc == LEND_OK && lend_rules_handoff(&g.in) == LEND_REASON_NONE) {
 				lend_sys_loan loan;
-				g.hold_id = c.h[i].id;
+				g.hold_id = LEND_ROW(c, lend_sys_hold, i).id;
 				rc = lend__issue(e, &g, LEND_ORIGIN_QUEUE, &loan);
 				served = rc == LEND_OK;
 				if (served && handoffs)
@@ -261,7 +228,7 @@ int lend__dispatch(lend_engine *e, int64_t library_id, int64_t book_id, int64_t 
 			if (rc != LEND_OK)
 				break;
 		}
-		free(c.h);
+		lend__rows_free(&c);
 		if (rc != LEND_OK)
 			return rc;
 		if (!served)
@@ -275,53 +242,29 @@ int lend__dispatch_ticket(lend_engine *e, int64_t ticket_id, int64_t *handoffs)
 	memset(&hf, 0, sizeof hf);
 	hf.ticket_id = ticket_id;
 	hf.state = LEND_HOLD_WAITING;
-	struct hold_ids c;
+	lend__rows c;
 	TRY(collect_holds(e, &hf, &c));
 	int rc = LEND_OK;
 	for (size_t i = 0; i < c.n && rc == LEND_OK; i++)
-		rc = lend__dispatch(e, c.h[i].library_id, c.h[i].book_id, handoffs);
-	free(c.h);
+		rc = lend__dispatch(e, LEND_ROW(c, lend_sys_hold, i).library_id, LEND_ROW(c, lend_sys_hold, i).book_id, handoffs);
+	lend__rows_free(&c);
 	return rc;
 }
 
-struct fund_ids {
-	lend_sys_fund *f;
-	size_t n, cap;
-	int oom;
-};
-
 static int idle_fund_cb(void *ctx, const lend_sys_fund *row)
 {
-	struct fund_ids *c = ctx;
-	if (row->on_loan >= row->copies)
-		return 0;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		lend_sys_fund *f = realloc(c->f, cap * sizeof *f);
-		if (!f) {
-			c->oom = 1;
-			return 1;
-		}
-		c->f = f;
-		c->cap = cap;
-	}
-	c->f[c->n++] = *row;
-	return 0;
+	return row->on_loan < row->copies ? lend__rows_push(ctx, row) : 0;
 }
 
 int lend__dispatch_all(lend_engine *e, int64_t *handoffs)
 {
-	struct fund_ids c = {NULL, 0, 0, 0};
-	int rc = ST(e, fund_list, 0, 0, 0, idle_fund_cb, &c);
-	if (c.oom)
-		rc = lend__nomem(e);
-	else if (rc != LEND_OK)
-		rc = lend__storage_fail(e, rc, "fund list");
+	lend__rows c = LEND_ROWS(lend_sys_fund);
+	int rc = lend__rows_status(e, &c, ST(e, fund_list, 0, 0, 0, idle_fund_cb, &c), "fund list");
 	for (size_t i = 0; rc == LEND_OK && i < c.n; i++) {
 		lend_sys_hold_filter hf;
 		memset(&hf, 0, sizeof hf);
-		hf.library_id = c.f[i].library_id;
-		hf.book_id = c.f[i].book_id;
+		hf.library_id = LEND_ROW(c, lend_sys_fund, i).library_id;
+		hf.book_id = LEND_ROW(c, lend_sys_fund, i).book_id;
 		hf.state = LEND_HOLD_WAITING;
 		int64_t waiting = 0;
 		if ((rc = ST(e, hold_count, &hf, &waiting)) != LEND_OK) {
@@ -329,36 +272,13 @@ int lend__dispatch_all(lend_engine *e, int64_t *handoffs)
 			break;
 		}
 		if (waiting)
-			rc = lend__dispatch(e, c.f[i].library_id, c.f[i].book_id, handoffs);
+			rc = lend__dispatch(e, LEND_ROW(c, lend_sys_fund, i).library_id, LEND_ROW(c, lend_sys_fund, i).book_id, handoffs);
 	}
-	free(c.f);
+	lend__rows_free(&c);
 	return rc;
 }
 
 /* ------------------------------------------------------------ settle */
-
-struct loan_batch {
-	lend_sys_loan *l;
-	size_t n, cap;
-	int oom;
-};
-
-static int batch_cb(void *ctx, const lend_sys_loan *row)
-{
-	struct loan_batch *b = ctx;
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		lend_sys_loan *l = realloc(b->l, cap * sizeof *l);
-		if (!l) {
-			b->oom = 1;
-			return 1;
-		}
-		b->l = l;
-		b->cap = cap;
-	}
-	b->l[b->n++] = *row;
-	return 0;
-}
 
 static int loan_flag_cb(void *ctx, const lend_sys_loan *row)
 {
@@ -404,7 +324,7 @@ int lend__settle_needed(lend_engine *e, int *needed)
  * so that eligibility is judged on the state as of now. */
 int lend__settle(lend_engine *e)
 {
-	struct loan_batch all = {NULL, 0, 0, 0};
+	lend__rows all = LEND_ROWS(lend_sys_loan);
 	int rc = LEND_OK;
 	for (;;) {
 		lend_sys_loan_filter lf;
@@ -413,28 +333,25 @@ int lend__settle(lend_engine *e)
 		lf.due_before = e->now;
 		lf.order = LEND_SYS_LOAN_ORDER_DUE;
 		lf.limit = 512;
-		struct loan_batch b = {NULL, 0, 0, 0};
-		rc = ST(e, loan_list, &lf, batch_cb, &b);
-		if (b.oom)
-			rc = lend__nomem(e);
-		else if (rc != LEND_OK)
-			rc = lend__storage_fail(e, rc, "loan list");
+		lend__rows b = LEND_ROWS(lend_sys_loan);
+		rc = lend__rows_status(e, &b, ST(e, loan_list, &lf, lend__rows_loan_cb, &b), "loan list");
 		for (size_t i = 0; rc == LEND_OK && i < b.n; i++) {
-			rc = lend__end_loan(e, &b.l[i], LEND_END_EXPIRED, b.l[i].due_at);
-			if (rc == LEND_OK && batch_cb(&all, &b.l[i]) != 0)
+			lend_sys_loan *l = &LEND_ROW(b, lend_sys_loan, i);
+			rc = lend__end_loan(e, l, LEND_END_EXPIRED, l->due_at);
+			if (rc == LEND_OK && lend__rows_push(&all, l) != 0)
 				rc = lend__nomem(e);
 		}
 		size_t got = b.n;
-		free(b.l);
+		lend__rows_free(&b);
 		if (rc != LEND_OK || got < 512)
 			break;
 	}
 	e->settled_loans = (int64_t)all.n;
 	for (size_t i = 0; rc == LEND_OK && i < all.n; i++)
-		rc = lend__dispatch(e, all.l[i].library_id, all.l[i].book_id, &e->settled_handoffs);
+		rc = lend__dispatch(e, LEND_ROW(all, lend_sys_loan, i).library_id, LEND_ROW(all, lend_sys_loan, i).book_id, &e->settled_handoffs);
 	for (size_t i = 0; rc == LEND_OK && i < all.n; i++)
-		rc = lend__dispatch_ticket(e, all.l[i].ticket_id, &e->settled_handoffs);
-	free(all.l);
+		rc = lend__dispatch_ticket(e, LEND_ROW(all, lend_sys_loan, i).ticket_id, &e->settled_handoffs);
+	lend__rows_free(&all);
 	if (rc != LEND_OK)
 		return rc;
 
@@ -442,42 +359,24 @@ int lend__settle(lend_engine *e)
 	memset(&hf, 0, sizeof hf);
 	hf.state = LEND_HOLD_WAITING;
 	hf.suspended_before = e->now;
-	struct hold_ids c;
+	lend__rows c;
 	TRY(collect_holds(e, &hf, &c));
 	for (size_t i = 0; rc == LEND_OK && i < c.n; i++) {
-		c.h[i].suspended_until = 0;
-		if ((rc = ST(e, hold_update, &c.h[i])) != LEND_OK)
+		LEND_ROW(c, lend_sys_hold, i).suspended_until = 0;
+		if ((rc = ST(e, hold_update, &LEND_ROW(c, lend_sys_hold, i))) != LEND_OK)
 			rc = lend__storage_fail(e, rc, "queue update");
 		else
-			rc = lend__dispatch(e, c.h[i].library_id, c.h[i].book_id, &e->settled_handoffs);
+			rc = lend__dispatch(e, LEND_ROW(c, lend_sys_hold, i).library_id, LEND_ROW(c, lend_sys_hold, i).book_id, &e->settled_handoffs);
 	}
-	free(c.h);
+	lend__rows_free(&c);
 	return rc;
 }
 
 /* ------------------------------------------------------ availability */
 
-struct due_list {
-	int64_t *due;
-	int n, cap;
-	int oom;
-};
-
 static int due_cb(void *ctx, const lend_sys_loan *row)
 {
-	struct due_list *d = ctx;
-	if (d->n == d->cap) {
-		int cap = d->cap ? d->cap * 2 : 16;
-		int64_t *p = realloc(d->due, (size_t)cap * sizeof *p);
-		if (!p) {
-			d->oom = 1;
-			return 1;
-		}
-		d->due = p;
-		d->cap = cap;
-	}
-	d->due[d->n++] = row->due_at;
-	return 0;
+	return lend__rows_push(ctx, &row->due_at);
 }
 
 /* Position of a place (or of a newcomer when h->id is 0) and the estimate. */
@@ -490,14 +389,14 @@ static int position_of(lend_engine *e, int64_t library_id, int64_t book_id, int6
 	hf.book_id = book_id;
 	hf.state = LEND_HOLD_WAITING;
 	hf.before_id = hold_id; /* 0: everyone waiting is ahead of a newcomer */
-	struct hold_ids c;
+	lend__rows c;
 	TRY(collect_holds(e, &hf, &c));
 	int ahead_active = 0;
 	for (size_t i = 0; i < c.n; i++)
-		if (c.h[i].suspended_until <= e->now)
+		if (LEND_ROW(c, lend_sys_hold, i).suspended_until <= e->now)
 			ahead_active++;
 	*position = (int)c.n + 1;
-	free(c.h);
+	lend__rows_free(&c);
 
 	lend_sys_fund f;
 	int rc = ST(e, fund_get, library_id, book_id, &f);
@@ -511,19 +410,15 @@ static int position_of(lend_engine *e, int64_t library_id, int64_t book_id, int6
 	lf.library_id = library_id;
 	lf.book_id = book_id;
 	lf.active = 1;
-	struct due_list d = {NULL, 0, 0, 0};
-	rc = ST(e, loan_list, &lf, due_cb, &d);
-	if (d.oom || rc != LEND_OK) {
-		free(d.due);
-		return d.oom ? lend__nomem(e) : lend__storage_fail(e, rc, "loan list");
-	}
+	lend__rows d = LEND_ROWS(int64_t);
+	TRY(lend__rows_status(e, &d, ST(e, loan_list, &lf, due_cb, &d), "loan list"));
 	lend_policy_rows p;
 	rc = lend__load_policy(e, library_id, ticket_id, &p);
 	if (rc == LEND_OK) {
 		int64_t days = lend_rules_resolve(&p, ticket_id, kind, LEND_SETTING_LOAN_DAYS, NULL);
-		*wait_until = lend_rules_wait_estimate(e->now, d.due, d.n, f.copies - f.on_loan, ahead_active, days * DAY);
+		*wait_until = lend_rules_wait_estimate(e->now, d.data, (int)d.n, f.copies - f.on_loan, ahead_active, days * DAY);
 	}
-	free(d.due);
+	lend__rows_free(&d);
 	return rc;
 }
 
@@ -693,6 +588,11 @@ LEND_EXTERN int lend_loan_get(lend_engine *e, const lend_actor *a, int64_t loan_
 	return rc;
 }
 
+static int64_t loan_library(const void *item)
+{
+	return lend_loan_library_id(item);
+}
+
 struct loans_ctx {
 	lend__vec *v;
 	int rc;
@@ -736,17 +636,8 @@ LEND_EXTERN int lend_loan_list(lend_engine *e, const lend_actor *a, int64_t read
 	if (rc == LEND_OK && (rc = ST(e, loan_list, &lf, loans_cb, &c)) != LEND_OK)
 		rc = c.rc != LEND_OK ? lend__nomem(e) : lend__storage_fail(e, rc, "loan list");
 	/* A librarian sees only his libraries' loans. */
-	for (size_t i = 0; rc == LEND_OK && a->kind == LEND_ACTOR_LIBRARIAN && i < l->v.n;) {
-		int yes = 0;
-		rc = lend__staff_of(e, a, lend_loan_library_id(l->v.items[i]), &yes);
-		if (rc == LEND_OK && !yes) {
-			free(l->v.items[i]);
-			memmove(&l->v.items[i], &l->v.items[i + 1], (l->v.n - i - 1) * sizeof l->v.items[0]);
-			l->v.n--;
-		} else {
-			i++;
-		}
-	}
+	if (rc == LEND_OK)
+		rc = lend__vec_keep_staffed(e, a, &l->v, loan_library, free);
 	rc = lend__end(e, rc);
 	if (rc != LEND_OK) {
 		lend_loans_free(l);

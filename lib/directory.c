@@ -604,6 +604,16 @@ static int ticket_list_cb(void *ctx, const lend_sys_ticket *row)
 	return 0;
 }
 
+static int64_t ticket_library(const void *item)
+{
+	return lend_ticket_library_id(item);
+}
+
+static void ticket_free_item(void *item)
+{
+	lend_ticket_free(item);
+}
+
 LEND_EXTERN int lend_ticket_list(lend_engine *e, const lend_actor *a, int64_t reader_id, lend_tickets **out)
 {
 	LEND_ENTER(e);
@@ -623,17 +633,8 @@ LEND_EXTERN int lend_ticket_list(lend_engine *e, const lend_actor *a, int64_t re
 	if (rc == LEND_OK && (rc = ST(e, ticket_list, reader_id, 0, ticket_list_cb, &c)) != LEND_OK)
 		rc = c.rc != LEND_OK ? lend__nomem(e) : lend__storage_fail(e, rc, "ticket list");
 	/* A librarian sees only the tickets of his own libraries. */
-	for (size_t i = 0; rc == LEND_OK && a->kind == LEND_ACTOR_LIBRARIAN && i < l->v.n;) {
-		int yes = 0;
-		rc = lend__staff_of(e, a, lend_ticket_library_id(l->v.items[i]), &yes);
-		if (rc == LEND_OK && !yes) {
-			lend_ticket_free(l->v.items[i]);
-			memmove(&l->v.items[i], &l->v.items[i + 1], (l->v.n - i - 1) * sizeof l->v.items[0]);
-			l->v.n--;
-		} else {
-			i++;
-		}
-	}
+	if (rc == LEND_OK)
+		rc = lend__vec_keep_staffed(e, a, &l->v, ticket_library, ticket_free_item);
 	rc = lend__end(e, rc);
 	if (rc != LEND_OK) {
 		lend_tickets_free(l);

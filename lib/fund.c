@@ -120,29 +120,6 @@ LEND_EXTERN int lend_fund_get(lend_engine *e, const lend_actor *a, int64_t libra
 	return rc;
 }
 
-struct fund_rows {
-	lend_sys_fund *f;
-	size_t n, cap;
-	int oom;
-};
-
-static int fund_rows_cb(void *ctx, const lend_sys_fund *row)
-{
-	struct fund_rows *c = ctx;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 32;
-		lend_sys_fund *f = realloc(c->f, cap * sizeof *f);
-		if (!f) {
-			c->oom = 1;
-			return 1;
-		}
-		c->f = f;
-		c->cap = cap;
-	}
-	c->f[c->n++] = *row;
-	return 0;
-}
-
 LEND_EXTERN int lend_fund_list(lend_engine *e, const lend_actor *a, int64_t library_id, int64_t after_book_id,
                                int limit, lend_funds **out)
 {
@@ -157,24 +134,20 @@ LEND_EXTERN int lend_fund_list(lend_engine *e, const lend_actor *a, int64_t libr
 	if (!l)
 		return lend__nomem(e);
 	int rc = lend__begin(e, 0);
-	struct fund_rows c = {NULL, 0, 0, 0};
-	if (rc == LEND_OK) {
-		rc = ST(e, fund_list, library_id, after_book_id, limit, fund_rows_cb, &c);
-		if (c.oom)
-			rc = lend__nomem(e);
-		else if (rc != LEND_OK)
-			rc = lend__storage_fail(e, rc, "fund list");
-	}
+	lend__rows c = LEND_ROWS(lend_sys_fund);
+	if (rc == LEND_OK)
+		rc = lend__rows_status(e, &c, ST(e, fund_list, library_id, after_book_id, limit, lend__rows_fund_cb, &c),
+		                       "fund list");
 	for (size_t i = 0; rc == LEND_OK && i < c.n; i++) {
 		int waiting = 0;
-		rc = waiting_count(e, library_id, c.f[i].book_id, &waiting);
-		lend_fund *f = rc == LEND_OK ? lend__fund_from(&c.f[i], waiting) : NULL;
+		rc = waiting_count(e, library_id, LEND_ROW(c, lend_sys_fund, i).book_id, &waiting);
+		lend_fund *f = rc == LEND_OK ? lend__fund_from(&LEND_ROW(c, lend_sys_fund, i), waiting) : NULL;
 		if (rc == LEND_OK && (!f || lend__vec_push(&l->v, f) != LEND_OK)) {
 			free(f);
 			rc = lend__nomem(e);
 		}
 	}
-	free(c.f);
+	lend__rows_free(&c);
 	rc = lend__end(e, rc);
 	if (rc != LEND_OK) {
 		lend_funds_free(l);

@@ -73,6 +73,66 @@ int lend__vec_push(lend__vec *v, void *item)
 	return LEND_OK;
 }
 
+int lend__rows_push(lend__rows *r, const void *row)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 32;
+		void *d = realloc(r->data, cap * r->size);
+		if (!d) {
+			r->oom = 1;
+			return 1;
+		}
+		r->data = d;
+		r->cap = cap;
+	}
+	memcpy((char *)r->data + r->n++ * r->size, row, r->size);
+	return 0;
+}
+
+void lend__rows_free(lend__rows *r)
+{
+	free(r->data);
+	r->data = NULL;
+	r->n = r->cap = 0;
+}
+
+int lend__rows_loan_cb(void *ctx, const lend_sys_loan *row) { return lend__rows_push(ctx, row); }
+int lend__rows_hold_cb(void *ctx, const lend_sys_hold *row) { return lend__rows_push(ctx, row); }
+int lend__rows_fund_cb(void *ctx, const lend_sys_fund *row) { return lend__rows_push(ctx, row); }
+
+int lend__rows_status(lend_engine *e, lend__rows *r, int rc, const char *what)
+{
+	if (r->oom) {
+		lend__rows_free(r);
+		return lend__nomem(e);
+	}
+	if (rc != LEND_OK) {
+		lend__rows_free(r);
+		return lend__storage_fail(e, rc, what);
+	}
+	return LEND_OK;
+}
+
+int lend__vec_keep_staffed(lend_engine *e, const lend_actor *a, lend__vec *v, int64_t (*library_of)(const void *),
+                           void (*free_item)(void *))
+{
+	if (a->kind != LEND_ACTOR_LIBRARIAN)
+		return LEND_OK;
+	size_t kept = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		int yes = 0;
+		int rc = lend__staff_of(e, a, library_of(v->items[i]), &yes);
+		if (rc != LEND_OK)
+			return rc;
+		if (yes)
+			v->items[kept++] = v->items[i];
+		else
+			free_item(v->items[i]);
+	}
+	v->n = kept;
+	return LEND_OK;
+}
+
 static void vec_free(lend__vec *v, void (*fn)(void *))
 {
 	for (size_t i = 0; i < v->n; i++)

@@ -158,6 +158,27 @@ typedef struct lend__vec {
 	size_t n, cap;
 } lend__vec;
 LEND_HIDDEN int lend__vec_push(lend__vec *v, void *item);
+/* Drop (and free) the items of v outside the libraries a librarian staffs. */
+LEND_HIDDEN int lend__vec_keep_staffed(lend_engine *e, const lend_actor *a, lend__vec *v,
+                                       int64_t (*library_of)(const void *item), void (*free_item)(void *item));
+
+/* A growable array of rows copied out of storage callbacks. */
+typedef struct lend__rows {
+	void *data;
+	size_t n, cap, size;
+	int oom;
+} lend__rows;
+#define LEND_ROWS(type) {NULL, 0, 0, sizeof(type), 0}
+#define LEND_ROW(rows, type, i) (((type *)(rows).data)[i])
+/* Append a copy of row; returns 1 (stop the listing) when memory runs out. */
+LEND_HIDDEN int lend__rows_push(lend__rows *r, const void *row);
+LEND_HIDDEN void lend__rows_free(lend__rows *r);
+/* Listing callbacks that collect into a lend__rows. */
+LEND_HIDDEN int lend__rows_loan_cb(void *ctx, const lend_sys_loan *row);
+LEND_HIDDEN int lend__rows_hold_cb(void *ctx, const lend_sys_hold *row);
+LEND_HIDDEN int lend__rows_fund_cb(void *ctx, const lend_sys_fund *row);
+/* Turn a listing's outcome into a status: out of memory or a storage failure. */
+LEND_HIDDEN int lend__rows_status(lend_engine *e, lend__rows *r, int rc, const char *what);
 
 struct lend_libraries { lend__vec v; };
 struct lend_tickets { lend__vec v; };

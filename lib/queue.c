@@ -159,52 +159,25 @@ LEND_EXTERN int lend_hold_get(lend_engine *e, const lend_actor *a, int64_t hold_
 	return rc;
 }
 
-struct hold_rows {
-	lend_sys_hold *h;
-	size_t n, cap;
-	int oom;
-};
-
-static int rows_cb(void *ctx, const lend_sys_hold *row)
-{
-	struct hold_rows *c = ctx;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		lend_sys_hold *h = realloc(c->h, cap * sizeof *h);
-		if (!h) {
-			c->oom = 1;
-			return 1;
-		}
-		c->h = h;
-		c->cap = cap;
-	}
-	c->h[c->n++] = *row;
-	return 0;
-}
-
 /* List the places a filter selects into v, each with its position. */
 static int list_holds(lend_engine *e, const lend_actor *a, const lend_sys_hold_filter *f, lend__vec *v)
 {
-	struct hold_rows c = {NULL, 0, 0, 0};
-	int rc = ST(e, hold_list, f, rows_cb, &c);
-	if (c.oom)
-		rc = lend__nomem(e);
-	else if (rc != LEND_OK)
-		rc = lend__storage_fail(e, rc, "queue list");
+	lend__rows c = LEND_ROWS(lend_sys_hold);
+	int rc = lend__rows_status(e, &c, ST(e, hold_list, f, lend__rows_hold_cb, &c), "queue list");
 	for (size_t i = 0; rc == LEND_OK && i < c.n; i++) {
 		int yes = 1;
-		if (a->kind == LEND_ACTOR_LIBRARIAN && (rc = lend__staff_of(e, a, c.h[i].library_id, &yes)) != LEND_OK)
+		if (a->kind == LEND_ACTOR_LIBRARIAN && (rc = lend__staff_of(e, a, LEND_ROW(c, lend_sys_hold, i).library_id, &yes)) != LEND_OK)
 			break;
 		if (!yes)
 			continue;
 		lend_hold *hh = NULL;
-		rc = hold_handle(e, &c.h[i], &hh);
+		rc = hold_handle(e, &LEND_ROW(c, lend_sys_hold, i), &hh);
 		if (rc == LEND_OK && lend__vec_push(v, hh) != LEND_OK) {
 			lend_hold_free(hh);
 			rc = lend__nomem(e);
 		}
 	}
-	free(c.h);
+	lend__rows_free(&c);
 	return rc;
 }
 
