@@ -65,6 +65,8 @@ static int by_note_loan(const void *a, const void *b)
 static int has_note(const struct snapshot *s, int64_t loan_id, int kind)
 {
 	struct noteref key = {loan_id, kind};
+	if (s->notes.n == 0)
+		return 0;
 	return bsearch(&key, s->notes.data, s->notes.n, sizeof key, by_note_loan) != NULL;
 }
 
@@ -115,7 +117,8 @@ static int run_checks(lend_engine *e, lend_report *rep)
 	} while (0)
 
 	/* Copies: on loan == active loans <= owned. */
-	qsort(loans, nloans, sizeof *loans, by_lib_book);
+	if (nloans > 1)
+		qsort(loans, nloans, sizeof *loans, by_lib_book);
 	size_t j = 0;
 	for (size_t i = 0; i < nfunds; i++) {
 		const lend_sys_fund *f = &funds[i];
@@ -145,8 +148,10 @@ static int run_checks(lend_engine *e, lend_report *rep)
 			       (long long)loans[j].book_id, (long long)loans[j].library_id);
 
 	/* One active loan of a book per reader; none overdue; age; notifications. */
-	qsort(s.notes.data, s.notes.n, sizeof(struct noteref), by_note_loan);
-	qsort(loans, nloans, sizeof *loans, by_reader_book);
+	if (s.notes.n > 1)
+		qsort(s.notes.data, s.notes.n, sizeof(struct noteref), by_note_loan);
+	if (nloans > 1)
+		qsort(loans, nloans, sizeof *loans, by_reader_book);
 	for (size_t i = 0; i < nloans; i++) {
 		const lend_sys_loan *l = &loans[i];
 		if (!l->ended_at && i + 1 < nloans && !loans[i + 1].ended_at && loans[i + 1].reader_id == l->reader_id &&

@@ -113,8 +113,7 @@ int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gather
 	memset(&h, 0, sizeof h);
 	lend_sys_hold_filter hf;
 	memset(&hf, 0, sizeof hf);
-	hf.library_id = g->ticket.library_id;
-	hf.book_id = book_id;
+	hf.book_id = book_id; /* the ticket implies the library */
 	hf.ticket_id = ticket_id;
 	hf.state = LEND_HOLD_WAITING;
 	hf.limit = 1;
@@ -204,33 +203,44 @@ int lend__dispatch(lend_engine *e, int64_t library_id, int64_t book_id, int64_t 
 		TRY_ST(e, "fund", rc);
 		if (f.on_loan >= f.copies)
 			return LEND_OK;
-		lend_sys_hold_filter hf;
-		memset(&hf, 0, sizeof hf);
-		hf.library_id = library_id;
-		hf.book_id = book_id;
-		hf.state = LEND_HOLD_WAITING;
-		lend__rows c;
-		TRY(collect_holds(e, &hf, &c));
+		/* Most hand-offs go to one of the first few places: read a short
+		 * page first, the whole queue only if nobody there may have it. */
 		int served = 0;
-		for (size_t i = 0; i < c.n && !served; i++) {
-			if (LEND_ROW(c, lend_sys_hold, i).suspended_until > e->now)
-				continue; /* "let the next reader go first" */
-			lend_gathered g;
-			rc = lend__gather(e, LEND_ROW(c, lend_sys_hold, i).ticket_id, book_id, &g);
-			if (rc == LEND_OK && lend_rules_handoff(&g.in) == LEND_REASON_NONE) {
-				lend_sys_loan loan;
-				g.hold_id = LEND_ROW(c, lend_sys_hold, i).id;
-				rc = lend__issue(e, &g, LEND_ORIGIN_QUEUE, &loan);
-				served = rc == LEND_OK;
-				if (served && handoffs)
-					(*handoffs)++;
+		size_t from = 0;
+		for (int32_t page = 16;; page = 0) {
+			lend_sys_hold_filter hf;
+			memset(&hf, 0, sizeof hf);
+			hf.library_id = library_id;
+			hf.book_id = book_id;
+			hf.state = LEND_HOLD_WAITING;
+			hf.limit = page;
+			lend__rows c;
+			TRY(collect_holds(e, &hf, &c));
+			for (size_t i = from; i < c.n && !served; i++) {
+				const lend_sys_hold *h = &LEND_ROW(c, lend_sys_hold, i);
+				if (h->suspended_until > e->now)
+					continue; /* "let the next reader go first" */
+				lend_gathered g;
+				rc = lend__gather(e, h->ticket_id, book_id, &g);
+				if (rc == LEND_OK && lend_rules_handoff(&g.in) == LEND_REASON_NONE) {
+					lend_sys_loan loan;
+					g.hold_id = h->id;
+					rc = lend__issue(e, &g, LEND_ORIGIN_QUEUE, &loan);
+					served = rc == LEND_OK;
+					if (served && handoffs)
+						(*handoffs)++;
+				}
+				if (rc != LEND_OK)
+					break;
 			}
+			size_t got = c.n;
+			lend__rows_free(&c);
 			if (rc != LEND_OK)
+				return rc;
+			if (served || page == 0 || got < (size_t)page)
 				break;
+			from = got;
 		}
-		lend__rows_free(&c);
-		if (rc != LEND_OK)
-			return rc;
 		if (!served)
 			return LEND_OK; /* nobody eligible: the copy waits, places are kept */
 	}
@@ -319,6 +329,20 @@ int lend__settle_needed(lend_engine *e, int *needed)
 	return LEND_OK;
 }
 
+static int by_library_book(const void *a, const void *b)
+{
+	const lend_sys_loan *x = a, *y = b;
+	if (x->library_id != y->library_id)
+		return x->library_id < y->library_id ? -1 : 1;
+	return (x->book_id > y->book_id) - (x->book_id < y->book_id);
+}
+
+static int by_ticket(const void *a, const void *b)
+{
+	const lend_sys_loan *x = a, *y = b;
+	return (x->ticket_id > y->ticket_id) - (x->ticket_id < y->ticket_id);
+}
+
 /* End every loan the clock made due, then hand the freed copies on; wake
  * suspended places whose time has come. First all ends, then all hand-offs,
  * so that eligibility is judged on the state as of now. */
@@ -347,10 +371,17 @@ int lend__settle(lend_engine *e)
 			break;
 	}
 	e->settled_loans = (int64_t)all.n;
+	lend_sys_loan *ended = all.data;
+	if (all.n > 1)
+		qsort(ended, all.n, sizeof *ended, by_library_book);
 	for (size_t i = 0; rc == LEND_OK && i < all.n; i++)
-		rc = lend__dispatch(e, LEND_ROW(all, lend_sys_loan, i).library_id, LEND_ROW(all, lend_sys_loan, i).book_id, &e->settled_handoffs);
+		if (i == 0 || ended[i].library_id != ended[i - 1].library_id || ended[i].book_id != ended[i - 1].book_id)
+			rc = lend__dispatch(e, ended[i].library_id, ended[i].book_id, &e->settled_handoffs);
+	if (all.n > 1)
+		qsort(ended, all.n, sizeof *ended, by_ticket);
 	for (size_t i = 0; rc == LEND_OK && i < all.n; i++)
-		rc = lend__dispatch_ticket(e, LEND_ROW(all, lend_sys_loan, i).ticket_id, &e->settled_handoffs);
+		if (i == 0 || ended[i].ticket_id != ended[i - 1].ticket_id)
+			rc = lend__dispatch_ticket(e, ended[i].ticket_id, &e->settled_handoffs);
 	lend__rows_free(&all);
 	if (rc != LEND_OK)
 		return rc;
@@ -511,14 +542,11 @@ LEND_EXTERN int lend_take(lend_engine *e, const lend_actor *a, int64_t ticket_id
 		*out = NULL;
 	TRY(lend__need_actor(e, a));
 	TRY(lend__begin(e, 1));
-	lend_sys_ticket t;
 	lend_gathered g;
 	lend_sys_loan loan;
-	int rc = lend__load_ticket(e, ticket_id, &t);
+	int rc = lend__gather(e, ticket_id, book_id, &g);
 	if (rc == LEND_OK)
-		rc = need_ticket_user(e, a, &t, 0);
-	if (rc == LEND_OK)
-		rc = lend__gather(e, ticket_id, book_id, &g);
+		rc = need_ticket_user(e, a, &g.ticket, 0);
 	if (rc == LEND_OK) {
 		lend_rule_verdict rv;
 		lend_rules_verdict(&g.in, &rv);
