@@ -316,8 +316,10 @@ int lend__settle_needed(lend_engine *e, int *needed)
 	int rc = ST(e, loan_list, &lf, loan_flag_cb, needed);
 	if (rc != LEND_OK && rc != 1)
 		return lend__storage_fail(e, rc, "loan list");
-	if (*needed)
+	if (*needed || lend__ymd(e->now) != e->swept_day) {
+		*needed = 1;
 		return LEND_OK;
+	}
 	lend_sys_hold_filter hf;
 	memset(&hf, 0, sizeof hf);
 	hf.state = LEND_HOLD_WAITING;
@@ -400,6 +402,11 @@ int lend__settle(lend_engine *e)
 			rc = lend__dispatch(e, LEND_ROW(c, lend_sys_hold, i).library_id, LEND_ROW(c, lend_sys_hold, i).book_id, &e->settled_handoffs);
 	}
 	lend__rows_free(&c);
+	int today = lend__ymd(e->now);
+	if (rc == LEND_OK && today != e->swept_day) {
+		rc = lend__dispatch_all(e, &e->settled_handoffs);
+		e->sweeping_day = today;
+	}
 	return rc;
 }
 

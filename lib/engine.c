@@ -184,6 +184,7 @@ int lend__begin(lend_engine *e, int write)
 		return lend__fail(e, LEND_ESTATE, "a call is already running on this engine (a callback may not call back)");
 	e->now = e->clock(e->clock_ud);
 	e->settled_loans = e->settled_handoffs = 0;
+	e->sweeping_day = 0;
 	if (!write) {
 		/* A read settles nothing unless the clock made something due. */
 		TRY(begin_raw(e, 0));
@@ -208,8 +209,11 @@ int lend__end(lend_engine *e, int rc)
 	e->in_txn = 0;
 	if (rc == LEND_OK) {
 		int crc = e->st.commit(e->st.userdata);
-		if (crc == LEND_OK)
+		if (crc == LEND_OK) {
+			if (e->sweeping_day)
+				e->swept_day = e->sweeping_day;
 			return LEND_OK;
+		}
 		rc = lend__storage_fail(e, crc, "commit");
 	}
 	e->st.rollback(e->st.userdata);

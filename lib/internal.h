@@ -25,6 +25,11 @@ struct lend_engine {
 	int64_t now; /* the clock, read once per call */
 	int64_t settled_loans; /* what the last settle ended and handed on */
 	int64_t settled_handoffs;
+	/* The UTC day (YYYYMMDD) this engine last passed every idle copy to an
+	 * eligible reader: day-driven eligibility (a new month's quota, a
+	 * birthday) is settled by the first call of each day. */
+	int swept_day;
+	int sweeping_day; /* set by settle, kept on commit */
 	int errcode;
 	int reason;
 	char errmsg[512];

@@ -1,0 +1,375 @@
+/* notify.c — the notifiers of `lend deliver` and `lend tick`.
+ *
+ *   stdout        one line per notification
+ *   maildir:DIR   one RFC 5322 message per notification in DIR/new, written
+ *                 to DIR/tmp first and renamed (the Maildir discipline); the
+ *                 file is named after the notification's UUID, so a repeated
+ *                 delivery (at least once) replaces the same file
+ *   none          deliver nothing: the outbox keeps them
+ *
+ * A notifier must not call back into the engine that delivers, so names are
+ * looked up through a second engine on the same database. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lend/sys/notifier.h>
+
+#include "cli.h"
+
+enum { TO_NONE, TO_STDOUT, TO_MAILDIR };
+
+struct notify {
+	int to;
+	char *dir;
+	int json;
+	json_t *arr;
+	const char *indent;
+	int show_uuid;
+	int failures;
+	/* the lookup engine, on the same database and clock */
+	char *db;
+	const struct cli *cli;
+	lend_engine *look;
+	lend_actor *look_actor;
+	struct names *names;
+	int look_tried;
+	char err[4700];
+};
+
+static int mkdir_p(const char *path)
+{
+	char buf[4096];
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+		return ENAMETOOLONG;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+			return errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+		return errno;
+	return 0;
+}
+
+int notify_new(struct cli *c, const char *to, int json, struct notify **out)
+{
+	*out = NULL;
+	struct notify *n = calloc(1, sizeof *n);
+	if (!n)
+		return cli_error(EXIT_OTHER, "out of memory");
+	n->json = json;
+	n->indent = "";
+	n->show_uuid = 1;
+	if (!to || strcmp(to, "stdout") == 0) {
+		n->to = TO_STDOUT;
+	} else if (strcmp(to, "none") == 0) {
+		n->to = TO_NONE;
+	} else if (strncmp(to, "maildir:", 8) == 0 && to[8]) {
+		n->to = TO_MAILDIR;
+		if (!(n->dir = strdup(to + 8)))
+			abort();
+		const char *subs[] = {"", "/tmp", "/new", "/cur"};
+		for (int i = 0; i < 4; i++) {
+			char p[4096];
+			snprintf(p, sizeof p, "%s%s", n->dir, subs[i]);
+			int err = mkdir_p(p);
+			if (err) {
+				free(n->dir);
+				free(n);
+				return cli_error(EXIT_OTHER, "cannot create the maildir %s: %s", p, strerror(err));
+			}
+		}
+	} else {
+		free(n);
+		return cli_usage_error(c, "--to '%s': expected stdout, maildir:DIR or none", to);
+	}
+	if (!(n->db = strdup(c->db)))
+		abort();
+	n->cli = c;
+	if (json)
+		n->arr = json_array();
+	*out = n;
+	return EXIT_OK;
+}
+
+void notify_set_style(struct notify *n, const char *indent, int show_uuid)
+{
+	n->indent = indent ? indent : "";
+	n->show_uuid = show_uuid;
+}
+
+json_t *notify_json(struct notify *n)
+{
+	return n->arr;
+}
+
+int notify_failures(const struct notify *n)
+{
+	return n->failures;
+}
+
+static int64_t notify_clock(void *ud)
+{
+	return ((const struct notify *)ud)->cli->now;
+}
+
+static struct names *lookup(struct notify *n)
+{
+	if (n->look_tried)
+		return n->names;
+	n->look_tried = 1;
+	lend_options *o = NULL;
+	if (lend_options_new(&o) != LEND_OK)
+		return NULL;
+	if (n->cli->has_now)
+		lend_options_set_clock(o, notify_clock, n);
+	int rc = lend_engine_open(&n->look, n->db, o);
+	lend_options_free(o);
+	if (rc == LEND_OK)
+		rc = lend_actor_admin(n->look, &n->look_actor);
+	if (rc == LEND_OK)
+		n->names = names_new(n->look, n->look_actor);
+	return n->names;
+}
+
+static void notify_free(void *ud)
+{
+	struct notify *n = ud;
+	names_free(n->names);
+	lend_actor_free(n->look_actor);
+	lend_engine_close(n->look);
+	json_decref(n->arr);
+	free(n->dir);
+	free(n->db);
+	free(n);
+}
+
+/* ------------------------------------------------------------ the words */
+
+struct words {
+	char reader[300], library[300], book[1200], subject[1600];
+};
+
+static void words_of(struct notify *n, const lend_notification *note, struct words *w)
+{
+	struct names *nm = lookup(n);
+	int64_t r = lend_notification_reader_id(note), l = lend_notification_library_id(note),
+		b = lend_notification_book_id(note);
+	snprintf(w->reader, sizeof w->reader, "%s", nm ? names_reader(nm, r) : "");
+	if (!nm)
+		snprintf(w->reader, sizeof w->reader, "reader %lld", (long long)r);
+	if (l)
+		snprintf(w->library, sizeof w->library, "%s", nm ? names_library(nm, l) : "");
+	else
+		w->library[0] = '\0';
+	if (l && !nm)
+		snprintf(w->library, sizeof w->library, "library %lld", (long long)l);
+	if (b && nm)
+		snprintf(w->book, sizeof w->book, "«%s»", names_book(nm, b));
+	else if (b)
+		snprintf(w->book, sizeof w->book, "book %lld", (long long)b);
+	else
+		w->book[0] = '\0';
+	const char *d = lend_notification_detail(note);
+	switch (lend_notification_kind(note)) {
+	case LEND_NOTE_LOAN_ISSUED:
+		snprintf(w->subject, sizeof w->subject, "%s is yours%s%s", w->book, *d ? ", " : "", d);
+		break;
+	case LEND_NOTE_QUEUE_HANDOFF:
+		snprintf(w->subject, sizeof w->subject, "your turn came: %s is yours%s%s", w->book, *d ? ", " : "", d);
+		break;
+	case LEND_NOTE_LOAN_ENDED:
+		snprintf(w->subject, sizeof w->subject, "%s went back to the library%s%s%s", w->book, *d ? " (" : "", d,
+		         *d ? ")" : "");
+		break;
+	case LEND_NOTE_LOAN_ENDING_SOON:
+		snprintf(w->subject, sizeof w->subject, "%s: the loan ends soon%s%s", w->book, *d ? ", " : "", d);
+		break;
+	case LEND_NOTE_REQUEST_APPROVED:
+		snprintf(w->subject, sizeof w->subject, "request approved: %s%s%s", w->book, *d ? ", " : "", d);
+		break;
+	case LEND_NOTE_REQUEST_DENIED:
+		snprintf(w->subject, sizeof w->subject, "request denied: %s%s%s", w->book, *d ? ": " : "", d);
+		break;
+	default:
+		snprintf(w->subject, sizeof w->subject, "%s%s%s%s%s", lend_note_kind_string(lend_notification_kind(note)),
+		         *w->book ? ": " : "", w->book, *d ? ", " : "", d);
+		break;
+	}
+}
+
+/* ---------------------------------------------------------------- stdout */
+
+static int deliver_stdout(struct notify *n, const lend_notification *note)
+{
+	struct words w;
+	words_of(n, note, &w);
+	char t[TIME_BUF];
+	printf("%s%s  %-16s %s: %s", n->indent, fmt_time(t, lend_notification_created_at(note)),
+	       lend_note_kind_string(lend_notification_kind(note)), w.reader, w.subject);
+	if (*w.library)
+		printf(" [%s]", w.library);
+	if (n->show_uuid)
+		printf("  %s", lend_notification_uuid(note));
+	putchar('\n');
+	fflush(stdout);
+	return ferror(stdout) ? -1 : 0;
+}
+
+/* --------------------------------------------------------------- maildir */
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void put_b64(FILE *f, const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) | (i + 2 < n ? s[i + 2] : 0);
+		fputc(b64[v >> 18 & 63], f);
+		fputc(b64[v >> 12 & 63], f);
+		fputc(i + 1 < n ? b64[v >> 6 & 63] : '=', f);
+		fputc(i + 2 < n ? b64[v & 63] : '=', f);
+	}
+}
+
+/* A header value: as is when it is plain printable ASCII, else RFC 2047
+ * encoded words of at most 45 bytes each, cut on character boundaries and
+ * folded onto continuation lines. */
+static void put_header_text(FILE *f, const char *s)
+{
+	int plain = 1;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			plain = 0;
+	if (plain) {
+		fputs(s, f);
+		return;
+	}
+	size_t len = strlen(s), i = 0;
+	int first = 1;
+	while (i < len) {
+		size_t n = len - i < 45 ? len - i : 45;
+		while (n > 0 && i + n < len && ((unsigned char)s[i + n] & 0xC0) == 0x80)
+			n--; /* do not cut a UTF-8 sequence */
+		if (n == 0)
+			n = 1;
+		if (!first)
+			fputs("\n ", f);
+		fputs("=?UTF-8?B?", f);
+		put_b64(f, (const unsigned char *)s + i, n);
+		fputs("?=", f);
+		first = 0;
+		i += n;
+	}
+}
+
+static int deliver_maildir(struct notify *n, const lend_notification *note, const char **errmsg)
+{
+	struct words w;
+	words_of(n, note, &w);
+	char name[256], tmp[4400], dst[4400];
+	snprintf(name, sizeof name, "%lld.%s.lend", (long long)lend_notification_created_at(note),
+	         lend_notification_uuid(note));
+	snprintf(tmp, sizeof tmp, "%s/tmp/%s", n->dir, name);
+	snprintf(dst, sizeof dst, "%s/new/%s", n->dir, name);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		snprintf(n->err, sizeof n->err, "%s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		*errmsg = n->err;
+		return -1;
+	}
+	time_t t = (time_t)lend_notification_created_at(note);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	char date[64];
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	const char *kind = lend_note_kind_string(lend_notification_kind(note));
+	fprintf(f, "Date: %s\n", date);
+	fputs("From: ", f);
+	put_header_text(f, *w.library ? w.library : "lend");
+	fprintf(f, " <library-%lld@lend.invalid>\n", (long long)lend_notification_library_id(note));
+	fputs("To: ", f);
+	put_header_text(f, w.reader);
+	fprintf(f, " <reader-%lld@lend.invalid>\n", (long long)lend_notification_reader_id(note));
+	fputs("Subject: ", f);
+	char subject[1700];
+	snprintf(subject, sizeof subject, "%s", w.subject);
+	if (subject[0] >= 'a' && subject[0] <= 'z')
+		subject[0] = (char)(subject[0] - 'a' + 'A');
+	put_header_text(f, subject);
+	fprintf(f, "\nMessage-ID: <%s@lend.invalid>\n", lend_notification_uuid(note));
+	fprintf(f, "MIME-Version: 1.0\n");
+	fprintf(f, "Content-Type: text/plain; charset=UTF-8\n");
+	fprintf(f, "Content-Transfer-Encoding: 8bit\n");
+	fprintf(f, "X-Lend-Kind: %s\n", kind);
+	fprintf(f, "X-Lend-Notification: %lld\n", (long long)lend_notification_id(note));
+	fprintf(f, "\nHello, %s.\n\n%s.\n", w.reader, subject);
+	if (*w.library)
+		fprintf(f, "Library: %s\n", w.library);
+	int k = lend_notification_kind(note);
+	if (k == LEND_NOTE_LOAN_ISSUED || k == LEND_NOTE_QUEUE_HANDOFF)
+		fprintf(f, "\nYou do not need to return it: the loan ends by itself on its due date.\n");
+	fprintf(f, "\n-- \nlend (liblend %s), notification %lld, %s\n", lend_version_string(),
+	        (long long)lend_notification_id(note), kind);
+	int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
+	int saved = errno;
+	if (fclose(f) != 0 && !bad) {
+		bad = 1;
+		saved = errno;
+	}
+	if (bad || rename(tmp, dst) != 0) {
+		if (!bad)
+			saved = errno;
+		unlink(tmp);
+		snprintf(n->err, sizeof n->err, "%s: %s", dst, strerror(saved));
+		*errmsg = n->err;
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------- the vtable */
+
+static int deliver(void *ud, const lend_notification *note, const char **errmsg)
+{
+	struct notify *n = ud;
+	int rc = 0;
+	if (n->to == TO_NONE) {
+		*errmsg = "no notifier";
+		return 1;
+	}
+	if (n->to == TO_MAILDIR)
+		rc = deliver_maildir(n, note, errmsg);
+	else if (!n->json)
+		rc = deliver_stdout(n, note);
+	if (rc != 0) {
+		n->failures++;
+		return rc;
+	}
+	if (n->arr) {
+		json_t *j = json_notification(note);
+		struct words w;
+		words_of(n, note, &w);
+		json_object_set_new(j, "text", json_string(w.subject));
+		json_array_append_new(n->arr, j);
+	}
+	return 0;
+}
+
+void notify_bind(struct notify *n, lend_notifier *nt)
+{
+	lend_notifier_init(nt, LEND_NOTIFIER_VERSION);
+	nt->userdata = n;
+	nt->deliver = n->to == TO_NONE ? NULL : deliver;
+	nt->free = notify_free;
+}

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# test_cli.sh — the `lend` program end to end, in a temporary folder.
+#
+# usage: test_cli.sh PATH/TO/lend
+#
+# A scripted scenario (init, library, reader, ticket, book, fund, take,
+# verdict, queue, tick with --now, loans, check) with the --json output parsed
+# by python3, the exit codes of a usage error (2), a refusal (3) and a missing
+# object (4), CSV import without progress bytes when stderr is not a terminal,
+# a maildir delivery, and `lend demo`.
+set -u
+
+LEND=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+[ -x "$LEND" ] || { echo "not executable: $LEND" >&2; exit 2; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 2
+unset LEND_NOW LEND_DEMO_CATALOG
+export LEND_DB="$tmp/test.db"
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
+
+# run EXPECTED_CODE DESCRIPTION -- COMMAND...: stdout in out.txt, stderr in err.txt
+run() {
+	local want=$1 desc=$2
+	shift 3
+	"$@" >out.txt 2>err.txt
+	local got=$?
+	if [ "$got" -eq "$want" ]; then
+		ok "$desc (exit $got)"
+	else
+		not_ok "$desc: exit $got, wanted $want"
+		sed 's/^/    stdout: /' out.txt | head -20
+		sed 's/^/    stderr: /' err.txt | head -20
+	fi
+}
+
+# check DESCRIPTION PYTHON_EXPR: evaluate with j = the JSON in out.txt
+check() {
+	local desc=$1 expr=$2
+	if python3 -c 'import json, sys
+j = json.load(open("out.txt", encoding="utf-8"))
+sys.exit(0 if eval(sys.argv[1]) else 1)' "$expr" 2>err.py.txt; then
+		ok "$desc"
+	else
+		not_ok "$desc: $expr"
+		sed 's/^/    json: /' out.txt | head -30
+		sed 's/^/    python: /' err.py.txt | head -5
+	fi
+}
+
+# grep_in FILE DESCRIPTION PATTERN (fixed string)
+grep_in() {
+	if grep -qF -- "$3" "$1"; then ok "$2"; else not_ok "$2: no '$3' in $1"; sed 's/^/    /' "$1" | head -20; fi
+}
+
+T0=1772442000 # 2026-03-02 09:00 UTC
+DAY=86400
+
+# ------------------------------------------------------------------ setup
+run 1 "a command without a database says so" -- "$LEND" library list
+grep_in err.txt "missing database message" "lend init"
+run 0 "init" -- "$LEND" --now $T0 init
+grep_in out.txt "init names the file" "test.db"
+run 0 "init again is fine" -- "$LEND" init
+
+run 0 "library add" -- "$LEND" --json --now $T0 library add "Хабаровская краевая библиотека" --address "Хабаровск"
+check "library json" 'j["id"] == 1 and j["name"] == "Хабаровская краевая библиотека" and j["budget"] == {"minor": 0, "currency": "RUB"}'
+run 0 "second library" -- "$LEND" library add "Библиотека им. Некрасова"
+run 0 "budget top-up" -- "$LEND" --json budget top-up 1 1500.00 --note "март"
+check "budget in minor units" 'j["budget"]["minor"] == 150000'
+run 0 "policy set" -- "$LEND" --json library policy 1 max-self-price 500.00
+check "policy value in minor units" 'j["settings"]["max-self-price"] == 50000'
+run 0 "policy show" -- "$LEND" --json library policy 1
+check "policy defaults" 'j["settings"]["loan-days"] == 14 and j["settings"]["self-service-limit"] == 3 and j["settings"]["monthly-quota"] == -1'
+run 0 "library list" -- "$LEND" library list
+grep_in out.txt "library list shows the name" "Библиотека им. Некрасова"
+
+run 0 "reader add" -- "$LEND" --json reader add "Иван Петров" --born 1987-04-12
+check "reader json" 'j == {"id": 1, "name": "Иван Петров", "birth_date": "1987-04-12"}'
+run 0 "second reader" -- "$LEND" --json reader add "Маша Соколова" --born 2010-09-01
+run 0 "third reader" -- "$LEND" --json reader add "Анна Ким" --born 1992-11-23
+run 0 "ticket issue" -- "$LEND" --json ticket issue 1 1
+check "ticket json" 'j["id"] == 1 and j["library_id"] == 1 and j["reader_id"] == 1 and j["blocked"] is False and len(j["number"]) > 4'
+run 0 "ticket with a number" -- "$LEND" --json ticket issue 2 1 --number "N-0001"
+check "ticket number kept" 'j["number"] == "N-0001"'
+run 0 "ticket for reader 2" -- "$LEND" ticket issue 1 2
+run 0 "ticket for reader 3" -- "$LEND" ticket issue 1 3
+run 0 "ticket list" -- "$LEND" --json ticket list 1
+check "two tickets in two libraries" 'sorted(t["library_id"] for t in j) == [1, 2]'
+
+run 0 "book add" -- "$LEND" --json book add "Вишнёвый сад" --author "Антон Чехов" --age 12 --price 199.00
+check "book json" 'j["id"] == 1 and j["authors"] == ["Антон Чехов"] and j["kind"] == "ebook" and j["age_rating"] == 12 and j["price"] == {"minor": 19900, "currency": "RUB"} and j["lendable"] is True'
+run 0 "audiobook with two authors" -- "$LEND" --json book add "Les Misérables" --author "Victor Hugo" --author "Чтец Иванов" --kind audiobook --price 1490
+check "audiobook json" 'j["kind"] == "audiobook" and j["authors"] == ["Victor Hugo", "Чтец Иванов"] and j["price"]["minor"] == 149000'
+run 0 "an 18+ book" -- "$LEND" --json book add "Крейцерова соната" --author "Лев Толстой" --age 18 --price 99
+run 0 "book list" -- "$LEND" --json book list --limit 2
+check "book list pages" 'len(j) == 2 and j[0]["id"] == 1'
+
+run 0 "fund add" -- "$LEND" --json fund add 1 1 1
+check "fund json" 'j == {"library_id": 1, "book_id": 1, "copies": 1, "on_loan": 0, "free": 1, "waiting": 0}'
+run 0 "fund add the 18+ book" -- "$LEND" fund add 1 3 1
+
+# ------------------------------------------------------------ circulation
+run 0 "verdict take" -- "$LEND" --json --as reader:1 --now $T0 verdict 1 1
+check "verdict is take" 'j["verdict"] == "take" and j["reason"] is None and j["buys"] is False'
+run 0 "take" -- "$LEND" --json --as reader:1 --now $T0 take 1 1
+check "loan json" 'j["id"] == 1 and j["origin"] == "self" and j["active"] is True and j["due_at"] - j["issued_at"] == 14 * 86400 and j["issued_at"] == '$T0
+run 3 "a second take of the same book is refused" -- "$LEND" --as reader:1 --now $T0 take 1 1
+grep_in err.txt "refusal wording" "lend: refused:"
+run 0 "verdict queue for another reader" -- "$LEND" --json --as reader:2 --now $T0 verdict 3 1
+check "verdict is queue with a position and an estimate" 'j["verdict"] == "queue" and j["position"] == 1 and j["wait_until"] == '$T0' + 14 * 86400'
+run 0 "queue join" -- "$LEND" --json --as reader:2 --now $T0 queue join 3 1
+check "hold json" 'j["id"] == 1 and j["state"] == "waiting" and j["position"] == 1 and j["wait_until"] == '$T0' + 14 * 86400'
+run 0 "second in the queue" -- "$LEND" --json --as reader:3 --now $T0 queue join 4 1
+check "position 2, one loan period later" 'j["position"] == 2 and j["wait_until"] == '$T0' + 28 * 86400'
+run 0 "queue show" -- "$LEND" --json --now $T0 queue show 1 1
+check "queue holds in order" '[h["reader_id"] for h in j["holds"]] == [2, 3]'
+run 0 "verdict request for an expensive book" -- "$LEND" --json --as reader:1 --now $T0 verdict 1 2
+check "request because too expensive" 'j["verdict"] == "request" and j["reason"] == "too_expensive"'
+run 3 "the 15-year-old is refused an 18+ book" -- "$LEND" --as reader:2 --now $T0 take 3 3
+grep_in err.txt "age refusal" "younger than the book's age rating"
+run 0 "ticket limits" -- "$LEND" --json --as reader:1 --now $T0 ticket limits 1
+check "one self-service book used" 'j["settings"]["self-service-limit"] == {"value": 3, "used": 1} and "1 of 3" in j["summary"]'
+
+# fifteen days later: from here on the clock stays there (a command without
+# --now would run at today's date and end every loan of 2026-03).
+export LEND_NOW=$((T0 + 15 * DAY))
+run 0 "tick with --now ends the loan and hands the copy on" -- "$LEND" --json --now $((T0 + 15 * DAY)) tick
+check "tick counts" 'j["loans_ended"] == 1 and j["handoffs"] == 1 and j["delivered"] == 3'
+check "tick notifications" 'sorted(n["kind"] for n in j["notifications"]) == ["loan_ended", "loan_issued", "queue_handoff"]'
+run 0 "loans of the first reader" -- "$LEND" --json --now $((T0 + 15 * DAY)) loans 1
+check "the loan ended by itself" 'len(j) == 1 and j[0]["active"] is False and j[0]["end_reason"] == "expired" and j[0]["ended_at"] == '$T0' + 14 * 86400'
+run 0 "active loans of the second reader" -- "$LEND" --json --now $((T0 + 15 * DAY)) loans 2 --active
+check "the second reader got it from the queue" 'len(j) == 1 and j[0]["origin"] == "queue" and j[0]["book_id"] == 1'
+run 0 "queue mine" -- "$LEND" --json --as reader:3 --now $((T0 + 15 * DAY)) queue mine 3
+check "the third reader moved up" 'j[0]["position"] == 1'
+run 0 "outbox" -- "$LEND" --json outbox
+check "every notification delivered" 'len(j) == 3 and all(n["delivered_at"] for n in j) and all(len(n["uuid"]) == 36 for n in j)'
+export LEND_NOW=$((T0 + 16 * DAY))
+run 0 "return early" -- "$LEND" --json --as reader:2 return 2
+check "returned" 'j["end_reason"] == "returned" and j["active"] is False'
+run 0 "maildir delivery" -- "$LEND" deliver --to "maildir:$tmp/mail"
+n_mail=$(ls "$tmp/mail/new" | wc -l)
+[ "$n_mail" -ge 2 ] && ok "maildir has $n_mail messages" || not_ok "maildir has $n_mail messages"
+[ -z "$(ls "$tmp/mail/tmp")" ] && ok "maildir tmp is empty" || not_ok "maildir tmp is not empty"
+msg=$(ls "$tmp/mail/new" | head -1)
+grep_in "$tmp/mail/new/$msg" "an RFC 5322 message" "Message-ID: <"
+run 0 "check" -- "$LEND" --json check
+check "check is clean" 'j == {"ok": True, "violations": []}'
+run 0 "check, in words" -- "$LEND" check
+grep_in out.txt "check says no violations" "No violations"
+unset LEND_NOW
+
+# --------------------------------------------------------------- errors
+run 2 "usage error: missing arguments" -- "$LEND" take 1
+grep_in err.txt "usage line" "usage: lend take TICKET BOOK"
+run 2 "usage error: not an id" -- "$LEND" take one 1
+run 2 "usage error: unknown command" -- "$LEND" frobnicate
+run 2 "usage error: unknown option" -- "$LEND" book list --colour
+run 2 "usage error: bad --as" -- "$LEND" --as nobody library list
+run 4 "not found: a book" -- "$LEND" book show 999
+run 4 "not found: a loan" -- "$LEND" return 999
+run 5 "permission: a reader may not add a library" -- "$LEND" --as reader:1 library add "X"
+run 0 "grant a librarian" -- "$LEND" library grant 1 3
+run 0 "the librarian tops up his library" -- "$LEND" --as librarian:3 budget top-up 1 10
+run 5 "but not another library" -- "$LEND" --as librarian:3 budget top-up 2 10
+run 0 "revoke" -- "$LEND" library revoke 1 3
+run 5 "a revoked librarian is no librarian" -- "$LEND" --as librarian:3 budget top-up 1 10
+run 0 "help" -- "$LEND" help
+grep_in out.txt "help lists the groups" "Lending and queues"
+run 0 "a command's help" -- "$LEND" take --help
+grep_in out.txt "help has an example" "Example:"
+run 0 "help for a group" -- "$LEND" help queue
+grep_in out.txt "group help" "lend queue suspend HOLD UNTIL"
+
+# ---------------------------------------------------------------- import
+cat >books.csv <<'CSV'
+title,authors,kind,age,price,currency
+"Мёртвые души",Николай Гоголь,ebook,12,149.00,RUB
+"Les Misérables, Tome I",Victor Hugo;Чтец Петров,audiobook,12,329.00,RUB
+"A title
+on two lines",Somebody,ebook,0,99,RUB
+CSV
+run 0 "import a CSV" -- "$LEND" --json book import books.csv
+check "three books imported" 'j["added"] == 3 and j["skipped"] == 0 and len(j["book_ids"]) == 3'
+run 0 "a title on two lines becomes one" -- "$LEND" --json book show 6
+check "the title and authors of the import" 'j["title"] == "A title on two lines"'
+run 0 "two authors from one field" -- "$LEND" --json book show 5
+check "authors split on ;" 'j["authors"] == ["Victor Hugo", "Чтец Петров"] and j["kind"] == "audiobook" and j["title"] == "Les Misérables, Tome I"'
+if grep -q $'\r\|importing' err.txt; then not_ok "progress bytes on a non-terminal stderr"; else ok "no progress bar when stderr is not a terminal"; fi
+printf 'title,authors,kind,age,price,currency\nGood,A,ebook,0,1.00,RUB\nBad,B,vinyl,0,1.00,RUB\n' >bad.csv
+run 1 "import with a bad row exits 1" -- "$LEND" book import bad.csv
+grep_in err.txt "the bad row is named" "row 3"
+
+# ------------------------------------------------------------------ demo
+mkdir demo && cd demo || exit 2
+run 0 "lend demo" -- env -u LEND_DB "$LEND" demo
+for line in "== 1. Two libraries connect to the service ==" \
+	"lend: refused: self-service limit reached" \
+	"verdict: request" \
+	"(requests to the librarian come in a later version)" \
+	"The library bought one copy in the same step" \
+	"younger than the book's age rating" \
+	"number 2, expected to get the book by" \
+	"5 loans ended by themselves" \
+	"Masha was first" \
+	"Библиотека им. Некрасова" \
+	"lend_engine_check: " \
+	"queue_handoff" \
+	"notifications delivered."; do
+	grep_in out.txt "demo: $line" "$line"
+done
+[ -f lend-demo.db ] && ok "the demo made ./lend-demo.db" || not_ok "no ./lend-demo.db"
+run 0 "the demo's database is usable" -- "$LEND" --db lend-demo.db --json check
+check "the demo's database checks clean" 'j["ok"] is True'
+run 0 "the demo runs again over its old database" -- env -u LEND_DB "$LEND" demo
+grep_in out.txt "the second run is the same story" "13 notifications delivered."
+run 0 "the demo with --db" -- "$LEND" demo --db "$tmp/demo/other.db"
+[ -f "$tmp/demo/other.db" ] && ok "the demo used --db" || not_ok "the demo ignored --db"
+cd "$tmp" || exit 2
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
