@@ -6,8 +6,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 sh "$root/scripts/deps.sh"
 [ -f "$root/build/build.ninja" ] || meson setup "$root/build" "$root" >/dev/null
 ninja -C "$root/build"
-meson test -C "$root/build" --print-errorlogs
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+meson test -C "$root/build" --print-errorlogs | tee "$log"
 [ -f "$root/build-asan/build.ninja" ] || \
 	meson setup "$root/build-asan" "$root" -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 ninja -C "$root/build-asan"
-meson test -C "$root/build-asan" --setup asan --print-errorlogs --no-suite abi --no-suite bench
+meson test -C "$root/build-asan" --setup asan --print-errorlogs --no-suite abi --no-suite bench | tee -a "$log"
+ok=$(awk '/^Ok:/ {s += $2} END {print s + 0}' "$log")
+bad=$(awk '/^(Fail|Timeout|Unexpected Pass):/ {s += $NF} END {print s + 0}' "$log")
+echo "tests: $ok passed, $bad failed"
+[ "$bad" -eq 0 ]
