@@ -90,7 +90,12 @@ enum lend_reason {
 	LEND_REASON_COPY_LIMIT = 16,       /* max copies per title reached */
 	LEND_REASON_COPIES_ON_LOAN = 17,   /* cannot own fewer copies than are on loan */
 	LEND_REASON_FREE_COPY = 18,        /* a copy is free: take it instead of queueing */
-	LEND_REASON_SUSPEND_TOO_LONG = 19  /* a queue place is suspended for a year at most */
+	LEND_REASON_SUSPEND_TOO_LONG = 19, /* a queue place is suspended for a year at most */
+	/* Values are grouped by area; each group appends within its block. */
+	/* -- the librarian's desk: 20..39 */
+	/* -- accounts and sign-in: 40..59 */
+	/* -- the reader's shelf: 60..79 */
+	/* -- the catalog: 80..99 */
 };
 
 /* Static English text of a status or a reason; never NULL. */
@@ -177,7 +182,12 @@ enum lend_note_kind {
 	LEND_NOTE_RESERVE_WAITING = 8,
 	LEND_NOTE_VERIFICATION_CODE = 9,
 	LEND_NOTE_PASSWORD_RECOVERY = 10,
-	LEND_NOTE_APP_ACTIVATION = 11
+	LEND_NOTE_APP_ACTIVATION = 11,
+	/* Values are grouped by area; each group appends within its block. */
+	/* -- the librarian's desk: 20..39 */
+	/* -- accounts and sign-in: 40..59 */
+	/* -- the reader's shelf: 60..79 */
+	/* -- the catalog: 80..99 */
 };
 LEND_EXTERN const char *lend_note_kind_string(int kind);
 
@@ -567,5 +577,11 @@ LEND_EXTERN void lend_notifications_free(lend_notifications *l);
 #ifdef __cplusplus
 }
 #endif
+
+/* Each area of the API in a header of its own. */
+#include "lend/desk.h"     /* the librarian's desk: requests, approvals, licenses */
+#include "lend/accounts.h" /* accounts and sign-in */
+#include "lend/catalog.h"  /* the catalog and search */
+#include "lend/shelf.h"    /* the reader's shelf */
 
 #endif /* LEND_H */

@@ -241,6 +241,11 @@ LEND_EXTERN int lend_engine_check(lend_engine *e, lend_report **out)
 	int rc = lend__begin(e, 0);
 	if (rc == LEND_OK)
 		rc = run_checks(e, rep);
+	/* Each area checks its own invariants: rc = lend__<area>_check(e, rep). */
+	/* -- the librarian's desk */
+	/* -- accounts and sign-in */
+	/* -- the reader's shelf */
+	/* -- the catalog */
 	rc = lend__end(e, rc);
 	if (rc != LEND_OK) {
 		lend_report_free(rep);

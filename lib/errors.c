@@ -46,6 +46,10 @@ LEND_EXTERN const char *lend_reason_string(int reason)
 	case LEND_REASON_COPIES_ON_LOAN: return "copies on loan cannot be withdrawn";
 	case LEND_REASON_FREE_COPY: return "a copy is free: take it instead";
 	case LEND_REASON_SUSPEND_TOO_LONG: return "a queue place can be suspended for a year at most";
+	/* -- the librarian's desk */
+	/* -- accounts and sign-in */
+	/* -- the reader's shelf */
+	/* -- the catalog */
 	default: return "unknown reason";
 	}
 }
@@ -64,6 +68,10 @@ LEND_EXTERN const char *lend_note_kind_string(int kind)
 	case LEND_NOTE_VERIFICATION_CODE: return "verification_code";
 	case LEND_NOTE_PASSWORD_RECOVERY: return "password_recovery";
 	case LEND_NOTE_APP_ACTIVATION: return "app_activation";
+	/* -- the librarian's desk */
+	/* -- accounts and sign-in */
+	/* -- the reader's shelf */
+	/* -- the catalog */
 	default: return "unknown";
 	}
 }

@@ -33,6 +33,11 @@ struct lend_engine {
 	int errcode;
 	int reason;
 	char errmsg[512];
+	/* State of each area, in the area's own block. */
+	/* -- the librarian's desk */
+	/* -- accounts and sign-in */
+	/* -- the reader's shelf */
+	/* -- the catalog */
 };
 
 struct lend_options {
@@ -221,5 +226,15 @@ struct lend_limits {
 	int64_t used[LEND_SETTING_COUNT + 1];
 	char summary[512];
 };
+
+/* ---- the areas: each declares what other files call in its own block;
+ * what only its own files share lives in a header of its own. */
+/* -- the librarian's desk (desk.c) */
+
+/* -- accounts and sign-in (accounts.c) */
+
+/* -- the reader's shelf (shelf.c) */
+
+/* -- the catalog (catalog/) */
 
 #endif

@@ -467,7 +467,9 @@ static void test_reopen_keeps_data(void **state)
 	assert_int_equal(LEND_OK, s.library_insert(s.userdata, &lib));
 	assert_int_equal(LEND_OK, s.commit(s.userdata));
 	s.free(s.userdata);
-	assert_int_equal(1, raw_schema_version(path));
+	/* Every migration applied (the core's and one per area). */
+	int64_t version = raw_schema_version(path);
+	assert_true(version >= 5);
 
 	/* Reopen twice: migrations do not run again (they would fail on the
 	 * existing tables) and the row is still there. */
@@ -475,7 +477,7 @@ static void test_reopen_keeps_data(void **state)
 		open_or_fail(&s, path, 0);
 		assert_int_equal(LEND_OK, s.library_get(s.userdata, lib.id, library_eq, &lib));
 		s.free(s.userdata);
-		assert_int_equal(1, raw_schema_version(path));
+		assert_int_equal(version, raw_schema_version(path));
 	}
 	remove_db(path);
 }

@@ -54,6 +54,10 @@ struct command {
 
 extern const struct command cmds_library[], cmds_reader[], cmds_book[], cmds_fund[], cmds_circ[], cmds_admin[],
 	cmds_demo[];
+/* -- the librarian's desk */
+/* -- accounts and sign-in */
+/* -- the reader's shelf */
+/* -- the catalog */
 
 /* ---------------------------------------------------------- main.c */
 

@@ -8,8 +8,13 @@
 
 #include "cli.h"
 
-static const struct command *const tables[] = {cmds_admin, cmds_demo, cmds_library, cmds_reader,
-                                               cmds_book,  cmds_fund, cmds_circ};
+static const struct command *const tables[] = {
+	cmds_admin, cmds_demo, cmds_library, cmds_reader, cmds_book, cmds_fund, cmds_circ,
+	/* -- the librarian's desk */
+	/* -- accounts and sign-in */
+	/* -- the reader's shelf */
+	/* -- the catalog */
+};
 #define NTABLES (sizeof tables / sizeof tables[0])
 
 static const char *const sections[] = {
@@ -19,6 +24,12 @@ static const char *const sections[] = {
 	"Catalog and fund",
 	"Lending and queues",
 	"Upkeep and notifications",
+	/* Sections of the areas, numbered on: 6 the librarian's desk, 7 accounts
+	 * and sign-in, 8 the reader's shelf, 9 search and the catalog. */
+	"The librarian's desk",
+	"Accounts and sign-in",
+	"The reader's shelf",
+	"Search and the catalog",
 };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 

@@ -160,6 +160,15 @@ typedef struct lend_sys_ledger {
 	const char *note;
 } lend_sys_ledger;
 
+/* Rows of each area, in the area's own block. */
+/* -- the librarian's desk */
+
+/* -- accounts and sign-in */
+
+/* -- the reader's shelf */
+
+/* -- the catalog */
+
 /* ------------------------------------------------------------- filters */
 
 /* Which loans a listing or count covers. A field left 0 does not filter. */
@@ -296,6 +305,15 @@ struct lend_storage {
 	 * (to 0: no end), by id. */
 	int (*ledger_insert)(void *ud, lend_sys_ledger *row);
 	int (*ledger_list)(void *ud, int64_t library_id, int64_t from, int64_t to, lend_sys_ledger_cb cb, void *ctx);
+
+	/* Methods of each area, in the area's own block. */
+	/* -- the librarian's desk */
+
+	/* -- accounts and sign-in */
+
+	/* -- the reader's shelf */
+
+	/* -- the catalog */
 };
 
 /* Fill *s with zeros and set its version (like LEND_STORAGE_INIT). */

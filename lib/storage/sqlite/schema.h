@@ -1,6 +1,6 @@
 /* lib/storage/sqlite/schema.h — the SQLite schema of liblend, as migrations.
  *
- * Included by sqlite.c only.
+ * Included by sqlite.c only. The areas' tables are in their own files (see sq.h).
  *
  * The `meta` table holds `schema_version`: the number of migrations applied.
  * At open, the backend applies lend_sqlite_migrations[version ..] in order,
@@ -184,6 +184,10 @@ static const char lend_sqlite_migration_1[] =
  * Append only. */
 static const char *const lend_sqlite_migrations[] = {
 	lend_sqlite_migration_1,
+	sq__desk_schema,
+	sq__accounts_schema,
+	sq__shelf_schema,
+	sq__catalog_schema,
 };
 
 #define LEND_SQLITE_SCHEMA_VERSION ((int)(sizeof lend_sqlite_migrations / sizeof lend_sqlite_migrations[0]))

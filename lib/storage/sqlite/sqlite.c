@@ -23,11 +23,13 @@
 #include <sqlite3.h>
 
 #include "lend/sys/storage.h"
+#include "sq.h"
 #include "schema.h"
 
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
 #define DYN_SLOTS 64 /* a power of two */
 #define NESTED_MAX 16
+#define AREA_SLOTS 256 /* statements of the areas' files, a power of two */
 
 /* --------------------------------------------------------- row layouts */
 
@@ -302,7 +304,12 @@ typedef struct dyn_slot {
 	sqlite3_stmt *st;
 } dyn_slot;
 
-typedef struct sq {
+typedef struct area_slot {
+	const char *sql; /* NULL: empty */
+	sqlite3_stmt *st;
+} area_slot;
+
+struct sq {
 	sqlite3 *db;
 	const char *msg;      /* the last failure's message, or NULL */
 	const char *notfound; /* set with msg NULL: "<what>: not found", formatted lazily */
@@ -310,8 +317,9 @@ typedef struct sq {
 	dyn_slot dyn[DYN_SLOTS];
 	sqlite3_stmt *tmp[NESTED_MAX]; /* statements of nested calls, finalized after use */
 	int ntmp;
+	area_slot area[AREA_SLOTS];
 	char buf[512];
-} sq;
+};
 
 static int status_of(int rc)
 {
@@ -563,6 +571,59 @@ static int run_count(sq *s, sqlite3_stmt *st, const char *what, int64_t *count)
 	*count = sqlite3_column_int64(st, 0);
 	done(s, st);
 	return LEND_OK;
+}
+
+/* ------------------------------------------------ shared with the areas */
+
+sqlite3 *sq__db(sq *s) { return s->db; }
+void sq__done(sq *s, sqlite3_stmt *st) { done(s, st); }
+int sq__fail(sq *s, const char *what, int rc) { return fail(s, what, rc); }
+int sq__fail_msg(sq *s, const char *what, const char *msg, int status) { return fail_msg(s, what, msg, status); }
+int sq__not_found(sq *s, const char *what) { return not_found(s, what); }
+int sq__run(sq *s, sqlite3_stmt *st, const char *what, int need_change) { return run(s, st, what, need_change); }
+int sq__run_count(sq *s, sqlite3_stmt *st, const char *what, int64_t *value)
+{
+	return run_count(s, st, what, value);
+}
+
+const char *sq__text(sqlite3_stmt *st, int col)
+{
+	const char *t = (const char *)sqlite3_column_text(st, col);
+	if (t == NULL && sqlite3_column_type(st, col) == SQLITE_NULL)
+		return "";
+	return t;
+}
+
+int sq__prep(sq *s, const char *sql, sqlite3_stmt **out, const char *what)
+{
+	uintptr_t h = (uintptr_t)sql;
+	size_t i = (size_t)((h >> 3) ^ (h >> 11)) & (AREA_SLOTS - 1);
+	size_t n;
+	int rc;
+
+	for (n = 0; n < AREA_SLOTS; n++, i = (i + 1) & (AREA_SLOTS - 1)) {
+		area_slot *a = &s->area[i];
+		if (a->sql == sql) {
+			if (!sqlite3_stmt_busy(a->st)) {
+				*out = a->st;
+				return LEND_OK;
+			}
+			return prepare_tmp(s, sql, out, what);
+		}
+		if (a->sql == NULL) {
+			rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &a->st, NULL);
+			if (rc != SQLITE_OK) {
+				sqlite3_finalize(a->st);
+				a->st = NULL;
+				return fail(s, what, rc);
+			}
+			a->sql = sql;
+			*out = a->st;
+			return LEND_OK;
+		}
+	}
+	/* Every slot taken: serve it uncached. */
+	return prepare_tmp(s, sql, out, what);
 }
 
 /* -------------------------------------------------------- generic calls */
@@ -926,6 +987,8 @@ static void sq_free(void *ud)
 		sqlite3_finalize(s->dyn[i].st);
 	for (i = 0; i < s->ntmp; i++)
 		sqlite3_finalize(s->tmp[i]);
+	for (i = 0; i < AREA_SLOTS; i++)
+		sqlite3_finalize(s->area[i].st);
 	sqlite3_close_v2(s->db);
 	free(s);
 }
@@ -1635,6 +1698,10 @@ LEND_EXTERN int lend_storage_sqlite(lend_storage *out, const char *path, int bus
 	out->policy_delete = sq_policy_delete;
 	out->ledger_insert = sq_ledger_insert;
 	out->ledger_list = sq_ledger_list;
+	sq__desk_methods(out);
+	sq__accounts_methods(out);
+	sq__shelf_methods(out);
+	sq__catalog_methods(out);
 	return LEND_OK;
 
 fail:
