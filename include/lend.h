@@ -581,7 +581,8 @@ LEND_EXTERN void lend_notifications_free(lend_notifications *l);
 /* Each area of the API in a header of its own. */
 #include "lend/desk.h"     /* the librarian's desk: requests, approvals, licenses */
 #include "lend/accounts.h" /* accounts and sign-in */
-#include "lend/catalog.h"  /* the catalog and search */
+#include "lend/catalog.h"  /* the catalog: metadata, import, listings, ratings */
+#include "lend/search.h"   /* search as you type */
 #include "lend/shelf.h"    /* the reader's shelf */
 
 #endif /* LEND_H */

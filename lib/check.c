@@ -246,6 +246,7 @@ LEND_EXTERN int lend_engine_check(lend_engine *e, lend_report **out)
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	/* -- the catalog */
+	/* -- search */
 	rc = lend__end(e, rc);
 	if (rc != LEND_OK) {
 		lend_report_free(rep);

@@ -38,6 +38,7 @@ struct lend_engine {
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	/* -- the catalog */
+	/* -- search */
 };
 
 struct lend_options {
@@ -236,5 +237,7 @@ struct lend_limits {
 /* -- the reader's shelf (shelf.c) */
 
 /* -- the catalog (catalog/) */
+
+/* -- search (search/) */
 
 #endif

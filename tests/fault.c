@@ -84,6 +84,8 @@ FWD(ledger_list, (void *ud, int64_t library_id, int64_t from, int64_t to, lend_s
 
 /* -- the catalog */
 
+/* -- search */
+
 
 static int f_rollback(void *ud)
 {
@@ -174,6 +176,7 @@ lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	/* -- the catalog */
+	/* -- search */
 #undef SET
 	lend_options *o = NULL;
 	assert_int_equal(lend_options_new(&o), LEND_OK);

@@ -58,6 +58,7 @@ extern const struct command cmds_library[], cmds_reader[], cmds_book[], cmds_fun
 /* -- accounts and sign-in */
 /* -- the reader's shelf */
 /* -- the catalog */
+/* -- search */
 
 /* ---------------------------------------------------------- main.c */
 

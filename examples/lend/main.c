@@ -14,6 +14,7 @@ static const struct command *const tables[] = {
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	/* -- the catalog */
+	/* -- search */
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 

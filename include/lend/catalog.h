@@ -1,5 +1,5 @@
-/* lend/catalog.h — the catalog: book metadata, authors, import, search as you type,
- * listings, ratings and reviews.
+/* lend/catalog.h — the catalog: book metadata, authors, import, listings, ratings and
+ * reviews.
  *
  * Included by lend.h; do not include it alone. */
 #ifndef LEND_CATALOG_H

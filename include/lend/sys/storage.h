@@ -169,6 +169,8 @@ typedef struct lend_sys_ledger {
 
 /* -- the catalog */
 
+/* -- search */
+
 /* ------------------------------------------------------------- filters */
 
 /* Which loans a listing or count covers. A field left 0 does not filter. */
@@ -314,6 +316,8 @@ struct lend_storage {
 	/* -- the reader's shelf */
 
 	/* -- the catalog */
+
+	/* -- search */
 };
 
 /* Fill *s with zeros and set its version (like LEND_STORAGE_INIT). */

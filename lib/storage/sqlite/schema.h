@@ -188,6 +188,7 @@ static const char *const lend_sqlite_migrations[] = {
 	sq__accounts_schema,
 	sq__shelf_schema,
 	sq__catalog_schema,
+	sq__search_schema,
 };
 
 #define LEND_SQLITE_SCHEMA_VERSION ((int)(sizeof lend_sqlite_migrations / sizeof lend_sqlite_migrations[0]))

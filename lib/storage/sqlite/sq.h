@@ -47,5 +47,7 @@ void sq__shelf_methods(lend_storage *out);
 extern const char sq__shelf_schema[];
 void sq__catalog_methods(lend_storage *out);
 extern const char sq__catalog_schema[];
+void sq__search_methods(lend_storage *out);
+extern const char sq__search_schema[];
 
 #endif

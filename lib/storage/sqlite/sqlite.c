@@ -1702,6 +1702,7 @@ LEND_EXTERN int lend_storage_sqlite(lend_storage *out, const char *path, int bus
 	sq__accounts_methods(out);
 	sq__shelf_methods(out);
 	sq__catalog_methods(out);
+	sq__search_methods(out);
 	return LEND_OK;
 
 fail:
