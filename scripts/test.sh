@@ -13,6 +13,11 @@ meson test -C "$root/build" --print-errorlogs | tee "$log"
 	meson setup "$root/build-asan" "$root" -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 ninja -C "$root/build-asan"
 meson test -C "$root/build-asan" --setup asan --print-errorlogs --no-suite abi --no-suite bench | tee -a "$log"
+# ThreadSanitizer watches what lend.h promises about threads.
+[ -f "$root/build-tsan/build.ninja" ] || \
+	meson setup "$root/build-tsan" "$root" -Db_sanitize=thread -Db_lundef=false >/dev/null
+ninja -C "$root/build-tsan" tests/test_threads
+meson test -C "$root/build-tsan" --no-rebuild --print-errorlogs threads | tee -a "$log"
 ok=$(awk '/^Ok:/ {s += $2} END {print s + 0}' "$log")
 bad=$(awk '/^(Fail|Timeout|Unexpected Pass):/ {s += $NF} END {print s + 0}' "$log")
 echo "tests: $ok passed, $bad failed"

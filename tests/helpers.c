@@ -507,3 +507,20 @@ char *th_dump_db(const char *path)
 	sqlite3_close(db);
 	return b.p;
 }
+
+lend_engine *th_engine_on(const char *path, lend_clock_fn clock, int busy_timeout_ms)
+{
+	lend_options *o = NULL;
+	lend_engine *e = NULL;
+	if (lend_options_new(&o) != LEND_OK)
+		return NULL;
+	lend_options_set_clock(o, clock ? clock : th_clock, NULL);
+	lend_options_set_busy_timeout(o, busy_timeout_ms);
+	int rc = lend_engine_open(&e, path, o);
+	lend_options_free(o);
+	if (rc != LEND_OK) {
+		lend_engine_close(e);
+		return NULL;
+	}
+	return e;
+}

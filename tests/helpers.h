@@ -122,6 +122,11 @@ void th_hold(th *t, int64_t hold_id, int *state, int *position, int64_t *wait_un
 
 /* ------------------------------------------------------------- database */
 
+/* An engine of its own on path (":memory:" or a file) with the given clock
+ * (th_clock if NULL) and busy timeout, for tests that run several engines
+ * or processes; NULL if it cannot be opened. */
+lend_engine *th_engine_on(const char *path, lend_clock_fn clock, int busy_timeout_ms);
+
 /* A new empty temporary file name (the file is created by mkstemp and left
  * empty, which SQLite accepts as a new database). */
 void th_temp_path(char *buf, size_t n);

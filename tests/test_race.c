@@ -25,19 +25,7 @@ typedef struct result {
 
 static lend_engine *child_engine(const char *path)
 {
-	lend_options *o = NULL;
-	lend_engine *e = NULL;
-	if (lend_options_new(&o) != LEND_OK)
-		return NULL;
-	lend_options_set_clock(o, th_clock, NULL);
-	lend_options_set_busy_timeout(o, 10000);
-	int rc = lend_engine_open(&e, path, o);
-	lend_options_free(o);
-	if (rc != LEND_OK) {
-		lend_engine_close(e);
-		return NULL;
-	}
-	return e;
+	return th_engine_on(path, th_clock, 10000);
 }
 
 static void record(result *res, lend_engine *e, int rc)
