@@ -241,6 +241,11 @@ LEND_EXTERN int lend_options_set_notifier(lend_options *opts, const lend_notifie
 LEND_EXTERN int lend_options_set_storage(lend_options *opts, const lend_storage *storage);
 /* SQLite: how long to wait for a lock held by another engine (default 5000). */
 LEND_EXTERN int lend_options_set_busy_timeout(lend_options *opts, int milliseconds);
+/* How long a delivered notification stays in the outbox before
+ * lend_engine_deliver() prunes it (default LEND_OUTBOX_RETENTION_DEFAULT,
+ * 30 days; 0 keeps them for ever). Pending ones are never pruned. */
+LEND_EXTERN int lend_options_set_outbox_retention(lend_options *opts, int64_t seconds);
+#define LEND_OUTBOX_RETENTION_DEFAULT ((int64_t)30 * 86400)
 
 /* --------------------------------------------------------------- engine */
 
@@ -272,7 +277,8 @@ LEND_EXTERN int lend_engine_tick(lend_engine *e, int64_t *loans_ended, int64_t *
  * notifier, outside any transaction, and record the outcome. A notifier
  * failure never fails the call: the notification is retried later with
  * exponential backoff (1 minute doubling, at most 6 hours). *delivered
- * (optional) counts the successes. */
+ * (optional) counts the successes. Then notifications delivered longer ago
+ * than the outbox retention are pruned, up to 1,000 a call. */
 LEND_EXTERN int lend_engine_deliver(lend_engine *e, int max, int *delivered);
 
 /* Verify what must never happen (spec section 10) against the stored state.

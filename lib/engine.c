@@ -34,7 +34,10 @@ LEND_EXTERN int lend_options_new(lend_options **out)
 	if (!out)
 		return LEND_EINVAL;
 	*out = calloc(1, sizeof **out);
-	return *out ? LEND_OK : LEND_ENOMEM;
+	if (!*out)
+		return LEND_ENOMEM;
+	(*out)->outbox_retention = LEND_OUTBOX_RETENTION_DEFAULT;
+	return LEND_OK;
 }
 
 LEND_EXTERN void lend_options_free(lend_options *opts)
@@ -82,6 +85,14 @@ LEND_EXTERN int lend_options_set_storage(lend_options *opts, const lend_storage 
 	return LEND_OK;
 }
 
+LEND_EXTERN int lend_options_set_outbox_retention(lend_options *opts, int64_t seconds)
+{
+	if (!opts || seconds < 0)
+		return LEND_EINVAL;
+	opts->outbox_retention = seconds;
+	return LEND_OK;
+}
+
 LEND_EXTERN int lend_options_set_busy_timeout(lend_options *opts, int milliseconds)
 {
 	if (!opts || milliseconds < 0)
@@ -124,6 +135,7 @@ LEND_EXTERN int lend_engine_open(lend_engine **out, const char *path, const lend
 	*out = e;
 	if (!e)
 		return LEND_ENOMEM;
+	e->outbox_retention = opts ? opts->outbox_retention : LEND_OUTBOX_RETENTION_DEFAULT;
 	e->clock = opts && opts->clock ? opts->clock : system_clock;
 	e->clock_ud = opts && opts->clock ? opts->clock_ud : NULL;
 	if (opts && opts->has_notifier) {

@@ -30,6 +30,7 @@ struct lend_engine {
 	 * birthday) is settled by the first call of each day. */
 	int swept_day;
 	int sweeping_day; /* set by settle, kept on commit */
+	int64_t outbox_retention; /* seconds a delivered notification is kept; 0: for ever */
 	int errcode;
 	int reason;
 	char errmsg[512];
@@ -49,6 +50,7 @@ struct lend_options {
 	lend_storage st;
 	int has_storage;
 	int busy_timeout_ms;
+	int64_t outbox_retention;
 };
 
 struct lend_actor {

@@ -10,6 +10,7 @@
 #define BACKOFF_FIRST 60    /* the first retry after a failure */
 #define BACKOFF_MAX 21600   /* six hours */
 #define BATCH 64
+#define PRUNE_BATCH 1000 /* delivered notifications deleted per deliver call */
 
 int lend__notify(lend_engine *e, int kind, int64_t reader_id, int64_t library_id, int64_t book_id, int64_t loan_id,
                  const char *detail)
@@ -118,6 +119,20 @@ static int claim(lend_engine *e, int want, struct note_batch *b)
 	return rc;
 }
 
+/* Delete notifications delivered longer ago than the retention, a batch at
+ * a time, so the outbox does not grow without bound. */
+static int prune(lend_engine *e)
+{
+	if (e->outbox_retention <= 0 || !e->st.note_prune)
+		return LEND_OK;
+	TRY(lend__begin(e, 1));
+	int64_t pruned = 0;
+	int rc = ST(e, note_prune, e->now - e->outbox_retention, PRUNE_BATCH, &pruned);
+	if (rc != LEND_OK)
+		rc = lend__storage_fail(e, rc, "outbox prune");
+	return lend__end(e, rc);
+}
+
 LEND_EXTERN int lend_engine_deliver(lend_engine *e, int max, int *delivered)
 {
 	LEND_ENTER(e);
@@ -170,7 +185,7 @@ LEND_EXTERN int lend_engine_deliver(lend_engine *e, int max, int *delivered)
 	}
 	if (delivered)
 		*delivered = done;
-	return LEND_OK;
+	return prune(e);
 }
 
 LEND_EXTERN int lend_outbox_list(lend_engine *e, const lend_actor *a, int pending_only, int limit,

@@ -18,6 +18,12 @@ meson test -C "$root/build-asan" --setup asan --print-errorlogs --no-suite abi -
 	meson setup "$root/build-tsan" "$root" -Db_sanitize=thread -Db_lundef=false >/dev/null
 ninja -C "$root/build-tsan" tests/test_threads
 meson test -C "$root/build-tsan" --no-rebuild --print-errorlogs threads | tee -a "$log"
+# libFuzzer targets (clang, ASan, UBSan) for a short fixed number of runs.
+[ -f "$root/build-fuzz/build.ninja" ] || \
+	CC=clang meson setup "$root/build-fuzz" "$root" -Dfuzz=true -Dfuzz_runs=1500 \
+		-Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link >/dev/null
+ninja -C "$root/build-fuzz" fuzz/fuzz_text fuzz/fuzz_api
+meson test -C "$root/build-fuzz" --no-rebuild --print-errorlogs --suite fuzz | tee -a "$log"
 ok=$(awk '/^Ok:/ {s += $2} END {print s + 0}' "$log")
 bad=$(awk '/^(Fail|Timeout|Unexpected Pass):/ {s += $NF} END {print s + 0}' "$log")
 echo "tests: $ok passed, $bad failed"

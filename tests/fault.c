@@ -67,6 +67,7 @@ FWD(hold_list, (void *ud, const lend_sys_hold_filter *flt, lend_sys_hold_cb cb, 
 FWD(hold_count, (void *ud, const lend_sys_hold_filter *flt, int64_t *count), (RU, flt, count))
 FWD(note_insert, (void *ud, lend_sys_note *row), (RU, row))
 FWD(note_update, (void *ud, const lend_sys_note *row), (RU, row))
+FWD(note_prune, (void *ud, int64_t before, int32_t limit, int64_t *pruned), (RU, before, limit, pruned))
 FWD(note_list, (void *ud, const lend_sys_note_filter *flt, lend_sys_note_cb cb, void *ctx), (RU, flt, cb, ctx))
 FWD(policy_list, (void *ud, int64_t library_id, int64_t ticket_id, lend_sys_policy_cb cb, void *ctx),
     (RU, library_id, ticket_id, cb, ctx))
@@ -167,6 +168,7 @@ lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier
 	SET(note_insert);
 	SET(note_update);
 	SET(note_list);
+	SET(note_prune);
 	SET(policy_list);
 	SET(policy_put);
 	SET(policy_delete);

@@ -1071,6 +1071,42 @@ static void test_deliver_max(void **state)
 	th_check_clean(t);
 }
 
+/* Delivered notifications leave the outbox after the retention (30 days by
+ * default); pending ones stay however old; check stays clean. */
+static void test_outbox_retention(void **state)
+{
+	th *t = *state;
+	world w;
+	world_init(&w, t, 2, 0);
+	int64_t B = book1(t, "Book", 1, w.lib);
+	take(&w, 0, B);
+	int delivered = 0;
+	TH_OK(t, lend_engine_deliver(t->e, 0, &delivered));
+	assert_int_equal(delivered, 1);
+	t->rec.fail = 1; /* the next ones stay pending */
+	take(&w, 1, book1(t, "Other", 1, w.lib));
+	TH_OK(t, lend_engine_deliver(t->e, 0, &delivered));
+	assert_int_equal(th_outbox_count(t, 0), 2);
+	th_now += 29 * TH_DAY;
+	TH_OK(t, lend_engine_deliver(t->e, 0, &delivered));
+	/* Both loans ended at day 14 (two more notes); nothing is 30 days old. */
+	assert_int_equal(th_outbox_count(t, 0), 4);
+	th_now += 2 * TH_DAY;
+	TH_OK(t, lend_engine_deliver(t->e, 0, &delivered));
+	/* The first issue notification went; the failing ones are all pending. */
+	assert_int_equal(th_outbox_count(t, 0), 3);
+	assert_int_equal(th_outbox_count(t, 1), 3);
+	th_check_clean(t);
+	t->rec.fail = 0;
+	th_now += 40 * TH_DAY;
+	TH_OK(t, lend_engine_deliver(t->e, 0, &delivered));
+	assert_int_equal(delivered, 3);
+	th_now += 31 * TH_DAY;
+	TH_OK(t, lend_engine_deliver(t->e, 0, &delivered));
+	assert_int_equal(th_outbox_count(t, 0), 0);
+	th_check_clean(t);
+}
+
 static void test_buy_copies_limits(void **state)
 {
 	th *t = *state;
@@ -1548,6 +1584,7 @@ int main(void)
 		T(test_new_month_tick_hands_off),
 		T(test_validity_start_hands_off_idle_copy),
 		T(test_deliver_max),
+		T(test_outbox_retention),
 		T(test_queue_loans_not_self_service),
 		T(test_long_queue_head_ineligible),
 		T(test_buy_copies_limits),

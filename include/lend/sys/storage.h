@@ -294,6 +294,10 @@ struct lend_storage {
 	int (*note_insert)(void *ud, lend_sys_note *row);
 	int (*note_update)(void *ud, const lend_sys_note *row);
 	int (*note_list)(void *ud, const lend_sys_note_filter *f, lend_sys_note_cb cb, void *ctx);
+	/* Optional (NULL: delivered notifications are kept for ever). Delete at
+	 * most limit notifications with 0 < delivered_at < delivered_before,
+	 * lowest id first; *pruned says how many went. */
+	int (*note_prune)(void *ud, int64_t delivered_before, int32_t limit, int64_t *pruned);
 
 	/* Policy. policy_list gives the library's own rows (ticket_id 0) and, if
 	 * ticket_id is non-zero, that ticket's rows; in no particular order.

@@ -224,6 +224,7 @@ enum {
 	ST_HOLD_GET,
 	ST_NOTE_INSERT,
 	ST_NOTE_UPDATE,
+	ST_NOTE_PRUNE,
 	ST_POLICY_LIST,
 	ST_POLICY_PUT,
 	ST_POLICY_DELETE,
@@ -285,6 +286,8 @@ static const char *const sql_text[ST_COUNT] = {
 
 	[ST_NOTE_INSERT] = "INSERT INTO notes (" NOTE_COLS ") VALUES (" NOTE_VALS ")",
 	[ST_NOTE_UPDATE] = "UPDATE notes SET (" NOTE_COLS ") = (" NOTE_VALS ") WHERE id = ?1",
+	[ST_NOTE_PRUNE] = "DELETE FROM notes WHERE id IN (SELECT id FROM notes WHERE delivered_at > 0 "
+	                  "AND delivered_at < ?1 ORDER BY id LIMIT ?2)",
 
 	[ST_POLICY_LIST] = "SELECT " POLICY_COLS " FROM policy WHERE library_id = ?1 AND ticket_id IN (0, ?2)",
 	[ST_POLICY_PUT] = "INSERT OR REPLACE INTO policy (" POLICY_COLS ") VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -1417,6 +1420,25 @@ static int sq_note_update(void *ud, const lend_sys_note *row)
 	return do_write(ud, ST_NOTE_UPDATE, "note_update", T_NOTE, row, 1);
 }
 
+static int sq_note_prune(void *ud, int64_t delivered_before, int32_t limit, int64_t *pruned)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = prep(s, ST_NOTE_PRUNE, &st, "note_prune");
+
+	if (rc != LEND_OK)
+		return rc;
+	rc = sqlite3_bind_int64(st, 1, delivered_before);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 2, limit);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "note_prune", rc);
+	rc = run(s, st, "note_prune", 0);
+	if (rc == LEND_OK)
+		*pruned = sqlite3_changes(s->db);
+	return rc;
+}
+
 static int sq_note_list(void *ud, const lend_sys_note_filter *f, lend_sys_note_cb cb, void *ctx)
 {
 	sq *s = ud;
@@ -1693,6 +1715,7 @@ LEND_EXTERN int lend_storage_sqlite(lend_storage *out, const char *path, int bus
 	out->note_insert = sq_note_insert;
 	out->note_update = sq_note_update;
 	out->note_list = sq_note_list;
+	out->note_prune = sq_note_prune;
 	out->policy_list = sq_policy_list;
 	out->policy_put = sq_policy_put;
 	out->policy_delete = sq_policy_delete;
