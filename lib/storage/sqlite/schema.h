@@ -138,7 +138,7 @@ static const char lend_sqlite_migration_1[] =
 	"CREATE INDEX holds_reader ON holds (reader_id, state);\n"
 	"CREATE INDEX holds_ticket ON holds (ticket_id, state);\n"
 	/* waiting places whose suspension runs out */
-	"CREATE INDEX holds_suspended ON holds (suspended_until) WHERE suspended_until > 0 AND state = 1;\n"
+	"CREATE INDEX holds_suspended ON holds (id) WHERE suspended_until > 0 AND state = 1;\n"
 
 	"CREATE TABLE notes (\n"
 	"id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
