@@ -38,8 +38,10 @@ func (e *Engine) Now() (time.Time, error) {
 		}
 		return 0
 	})
+	if le, ok := err.(*Error); ok && le.Status == ErrUser {
+		le.Message = "the host's clock failed"
+	}
 	if err != nil {
-		err.(*Error).Message = "the host's clock failed"
 		return time.Time{}, err
 	}
 	return time.Unix(int64(v), 0).UTC(), nil

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import json
 import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -39,7 +40,8 @@ def candidates() -> List[str]:
 
     1. ``$LIBLEND_PATH``: the library file itself or the folder holding it;
     2. a meson build folder of the source tree this package lives in
-       (``<root>/build*/lib/liblend.so.1``, the newest first);
+       (``<root>/build*/lib/liblend.so.1``, the newest first, skipping
+       sanitized builds);
     3. the system's library path.
     """
     out: List[str] = []
@@ -49,9 +51,20 @@ def candidates() -> List[str]:
         out.append(str(p / SONAME) if p.is_dir() else str(p))
     root = Path(__file__).resolve().parents[3]
     built = sorted(root.glob("build*/lib/" + SONAME), key=lambda p: p.stat().st_mtime, reverse=True)
-    out.extend(str(p) for p in built)
+    out.extend(str(p) for p in built if not _sanitized(p.parents[1]))
     out.append(ctypes.util.find_library("lend") or SONAME)
     return out
+
+
+def _sanitized(builddir: Path) -> bool:
+    """Whether a meson build folder was configured with sanitizers (its
+    library cannot be loaded into an uninstrumented interpreter)."""
+    try:
+        with open(builddir / "meson-info" / "intro-buildoptions.json") as f:
+            options = json.load(f)
+    except (OSError, ValueError):
+        return False
+    return any(o.get("name") == "b_sanitize" and o.get("value") not in ("none", [], "") for o in options)
 
 
 def _load() -> ctypes.CDLL:
@@ -65,6 +78,24 @@ def _load() -> ctypes.CDLL:
 
 
 lib = _load()
+
+
+def loaded_path() -> str:
+    """The file the library was loaded from (resolved through the process's
+    memory map when it was found by its soname alone)."""
+    if os.path.isabs(lib._name):
+        return str(lib._name)
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.split(maxsplit=5)[-1].strip()
+                if os.path.basename(path).startswith("liblend.so"):
+                    return path
+    except OSError:
+        pass
+    return str(lib._name)
+
+
 BOUND: Dict[str, Any] = {}
 
 

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple, Uni
 
 from . import _native as N
 from .enums import ActorKind, Kind, Setting, to_enum
-from .errors import CallbackError, InvalidInput, InvalidState, LendError, error_for
+from .errors import CallbackError, InvalidInput, InvalidState, error_for
 from .objects import (AVAILABILITY, BOOK, FUND, HOLD, LIBRARY, LIMITS, LOAN, NOTIFICATION, QUEUE, READER, TICKET,
                       Availability, Book, Fund, Hold, Library, Limits, Loan, Money, Notification, Queue, Reader, Ticket,
                       from_epoch, to_epoch)
@@ -398,7 +398,7 @@ class Engine:
     def last_status(self) -> int:
         """The status of the engine's last call (0 after a success)."""
         with self._lock:
-            return _engine_errcode(self._h) if self._h else 0
+            return int(_engine_errcode(self._h)) if self._h else 0
 
     # ------------------------------------------------------------- engine
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Type, TypeVar, Union
+from typing import Any, Callable, Dict, Generic, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 from . import _native as N
-from .enums import ActorKind, HoldState, Kind, LoanEnd, NoteKind, Origin, Reason, Setting, Verdict, to_enum
+from .enums import HoldState, Kind, LoanEnd, NoteKind, Origin, Reason, Setting, Verdict, to_enum
 
 UTC = _dt.timezone.utc
 
@@ -85,7 +85,7 @@ def fields(prefix: str, *spec: Tuple[str, _F]) -> _ReadFn:
 T = TypeVar("T")
 
 
-class Handle(object):
+class Handle(Generic[T]):
     """How one kind of handle is read, freed and listed."""
 
     def __init__(self, cls: Type[T], prefix: str, read: _ReadFn, plural: Optional[str] = None,
@@ -100,21 +100,21 @@ class Handle(object):
             self.get = N.fn(plural + "get", N.c_void_p, N.c_void_p, N.c_size_t)
             self.free_list = N.fn(plural + "free", None, N.c_void_p)
 
-    def snap(self, h: Any) -> Any:
+    def snap(self, h: Any) -> T:
         """A snapshot of a borrowed handle."""
         d = self.read(h)
         if self.extra:
             d.update(self.extra(h))
         return self.cls(**d)
 
-    def take(self, h: Any) -> Any:
+    def take(self, h: Any) -> T:
         """A snapshot of an owned handle, which is freed."""
         try:
             return self.snap(h)
         finally:
             self.free(h)
 
-    def take_list(self, lst: Any) -> List[Any]:
+    def take_list(self, lst: Any) -> List[T]:
         """Snapshots of every item of an owned list handle, which is freed."""
         try:
             return [self.snap(self.get(lst, i)) for i in range(self.count(lst))]
@@ -134,11 +134,10 @@ class Library:
     budget: Money
 
 
-LIBRARY = Handle(Library, "lend_library_", fields("lend_library_", ("id", I64), ("name", STR), ("address", STR),
-                                                ("contacts", STR), ("currency", STR)), "lend_libraries_",
-                extra=lambda h: {"budget": Money(_budget(h), N.dec(_currency(h)))})
 _budget = N.fn("lend_library_budget", N.c_int64, N.c_void_p)
-_currency = N.BOUND["lend_library_currency"]
+LIBRARY = Handle(Library, "lend_library_", fields("lend_library_", ("id", I64), ("name", STR), ("address", STR),
+                                                 ("contacts", STR), ("currency", STR)), "lend_libraries_",
+                 extra=lambda h: {"budget": Money(_budget(h), N.dec(N.BOUND["lend_library_currency"](h)))})
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ if not os.environ.get("LIBLEND_INSTALLED"):
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from typing import List, Optional
 
-import liblend
 from liblend import Engine, Kind, ManualClock, Notification
 
 UTC = dt.timezone.utc

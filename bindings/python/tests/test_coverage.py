@@ -10,10 +10,10 @@ import shutil
 import subprocess
 import unittest
 
-import support  # noqa: F401  (puts the package on the path)
-
-import liblend  # noqa: F401  (declares every binding)
+import support
 from liblend import _native as N
+
+assert support.START  # support puts the package on the path; importing it declares every binding
 
 
 def exported(path: str) -> set:
@@ -29,13 +29,13 @@ def exported(path: str) -> set:
 @unittest.skipUnless(shutil.which("nm"), "nm (binutils) is needed")
 class Coverage(unittest.TestCase):
     def test_every_exported_function_is_bound(self) -> None:
-        syms = exported(N.lib._name)
-        self.assertGreater(len(syms), 100, "too few symbols read from " + N.lib._name)
+        syms = exported(N.loaded_path())
+        self.assertGreater(len(syms), 100, "too few symbols read from " + N.loaded_path())
         missing = sorted(syms - set(N.BOUND) - set(N.NOT_BOUND))
-        self.assertEqual(missing, [], "exported by %s but not bound in Python: %s" % (N.lib._name, ", ".join(missing)))
+        self.assertEqual(missing, [], "exported by %s but not bound in Python: %s" % (N.loaded_path(), ", ".join(missing)))
 
     def test_nothing_bound_that_is_not_exported(self) -> None:
-        syms = exported(N.lib._name)
+        syms = exported(N.loaded_path())
         self.assertEqual(sorted(set(N.BOUND) - syms), [])
         self.assertEqual(sorted(set(N.NOT_BOUND) - syms), [], "stale entries in NOT_BOUND")
 

@@ -7,7 +7,7 @@ import sqlite3
 import tempfile
 import unittest
 
-from support import START, EngineTest
+from support import EngineTest
 
 import liblend
 from liblend import (AlreadyExists, AuthFailed, Busy, CallbackError, Engine, InvalidInput, InvalidState, LendError,
