@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as _dt
+import os
 import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple, Union
@@ -309,7 +310,7 @@ class Engine:
     another's transaction with :class:`InvalidState`).
     """
 
-    def __init__(self, path: str = ":memory:", *, clock: Optional[Clock] = None,
+    def __init__(self, path: Union[str, "os.PathLike[str]"] = ":memory:", *, clock: Optional[Clock] = None,
                  notifier: Optional[Notifier] = None, busy_timeout_ms: Optional[int] = None) -> None:
         self._h: Optional[N.c_void_p] = None
         self._lock = threading.RLock()
@@ -328,7 +329,7 @@ class Engine:
             if busy_timeout_ms is not None:
                 _set(_options_set_busy_timeout(opts, busy_timeout_ms), "busy_timeout_ms", busy_timeout_ms)
             h = N.c_void_p()
-            rc = _engine_open(N.byref(h), _text(path, "path"), opts)
+            rc = _engine_open(N.byref(h), _text(os.fspath(path), "path"), opts)
         finally:
             _options_free(opts)
         if rc:

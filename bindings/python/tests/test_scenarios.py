@@ -6,7 +6,7 @@ import unittest
 
 from support import DAY, START, EngineTest
 
-from liblend import (HoldState, Kind, LoanEnd, NoteKind, Origin, Reason, Refused, Setting, Verdict)
+from liblend import (Engine, HoldState, Kind, LoanEnd, NoteKind, Origin, Reason, Refused, Setting, Verdict)
 
 
 class Taking(EngineTest):
@@ -276,6 +276,28 @@ class Notifications(EngineTest):
         self.assertEqual(self.e.deliver(), 0)  # backing off
         self.clock.advance(minutes=1)
         self.assertEqual(self.e.deliver(), 1)
+
+
+class FileStore(EngineTest):
+    def test_outbox_and_loans_survive_reopen(self) -> None:
+        import pathlib
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as d:
+            path = pathlib.Path(d) / "lend.db"
+            with Engine(path, clock=self.clock) as e:
+                admin = e.admin()
+                lib = e.add_library(admin, "L")
+                r = e.add_reader(admin, "R", dt.date(1990, 1, 1))
+                t = e.issue_ticket(admin, lib, r)
+                b = e.add_book(admin, "B")
+                e.add_copies(admin, lib, b, 1)
+                loan = e.take(e.reader(r), t.id, b)
+            with Engine(str(path), clock=self.clock, notifier=self.rec) as e:
+                admin = e.admin()
+                self.assertEqual(e.get_loan(admin, loan.id), loan)
+                self.assertEqual(e.deliver(), 1)
+                self.assertEqual(self.rec.seen[0].loan_id, loan.id)
 
 
 class Directory(EngineTest):
