@@ -152,6 +152,80 @@ func TestTicketLimitPerKind(t *testing.T) {
 	}
 }
 
+func TestMultiLibraryReader(t *testing.T) {
+	w := newWorld(t, 0, 0)
+	e, adm := w.e, w.admin
+	l1, _ := e.AddLibrary(adm, LibraryDraft{Name: "Library One"})
+	l2, _ := e.AddLibrary(adm, LibraryDraft{Name: "Library Two"})
+	r, err := e.AddReader(adm, "Reader", time.Date(1980, 5, 5, 0, 0, 0, 0, time.UTC))
+	w.must(err)
+	t1, _ := e.IssueTicket(adm, l1, r, "")
+	t2, _ := e.IssueTicket(adm, l2, r, "")
+	a, _ := e.ReaderActor(r)
+	var books []int64
+	for i := 0; i < 5; i++ {
+		b, err := e.AddBook(adm, Book{Title: "Book", Price: Money{100, "RUB"}})
+		w.must(err)
+		w.must(e.AddCopies(adm, l1, b, 1))
+		w.must(e.AddCopies(adm, l2, b, 1))
+		books = append(books, b)
+	}
+	for _, b := range books[:3] {
+		_, err := e.Take(a, t1.ID, b)
+		w.must(err)
+	}
+	_, err = e.Take(a, t1.ID, books[3])
+	w.refused(err, ReasonSelfServiceLimit)
+	_, err = e.Take(a, t2.ID, books[3]) // limits count per library
+	w.must(err)
+	_, err = e.Take(a, t2.ID, books[0]) // his from the other library
+	w.refused(err, ReasonAlreadyYours)
+	loans, _ := e.Loans(a, r, true)
+	in := map[int64]int{}
+	for _, l := range loans {
+		if (l.LibraryID == l1) != (l.TicketID == t1.ID) {
+			t.Fatalf("loan %+v", l)
+		}
+		in[l.LibraryID]++
+	}
+	if in[l1] != 3 || in[l2] != 1 {
+		t.Fatalf("loans by library %v", in)
+	}
+	if ts, _ := e.Tickets(a, r); len(ts) != 2 {
+		t.Fatalf("tickets %+v", ts)
+	}
+	if lim, _ := e.Limits(a, t2.ID, KindEbook); lim.Used[SettingSelfServiceLimit] != 1 {
+		t.Fatalf("limits %+v", lim)
+	}
+	if _, err := e.IssueTicket(adm, l1, r, ""); !errors.Is(err, ErrExists) {
+		t.Fatalf("second ticket: %v", err)
+	}
+	w.clean()
+}
+
+func TestMonthlyQuotaMonthBoundary(t *testing.T) {
+	w := newWorld(t, 1, 0)
+	w.clock.Set(time.Date(2026, 1, 20, 10, 0, 0, 0, time.UTC))
+	w.must(w.e.SetPolicy(w.admin, w.lib, KindAny, SettingMonthlyQuota, 2))
+	b := []int64{w.book(1, Book{}), w.book(1, Book{}), w.book(1, Book{})}
+	l0 := w.take(0, b[0])
+	w.take(0, b[1])
+	_, err := w.e.Take(w.a[0], w.tk[0], b[2])
+	if le := w.refused(err, ReasonMonthlyQuota); !strings.Contains(le.Message, "2 of 2") {
+		t.Fatalf("message %q", le.Message)
+	}
+	w.must(w.e.Return(w.a[0], l0.ID)) // a return does not give the quota back
+	w.clock.Set(time.Date(2026, 1, 31, 23, 59, 59, 0, time.UTC))
+	_, err = w.e.Take(w.a[0], w.tk[0], b[2])
+	w.refused(err, ReasonMonthlyQuota)
+	w.clock.Set(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC))
+	w.take(0, b[2])
+	if lim, _ := w.e.Limits(w.a[0], w.tk[0], KindEbook); lim.Used[SettingMonthlyQuota] != 1 {
+		t.Fatalf("limits %+v", lim)
+	}
+	w.clean()
+}
+
 func TestLoanEndsByItselfAndTick(t *testing.T) {
 	w := newWorld(t, 2, 0)
 	b := w.book(2, Book{})

@@ -49,9 +49,10 @@ def candidates() -> List[str]:
     if env:
         p = Path(env)
         out.append(str(p / SONAME) if p.is_dir() else str(p))
-    root = Path(__file__).resolve().parents[3]
-    built = sorted(root.glob("build*/lib/" + SONAME), key=lambda p: p.stat().st_mtime, reverse=True)
-    out.extend(str(p) for p in built if not _sanitized(p.parents[1]))
+    here = Path(__file__).resolve().parents
+    if here[1].name == "python" and here[2].name == "bindings":  # in the source tree, not installed
+        built = sorted(here[3].glob("build*/lib/" + SONAME), key=lambda p: p.stat().st_mtime, reverse=True)
+        out.extend(str(p) for p in built if not _sanitized(p.parents[1]))
     out.append(ctypes.util.find_library("lend") or SONAME)
     return out
 

@@ -6,7 +6,7 @@ import unittest
 
 from support import DAY, START, EngineTest
 
-from liblend import (Engine, HoldState, Kind, LoanEnd, NoteKind, Origin, Reason, Refused, Setting, Verdict)
+from liblend import (AlreadyExists, Engine, HoldState, Kind, LoanEnd, NoteKind, Origin, Reason, Refused, Setting, Verdict)
 
 
 class Taking(EngineTest):
@@ -136,6 +136,56 @@ class Taking(EngineTest):
         self.assertEqual(self.e.take(self.a[0], self.tk[0], b).due_at, START + 7 * DAY)
         self.e.clear_ticket_limit(self.admin, self.tk[0], Setting.LOAN_DAYS, Kind.AUDIOBOOK)
         self.assertEqual(self.e.limits(self.a[0], self.tk[0], Kind.AUDIOBOOK).values[Setting.LOAN_DAYS], 14)
+
+
+class Libraries(EngineTest):
+    def test_multi_library_reader(self) -> None:
+        e, adm = self.e, self.admin
+        l1, l2 = e.add_library(adm, "Library One"), e.add_library(adm, "Library Two")
+        r = e.add_reader(adm, "Reader", dt.date(1980, 5, 5))
+        t1, t2 = e.issue_ticket(adm, l1, r).id, e.issue_ticket(adm, l2, r).id
+        a = e.reader(r)
+        books = [e.add_book(adm, "Book", price=100) for _ in range(5)]
+        for b in books:
+            e.add_copies(adm, l1, b, 1)
+            e.add_copies(adm, l2, b, 1)
+        for b in books[:3]:
+            e.take(a, t1, b)
+        with self.assertRaises(Refused) as cm:
+            e.take(a, t1, books[3])
+        self.assertEqual(cm.exception.reason, Reason.SELF_SERVICE_LIMIT)
+        e.take(a, t2, books[3])  # limits count per library
+        with self.assertRaises(Refused) as cm:
+            e.take(a, t2, books[0])  # his from the other library
+        self.assertEqual(cm.exception.reason, Reason.ALREADY_YOURS)
+        loans = e.loans(a, r, active_only=True)
+        self.assertEqual(sorted((x.library_id, x.ticket_id) for x in loans), [(l1, t1)] * 3 + [(l2, t2)])
+        self.assertEqual(len(e.tickets(a, r)), 2)
+        self.assertEqual(e.limits(a, t2).used[Setting.SELF_SERVICE_LIMIT], 1)
+        self.assertEqual(e.limits(a, t1).used[Setting.SELF_SERVICE_LIMIT], 3)
+        with self.assertRaises(AlreadyExists):
+            e.issue_ticket(adm, l1, r)
+        self.assertClean()
+
+    def test_monthly_quota_month_boundary(self) -> None:
+        self.clock.set(dt.datetime(2026, 1, 20, 10, tzinfo=dt.timezone.utc))
+        self.world(1)
+        self.e.set_policy(self.admin, self.lib, Setting.MONTHLY_QUOTA, 2)
+        b = [self.book() for _ in range(3)]
+        l0 = self.e.take(self.a[0], self.tk[0], b[0])
+        self.e.take(self.a[0], self.tk[0], b[1])
+        with self.assertRaises(Refused) as cm:
+            self.e.take(self.a[0], self.tk[0], b[2])
+        self.assertEqual(cm.exception.reason, Reason.MONTHLY_QUOTA)
+        self.assertIn("2 of 2", cm.exception.message)
+        self.e.return_loan(self.a[0], l0.id)  # a return does not give the quota back
+        self.clock.set(dt.datetime(2026, 1, 31, 23, 59, 59, tzinfo=dt.timezone.utc))
+        with self.assertRaises(Refused):
+            self.e.take(self.a[0], self.tk[0], b[2])
+        self.clock.set(dt.datetime(2026, 2, 1, tzinfo=dt.timezone.utc))
+        self.e.take(self.a[0], self.tk[0], b[2])
+        self.assertEqual(self.e.limits(self.a[0], self.tk[0]).used[Setting.MONTHLY_QUOTA], 1)
+        self.assertClean()
 
 
 class Time(EngineTest):
