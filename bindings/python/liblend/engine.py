@@ -211,6 +211,7 @@ class ManualClock:
         return self.now
 
     def set(self, when: _dt.datetime) -> None:
+        """Move the clock to an aware datetime."""
         to_epoch(when)
         self.now = when
 
@@ -361,6 +362,7 @@ class Engine:
 
     @property
     def closed(self) -> bool:
+        """Whether the engine was closed."""
         return self._h is None
 
     def _call(self, f: Any, *args: Any) -> None:
@@ -468,9 +470,11 @@ class Engine:
             return self._id(_library_add, a._handle, d)
 
     def get_library(self, a: Actor, library_id: int) -> Library:
+        """A library by id."""
         return LIBRARY.take(self._out(_library_get, a._handle, library_id))
 
     def libraries(self, a: Actor) -> List[Library]:
+        """Every library the actor may see."""
         return LIBRARY.take_list(self._out(_library_list, a._handle))
 
     def grant(self, a: Actor, library_id: int, reader_id: int) -> None:
@@ -478,6 +482,7 @@ class Engine:
         self._do(_library_grant, a._handle, library_id, reader_id)
 
     def revoke(self, a: Actor, library_id: int, reader_id: int) -> None:
+        """Take a library's staff rights from an account (admin only)."""
         self._do(_library_revoke, a._handle, library_id, reader_id)
 
     def add_budget(self, a: Actor, library_id: int, amount: int, note: Optional[str] = None) -> None:
@@ -490,6 +495,7 @@ class Engine:
         self._do(_policy_set, a._handle, library_id, kind, setting, -1 if value is None else value)
 
     def clear_policy(self, a: Actor, library_id: int, setting: Setting, kind: Kind = Kind.ANY) -> None:
+        """Remove a library-level value, falling back to the less specific one."""
         self._do(_policy_clear, a._handle, library_id, kind, setting)
 
     def policy(self, a: Actor, library_id: int, setting: Setting, kind: Kind = Kind.ANY) -> Optional[int]:
@@ -509,6 +515,7 @@ class Engine:
             return self._id(_reader_add, a._handle, d)
 
     def get_reader(self, a: Actor, reader_id: int) -> Reader:
+        """A reader by id (himself, a librarian of one of his libraries, or admin)."""
         return READER.take(self._out(_reader_get, a._handle, reader_id))
 
     # ------------------------------------------------------------ tickets
@@ -518,6 +525,7 @@ class Engine:
         return TICKET.take(self._out(_ticket_issue, a._handle, library_id, reader_id, _text(number, "number")))
 
     def get_ticket(self, a: Actor, ticket_id: int) -> Ticket:
+        """A ticket by id."""
         return TICKET.take(self._out(_ticket_get, a._handle, ticket_id))
 
     def tickets(self, a: Actor, reader_id: int) -> List[Ticket]:
@@ -525,6 +533,7 @@ class Engine:
         return TICKET.take_list(self._out(_ticket_list, a._handle, reader_id))
 
     def block_ticket(self, a: Actor, ticket_id: int, blocked: bool = True) -> None:
+        """Block (or, with blocked=False, unblock) a ticket."""
         self._do(_ticket_set_blocked, a._handle, ticket_id, int(blocked))
 
     def set_ticket_validity(self, a: Actor, ticket_id: int, valid_from: When, valid_until: When) -> None:
@@ -537,6 +546,7 @@ class Engine:
         self._do(_ticket_set_limit, a._handle, ticket_id, kind, setting, -1 if value is None else value)
 
     def clear_ticket_limit(self, a: Actor, ticket_id: int, setting: Setting, kind: Kind = Kind.ANY) -> None:
+        """Remove a ticket's override of a setting."""
         self._do(_ticket_clear_limit, a._handle, ticket_id, kind, setting)
 
     def limits(self, a: Actor, ticket_id: int, kind: Kind = Kind.EBOOK) -> Limits:
@@ -591,6 +601,7 @@ class Engine:
             BOOK.free(h)
 
     def get_book(self, a: Actor, book_id: int) -> Book:
+        """A book by id."""
         return BOOK.take(self._out(_book_get, a._handle, book_id))
 
     def books(self, a: Actor, after_id: int = 0, page: int = 100) -> Iterator[Book]:
@@ -613,9 +624,11 @@ class Engine:
         self._do(_fund_buy_copies, a._handle, library_id, book_id, copies)
 
     def remove_copies(self, a: Actor, library_id: int, book_id: int, copies: int) -> None:
+        """Withdraw copies; never below the number on loan (Reason.COPIES_ON_LOAN)."""
         self._do(_fund_remove_copies, a._handle, library_id, book_id, copies)
 
     def get_fund(self, a: Actor, library_id: int, book_id: int) -> Fund:
+        """A library's copies of a book."""
         return FUND.take(self._out(_fund_get, a._handle, library_id, book_id))
 
     def fund(self, a: Actor, library_id: int, after_book_id: int = 0, page: int = 100) -> Iterator[Fund]:
@@ -643,6 +656,7 @@ class Engine:
         self._do(_return, a._handle, loan_id)
 
     def get_loan(self, a: Actor, loan_id: int) -> Loan:
+        """A loan by id."""
         return LOAN.take(self._out(_loan_get, a._handle, loan_id))
 
     def loans(self, a: Actor, reader_id: int, active_only: bool = False) -> List[Loan]:
@@ -656,6 +670,7 @@ class Engine:
         return HOLD.take(self._out(_queue_join, a._handle, ticket_id, book_id))
 
     def leave_queue(self, a: Actor, hold_id: int) -> None:
+        """Give up a place in a queue."""
         self._do(_queue_leave, a._handle, hold_id)
 
     def suspend_hold(self, a: Actor, hold_id: int, until: When) -> None:
@@ -663,9 +678,11 @@ class Engine:
         self._do(_queue_suspend, a._handle, hold_id, to_epoch(until))
 
     def resume_hold(self, a: Actor, hold_id: int) -> None:
+        """End a suspension: the place takes part in hand-offs again."""
         self._do(_queue_resume, a._handle, hold_id)
 
     def get_hold(self, a: Actor, hold_id: int) -> Hold:
+        """A place in a queue by id."""
         return HOLD.take(self._out(_hold_get, a._handle, hold_id))
 
     def holds(self, a: Actor, reader_id: int) -> List[Hold]:
