@@ -427,9 +427,14 @@ class Engine:
         """Hand due notifications to the notifier (max <= 0: all); returns how
         many were delivered. Failed ones stay pending and are retried with
         backoff; if the notifier raised, :class:`CallbackError` is raised
-        after the batch (its ``__cause__`` is the notifier's exception)."""
+        after the batch (its ``__cause__`` is the notifier's exception, its
+        ``delivered`` the count of the others that went out)."""
         n = N.c_int()
-        self._do(_engine_deliver, max, N.byref(n))
+        try:
+            self._do(_engine_deliver, max, N.byref(n))
+        except CallbackError as exc:
+            exc.delivered = n.value
+            raise
         return n.value
 
     def check(self) -> List[str]:

@@ -84,10 +84,13 @@ class OutOfMemory(LendError, MemoryError):
 class CallbackError(LendError):
     """A host callback (clock, notifier) failed (LEND_EUSER).
 
-    When the callback raised, that exception is ``__cause__``.
+    When the callback raised, that exception is ``__cause__``. From
+    :meth:`Engine.deliver`, ``delivered`` counts the notifications that did
+    go out in the same batch.
     """
 
     status = Status.EUSER
+    delivered: int = 0
 
 
 class InvalidState(LendError):

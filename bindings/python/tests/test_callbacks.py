@@ -9,7 +9,7 @@ import unittest
 
 from support import DAY, START, EngineTest
 
-from liblend import CallbackError, Engine, NoteKind, Reason, Refused, Status
+from liblend import CallbackError, Engine, Notification, NoteKind, Reason, Refused, Status
 
 
 class Boom(Exception):
@@ -80,6 +80,24 @@ class Notifier(EngineTest):
         self.clock.advance(minutes=1)
         self.assertEqual(self.e.deliver(), 1)
         self.assertEqual([(x.kind, x.loan_id) for x in self.rec.seen], [(NoteKind.LOAN_ISSUED, loan.id)])
+
+    def test_one_failure_among_several(self) -> None:
+        self.world(3)
+        b = self.book(copies=3)
+        for i in range(3):
+            self.e.take(self.a[i], self.tk[i], b)
+        calls = []
+
+        def flaky(n: Notification) -> None:
+            calls.append(n.id)
+            if len(calls) == 2:
+                raise Boom("one mailbox is full")
+
+        self.e._cb.notifier = flaky
+        with self.assertRaises(CallbackError) as cm:
+            self.e.deliver()
+        self.assertEqual(cm.exception.delivered, 2)
+        self.assertEqual([n.id for n in self.e.outbox(self.admin, pending_only=True)], [calls[1]])
 
     def test_base_exception_never_crosses_into_c(self) -> None:
         self.world(1)
