@@ -158,3 +158,28 @@ func TestFinalizersAndHandles(t *testing.T) {
 		t.Fatalf("now %v %v", now, err)
 	}
 }
+
+func TestOneNotifierFailureAmongSeveral(t *testing.T) {
+	w := newWorld(t, 3, 0)
+	b := w.book(3, Book{})
+	for i := 0; i < 3; i++ {
+		w.take(i, b)
+	}
+	var calls []int64
+	full := errors.New("one mailbox is full")
+	w.e.cb.notifier = NotifierFunc(func(n Notification) error {
+		calls = append(calls, n.ID)
+		if len(calls) == 2 {
+			return full
+		}
+		return nil
+	})
+	n, err := w.e.Deliver(0)
+	if n != 2 || !errors.Is(err, full) {
+		t.Fatalf("deliver %d %v", n, err)
+	}
+	pending, _ := w.e.Outbox(w.admin, true, 10)
+	if len(pending) != 1 || pending[0].ID != calls[1] {
+		t.Fatalf("pending %+v", pending)
+	}
+}
