@@ -220,7 +220,8 @@ typedef struct lend_notifications lend_notifications;
 typedef struct lend_storage lend_storage;
 typedef struct lend_notifier lend_notifier;
 
-/* The host's clock: returns UTC seconds. */
+/* The host's clock: returns UTC seconds; a negative value means the clock
+ * failed, and the call that read it returns LEND_EUSER having changed nothing. */
 typedef int64_t (*lend_clock_fn)(void *userdata);
 
 /* -------------------------------------------------------------- options */

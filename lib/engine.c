@@ -195,6 +195,8 @@ int lend__begin(lend_engine *e, int write)
 	if (e->in_txn)
 		return lend__fail(e, LEND_ESTATE, "a call is already running on this engine (a callback may not call back)");
 	e->now = e->clock(e->clock_ud);
+	if (e->now < 0)
+		return lend__fail(e, LEND_EUSER, "the host's clock failed");
 	e->settled_loans = e->settled_handoffs = 0;
 	e->sweeping_day = 0;
 	if (!write) {

@@ -1,0 +1,3 @@
+module liblend.org/lend
+
+go 1.19

@@ -1,0 +1,33 @@
+"""liblend: the lending engine of an online e-book and audiobook library.
+
+A thin, typed binding of ``liblend.so.1`` through :mod:`ctypes`::
+
+    from liblend import Engine
+    with Engine(":memory:") as e:
+        admin = e.admin()
+        lib = e.add_library(admin, "Central Library")
+
+Times are aware :class:`datetime.datetime` in UTC (None where the engine
+says "none"); money is an ``int`` of minor units beside its ISO 4217 currency
+(:class:`Money`); kinds, verdicts and reasons are :class:`enum.IntEnum`.
+Every failure is a :class:`LendError` subclass carrying ``status``, ``reason``
+and ``message``.
+"""
+from .engine import (Actor, Clock, Engine, ManualClock, Notifier, note_kind_string, reason_string, strerror, version,
+                     version_string)
+from .enums import ActorKind, HoldState, Kind, LoanEnd, NoteKind, Origin, Reason, Setting, Status, Verdict
+from .errors import (AlreadyExists, AuthFailed, Busy, CallbackError, InvalidInput, InvalidState, LendError, NotFound,
+                     NotPermitted, OutOfMemory, Refused, StorageFailed, error_for)
+from .objects import (Availability, Book, Fund, Hold, Library, Limits, Loan, Money, Notification, Queue, Reader,
+                      Ticket)
+
+__all__ = [
+    "Actor", "Clock", "Engine", "ManualClock", "Notifier", "note_kind_string", "reason_string", "strerror",
+    "version", "version_string",
+    "ActorKind", "HoldState", "Kind", "LoanEnd", "NoteKind", "Origin", "Reason", "Setting", "Status", "Verdict",
+    "AlreadyExists", "AuthFailed", "Busy", "CallbackError", "InvalidInput", "InvalidState", "LendError", "NotFound",
+    "NotPermitted", "OutOfMemory", "Refused", "StorageFailed", "error_for",
+    "Availability", "Book", "Fund", "Hold", "Library", "Limits", "Loan", "Money", "Notification", "Queue", "Reader",
+    "Ticket",
+]
+__version__ = "0.1.0"
