@@ -222,6 +222,25 @@ json_t *notify_json(struct notify *n);
 int notify_failures(const struct notify *n);
 /* The demo's stdout notifier: no uuid, an indent. */
 void notify_set_style(struct notify *n, const char *indent, int show_uuid);
+/* For an smtp:// or smtps:// `to`: the sender (else $LEND_SMTP_FROM), the
+ * recipient template with {reader} for the reader's id (else
+ * $LEND_SMTP_RCPT, else reader-{reader}@lend.invalid), STARTTLS (also
+ * $LEND_SMTP_STARTTLS=1); login from $LEND_SMTP_USER / $LEND_SMTP_PASSWORD,
+ * CA bundle from $LEND_SMTP_CAINFO. For another `to`, any of them is a usage
+ * error. Returns 0 or EXIT_USAGE after printing why. */
+int notify_smtp(struct cli *c, struct notify *n, const char *from, const char *rcpt, int starttls);
+
+/* ---------------------------------------------------------- smtp.c */
+
+struct smtp_conf {
+	const char *url, *from, *user, *password, *cainfo;
+	int starttls;
+};
+struct smtp;
+/* Each returns 0, or -1 with a short reason in err. */
+int smtp_new(const struct smtp_conf *conf, struct smtp **out, char *err, size_t errlen);
+int smtp_send(struct smtp *s, const char *rcpt, const char *msg, size_t len, char *err, size_t errlen);
+void smtp_free(struct smtp *s);
 
 /* -------------------------------------------------------- import.c */
 
