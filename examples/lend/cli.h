@@ -95,6 +95,20 @@ int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3
 const char *cli_cmd_name(const struct command *cmd, char *buf, size_t len);
 /* Print the usage and help of a command. */
 void cli_print_help(FILE *f, const struct command *cmd);
+/* Every command table, the names of the help sections, and the text of the
+ * global options, for the manual page and completion. */
+const struct command *const *cli_tables(size_t *n);
+const char *const *cli_sections(size_t *n);
+const char *cli_global_usage(void);
+const char *cli_global_help(void);
+
+/* -------------------------------------------------------- manual.c */
+
+/* `lend help --man`: the manual page (doc/lend.1) in roff; returns 0. */
+int cli_man(FILE *f);
+/* `lend __complete WORD... CURRENT`: the candidates for CURRENT, one a line;
+ * "@files" when a file name is expected. Returns 0. */
+int cli_complete(int nwords, char **words, FILE *f);
 
 /* ---------------------------------------------------------- args.c */
 

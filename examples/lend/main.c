@@ -49,6 +49,29 @@ static const char global_help[] =
 	"\n"
 	"Run 'lend COMMAND --help' for a command's usage and an example.\n";
 
+/* The tables, for the manual and completion (manual.c). */
+const struct command *const *cli_tables(size_t *n)
+{
+	*n = NTABLES;
+	return tables;
+}
+
+const char *const *cli_sections(size_t *n)
+{
+	*n = NSECTIONS;
+	return sections;
+}
+
+const char *cli_global_usage(void)
+{
+	return global_usage;
+}
+
+const char *cli_global_help(void)
+{
+	return global_help;
+}
+
 /* ------------------------------------------------------------ helpers */
 
 const char *cli_cmd_name(const struct command *cmd, char *buf, size_t len)
@@ -315,6 +338,9 @@ int main(int argc, char **argv)
 {
 	struct cli c;
 	memset(&c, 0, sizeof c);
+	/* Hidden: the words of a command line being completed (completions/lend). */
+	if (argc >= 2 && strcmp(argv[1], "__complete") == 0)
+		return cli_complete(argc - 2, argv + 2, stdout);
 	c.db = getenv("LEND_DB");
 	if (!c.db || !*c.db)
 		c.db = "./lend.db";
@@ -388,7 +414,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *word = rest[0];
-	if (strcmp(word, "help") == 0) {
+	if (strcmp(word, "help") == 0 && n == 2 && strcmp(rest[1], "--man") == 0) {
+		rc = cli_man(stdout); /* hidden: the manual page doc/lend.1 in roff */
+	} else if (strcmp(word, "help") == 0) {
 		rc = help(n - 1, rest + 1);
 	} else if (strcmp(word, "version") == 0) {
 		printf("lend %s (liblend %s)\n", LEND_VERSION_STRING, lend_version_string());
