@@ -6,8 +6,10 @@
 # A scripted scenario (init, library, reader, ticket, book, fund, take,
 # verdict, queue, tick with --now, loans, check) with the --json output parsed
 # by python3, the exit codes of a usage error (2), a refusal (3) and a missing
-# object (4), CSV import without progress bytes when stderr is not a terminal,
-# a maildir delivery, and `lend demo`.
+# object (4), a storage failure (6), CSV import with a progress bar on a
+# terminal and without one otherwise, a maildir delivery, the output rules
+# (times in $TZ, money with its currency, columns aligned by display width,
+# refusals on stderr in words), and `lend demo`.
 set -u
 
 LEND=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -16,6 +18,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 2
 unset LEND_NOW LEND_DEMO_CATALOG
+export TZ=UTC # times are shown in the local zone: the tests choose theirs
 export LEND_DB="$tmp/test.db"
 
 passed=0
@@ -41,7 +44,7 @@ run() {
 # check DESCRIPTION PYTHON_EXPR: evaluate with j = the JSON in out.txt
 check() {
 	local desc=$1 expr=$2
-	if python3 -c 'import json, sys
+	if /usr/bin/python3 -c 'import json, sys
 j = json.load(open("out.txt", encoding="utf-8"))
 sys.exit(0 if eval(sys.argv[1]) else 1)' "$expr" 2>err.py.txt; then
 		ok "$desc"
@@ -195,6 +198,79 @@ if grep -q $'\r\|importing' err.txt; then not_ok "progress bytes on a non-termin
 printf 'title,authors,kind,age,price,currency\nGood,A,ebook,0,1.00,RUB\nBad,B,vinyl,0,1.00,RUB\n' >bad.csv
 run 1 "import with a bad row exits 1" -- "$LEND" book import bad.csv
 grep_in err.txt "the bad row is named" "row 3"
+
+if command -v script >/dev/null; then
+	printf 'title,authors,kind,age,price,currency\nНос,Николай Гоголь,ebook,12,49.00,RUB\n' >tty.csv
+	# script(1) gives the command a terminal; its output (stdout and stderr) lands in tty.txt
+	script -qec "'$LEND' book import tty.csv" /dev/null >tty.txt 2>&1
+	grep_in tty.txt "a progress bar when stderr is a terminal" "importing ["
+	grep -q $'\r' tty.txt && ok "the bar redraws itself with carriage returns" || not_ok "no carriage return on a terminal"
+fi
+
+# ---------------------------------------------------------- output rules
+export LEND_DB="$tmp/out.db"
+"$LEND" init >/dev/null
+run 0 "a library in roubles" -- "$LEND" library add "Хабаровская краевая библиотека"
+run 0 "a library in euros" -- "$LEND" library add "City Library" --currency EUR
+run 0 "money in, with decimals" -- "$LEND" budget top-up 1 1500.5
+grep_in out.txt "a top-up names the amount with its currency" "by 1500.50 RUB: the budget is now 1500.50 RUB"
+run 0 "euros in" -- "$LEND" budget top-up 2 12
+run 0 "library list, in words" -- "$LEND" library list
+grep_in out.txt "a budget in roubles" "1500.50 RUB"
+grep_in out.txt "a budget in euros" "12.00 EUR"
+if grep -q "150050" out.txt; then not_ok "minor units in human output"; else ok "no minor units in human output"; fi
+"$LEND" reader add "Иван Петров" >/dev/null
+"$LEND" ticket issue 1 1 >/dev/null
+n=0
+for title in "Вишнёвый сад" "源氏物語" "War and Peace" "Мёртвые души"; do
+	n=$((n + 1))
+	"$LEND" book add "$title" --author "Автор" --price 399 >/dev/null
+	"$LEND" fund add 1 "$n" 1 >/dev/null
+done
+run 0 "book list with Cyrillic and wide titles" -- "$LEND" book list
+grep_in out.txt "a price with its currency" "399.00 RUB"
+# The last column (PRICE) is right-aligned: every line ends at the same
+# display column, though the lines differ in bytes and characters.
+if /usr/bin/python3 -c 'import sys, unicodedata
+def width(s):
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+lines = open("out.txt", encoding="utf-8").read().splitlines()
+widths = {width(l) for l in lines}
+sizes = {len(l.encode()) for l in lines}
+print(lines, widths, sizes)
+sys.exit(0 if len(lines) == 5 and len(widths) == 1 and len(sizes) > 1 else 1)' >py.txt 2>&1; then
+	ok "columns aligned by display width (Cyrillic 1 column, CJK 2)"
+else
+	not_ok "columns not aligned by display width"
+	sed 's/^/    /' out.txt py.txt
+fi
+run 0 "a take shows the due time in the reader's zone (Moscow)" -- env TZ=Europe/Moscow "$LEND" --now $T0 --as reader:1 take 1 1
+grep_in out.txt "due at noon in Moscow" "until 2026-03-16 12:00 MSK"
+run 0 "a second take" -- "$LEND" --now $T0 --as reader:1 take 1 2
+grep_in out.txt "due at 09:00 UTC with TZ=UTC" "until 2026-03-16 09:00 UTC"
+run 0 "a third take" -- "$LEND" --now $T0 --as reader:1 take 1 3
+run 0 "loans in Vladivostok" -- env TZ=Asia/Vladivostok "$LEND" --now $T0 loans 1
+grep_in out.txt "issued and due in UTC+10" "2026-03-02 19:00 +10  2026-03-16 19:00 +10"
+run 0 "JSON times do not depend on the zone" -- env TZ=Asia/Vladivostok "$LEND" --json --now $T0 loans 1
+check "issued_at in UTC seconds" 'all(l["issued_at"] == '$T0' and l["due_at"] == '$T0' + 14 * 86400 for l in j)'
+run 3 "the fourth take is refused" -- "$LEND" --now $T0 --as reader:1 take 1 4
+[ -s out.txt ] && not_ok "a refusal printed on stdout" || ok "a refusal prints nothing on stdout"
+if [ "$(cat err.txt)" = "lend: refused: self-service limit reached (3 of 3); ask the librarian" ]; then
+	ok "the refusal on stderr, in words, naming the limit"
+else
+	not_ok "refusal wording: $(cat err.txt)"
+fi
+run 3 "a refusal with --json" -- "$LEND" --json --now $T0 --as reader:1 take 1 4
+grep_in err.txt "with --json the refusal is still on stderr in words" "refused: self-service limit reached (3 of 3)"
+run 0 "a card valid until a local time" -- env TZ=Europe/Moscow "$LEND" --json ticket validity 1 - "2026-12-31 23:00"
+check "23:00 in Moscow is 20:00 UTC" 'j["valid_until"] == 1798747200'
+run 0 "the same time in UTC" -- env TZ=Europe/Moscow "$LEND" --json ticket validity 1 - "2026-12-31 23:00Z"
+check "23:00Z is 23:00 UTC" 'j["valid_until"] == 1798758000'
+run 2 "a time with another suffix is a usage error" -- "$LEND" ticket validity 1 - "2026-12-31 23:00 MSK"
+echo "this is not a database" >"$tmp/garbage.db"
+run 6 "a storage failure exits 6" -- "$LEND" --db "$tmp/garbage.db" library list
+grep_in err.txt "the storage failure in words" "storage failure"
+export LEND_DB="$tmp/test.db"
 
 # ------------------------------------------------------------------ demo
 mkdir demo && cd demo || exit 2

@@ -134,7 +134,8 @@ int arg_id(const struct cli *c, const char *what, const char *text, int64_t *out
 int arg_int(const struct cli *c, const char *what, const char *text, long long min, long long max, long long *out);
 int arg_money(const struct cli *c, const char *what, const char *text, int64_t *out);
 int arg_kind(const struct cli *c, const char *text, int *out, int allow_any);
-/* YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC) or @UNIX_SECONDS. */
+/* YYYY-MM-DD or "YYYY-MM-DD HH:MM" in the local time zone ($TZ), the same
+ * ending in Z or " UTC" for UTC, or @UNIX_SECONDS. */
 int arg_time(const struct cli *c, const char *what, const char *text, int64_t *out);
 int arg_date(const struct cli *c, const char *what, const char *text, int *y, int *m, int *d);
 
@@ -161,7 +162,7 @@ int u8_width(const char *s);
 
 #define TIME_BUF 32
 #define MONEY_BUF 48
-/* "2026-03-02 10:00 UTC", or "-" for 0. */
+/* In the local time zone ($TZ): "2026-03-02 13:00 MSK", or "-" for 0. */
 const char *fmt_time(char *buf, int64_t t);
 /* "2026-03-02", or "-" for 0. */
 const char *fmt_day(char *buf, int64_t t);
