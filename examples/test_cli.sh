@@ -262,6 +262,7 @@ else
 fi
 run 3 "a refusal with --json" -- "$LEND" --json --now $T0 --as reader:1 take 1 4
 grep_in err.txt "with --json the refusal is still on stderr in words" "refused: self-service limit reached (3 of 3)"
+[ -s out.txt ] && not_ok "a refusal with --json printed on stdout" || ok "with --json a refusal leaves stdout empty"
 run 0 "a card valid until a local time" -- env TZ=Europe/Moscow "$LEND" --json ticket validity 1 - "2026-12-31 23:00"
 check "23:00 in Moscow is 20:00 UTC" 'j["valid_until"] == 1798747200'
 run 0 "the same time in UTC" -- env TZ=Europe/Moscow "$LEND" --json ticket validity 1 - "2026-12-31 23:00Z"
