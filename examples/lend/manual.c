@@ -535,8 +535,11 @@ int cli_complete(int nwords, char **words, FILE *f)
 		char tok[128];
 		int closes = 0;
 		for (const char *p = cmd ? cmd->args : ""; (p = next_token(p, tok, sizeof tok, &closes)) != NULL;)
-			if (tok[0] == '-' && tok[1] == '-')
-				cand_s(&c, tok);
+			for (const char *alt = tok; alt[0] == '-' && alt[1] == '-';) { /* "--lendable|--not-lendable" */
+				size_t n = strcspn(alt, "|");
+				cand(&c, alt, n);
+				alt += n + (alt[n] == '|');
+			}
 	} else if (help) {
 		command_words(&c, group);
 	} else if (!cmd) {
