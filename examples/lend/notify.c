@@ -99,6 +99,12 @@ int notify_new(struct cli *c, const char *to, int json, struct notify **out)
 			}
 		}
 	} else if ((strncmp(to, "smtp://", 7) == 0 && to[7]) || (strncmp(to, "smtps://", 8) == 0 && to[8])) {
+		const char *host = strstr(to, "://") + 3;
+		if (memchr(host, '@', strcspn(host, "/?#"))) {
+			free(n);
+			return cli_usage_error(c, "--to: put the SMTP login in $LEND_SMTP_USER and $LEND_SMTP_PASSWORD, "
+			                          "not in the URL");
+		}
 		n->to = TO_SMTP;
 		n->smtp_conf.url = to;
 	} else {
