@@ -102,6 +102,10 @@ touch catalog-one.csv
 only "book import catalog-o" "catalog-one.csv"
 only "--db catalog-o" "catalog-one.csv"
 only "book add T --author A --kind audiobook --pr" "--price"
+has "library policy 1 " loan-days self-service-limit max-self-price renewals
+only "library policy 1 --kind ebook self" "self-service-limit"
+only "ticket limit 3 max-l" "max-loans"
+only "take 1 " ""
 # every command's options, from its usage line
 while IFS= read -r name; do
 	usage=$("$LEND" help $name | head -1)

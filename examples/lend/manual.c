@@ -435,6 +435,29 @@ static void value_cands(struct cands *c, const char *value)
 	}
 }
 
+/* The placeholder of cmd's positional argument number k ("FILE.csv",
+ * "SETTING"), or NULL (what is then "") past the last. */
+static const char *positional(const struct command *cmd, int k, char *what, size_t len)
+{
+	char tok[128], next[128];
+	int closes = 0, n = 0;
+	what[0] = '\0';
+	for (const char *p = cmd->args; (p = next_token(p, tok, sizeof tok, &closes)) != NULL;) {
+		if (tok[0] == '-') {
+			int c2 = 0;
+			const char *q = closes ? NULL : next_token(p, next, sizeof next, &c2);
+			if (q && next[0] != '-')
+				p = q; /* the option's value */
+			continue;
+		}
+		if (n++ == k) {
+			snprintf(what, len, "%s", tok);
+			return what;
+		}
+	}
+	return NULL;
+}
+
 static int is_group(const char *w)
 {
 	EACH_COMMAND(cmd)
@@ -474,7 +497,7 @@ int cli_complete(int nwords, char **words, FILE *f)
 
 	const char *group = NULL;
 	const struct command *cmd = NULL;
-	int help = 0, dashdash = 0;
+	int help = 0, dashdash = 0, npos = 0;
 	const char *pending = NULL; /* an option whose value is the current word */
 	char value[128];
 	for (int i = 0; i < nwords - 1; i++) {
@@ -499,8 +522,10 @@ int cli_complete(int nwords, char **words, FILE *f)
 				i++; /* skip its value */
 			continue;
 		}
-		if (cmd)
-			continue; /* a positional argument */
+		if (cmd) {
+			npos++; /* a positional argument */
+			continue;
+		}
 		if (help) {
 			if (!group && is_group(w))
 				group = w;
@@ -544,8 +569,14 @@ int cli_complete(int nwords, char **words, FILE *f)
 		command_words(&c, group);
 	} else if (!cmd) {
 		command_words(&c, group);
-	} else if (strstr(cmd->args, "FILE") == cmd->args) {
-		fputs("@files\n", f);
+	} else {
+		char what[128];
+		if (positional(cmd, npos, what, sizeof what) && strcmp(what, "SETTING") == 0) {
+			for (int i = 0; i < setting_count; i++)
+				cand_s(&c, setting_names[i].name);
+		} else if (what[0]) {
+			value_cands(&c, what);
+		}
 	}
 	return EXIT_OK;
 }
