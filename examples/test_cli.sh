@@ -291,6 +291,21 @@ run 2 "contradicting flags" -- "$LEND" book update 1 --lendable --not-lendable
 run 2 "a bad currency" -- "$LEND" book update 1 --currency EURO
 run 4 "withdraw an unknown book" -- "$LEND" book withdraw 999
 run 5 "a reader may not withdraw a book" -- "$LEND" --as reader:1 book withdraw 1
+# a title of 990 bytes: the message's lines stay within RFC 5322's 998
+long=$(printf 'Я%.0s' $(seq 1 495))
+"$LEND" book add "$long" --author "Автор" >/dev/null
+"$LEND" fund add 1 5 1 >/dev/null
+run 0 "a take of a book with a long title" -- "$LEND" --as reader:2 take 2 5
+run 0 "its notification to a maildir" -- "$LEND" deliver --to "maildir:$tmp/longmail"
+if /usr/bin/python3 -c 'import glob, sys
+mails = [open(p, "rb").read() for p in glob.glob(sys.argv[1] + "/new/*")]
+longest = max(len(line) for m in mails for line in m.split(b"\n"))
+whole = any(m.decode("utf-8").count("Я") == 495 for m in mails)
+sys.exit(0 if mails and longest <= 998 and whole else 1)' "$tmp/longmail"; then
+	ok "no line of a message passes 998 bytes, and the title is all there"
+else
+	not_ok "a message line passes 998 bytes or the title is cut"
+fi
 echo "this is not a database" >"$tmp/garbage.db"
 run 6 "a storage failure exits 6" -- "$LEND" --db "$tmp/garbage.db" library list
 grep_in err.txt "the storage failure in words" "storage failure"

@@ -330,16 +330,17 @@ static void put_b64(FILE *f, const unsigned char *s, size_t n)
 	}
 }
 
-/* A header value: as is when it is plain printable ASCII, else RFC 2047
- * encoded words of at most 45 bytes each, cut on character boundaries and
- * folded onto continuation lines. */
+/* A header value: as is when it is plain printable ASCII and short, else
+ * RFC 2047 encoded words of at most 45 bytes each, cut on character
+ * boundaries and folded onto continuation lines (so that no line passes
+ * RFC 5322's 998 characters). */
 static void put_header_text(FILE *f, const char *s)
 {
 	int plain = 1;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p >= 0x7f)
 			plain = 0;
-	if (plain) {
+	if (plain && strlen(s) <= 900) {
 		fputs(s, f);
 		return;
 	}
@@ -359,6 +360,28 @@ static void put_header_text(FILE *f, const char *s)
 		first = 0;
 		i += n;
 	}
+}
+
+/* A line of the body, broken where it would pass 900 bytes (RFC 5322 allows
+ * 998): at the last space before, else between two characters. */
+static void put_body_line(FILE *f, const char *s)
+{
+	size_t len = strlen(s);
+	while (len > 900) {
+		size_t cut = 900;
+		while (cut > 600 && s[cut] != ' ')
+			cut--;
+		if (s[cut] != ' ')
+			for (cut = 900; cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80; cut--)
+				; /* not inside a UTF-8 sequence */
+		fwrite(s, 1, cut, f);
+		fputc('\n', f);
+		if (s[cut] == ' ')
+			cut++;
+		s += cut;
+		len -= cut;
+	}
+	fprintf(f, "%s\n", s);
 }
 
 /* One RFC 5322 message (LF line ends) for a notification. from_addr and
@@ -399,9 +422,17 @@ static void write_message(struct notify *n, const lend_notification *note, const
 	fprintf(f, "Content-Transfer-Encoding: 8bit\n");
 	fprintf(f, "X-Lend-Kind: %s\n", kind);
 	fprintf(f, "X-Lend-Notification: %lld\n", (long long)lend_notification_id(note));
-	fprintf(f, "\nHello, %s.\n\n%s.\n", w.reader, subject);
-	if (*w.library)
-		fprintf(f, "Library: %s\n", w.library);
+	char line[2000];
+	snprintf(line, sizeof line, "Hello, %s.", w.reader);
+	fputc('\n', f);
+	put_body_line(f, line);
+	snprintf(line, sizeof line, "%s.", subject);
+	fputc('\n', f);
+	put_body_line(f, line);
+	if (*w.library) {
+		snprintf(line, sizeof line, "Library: %s", w.library);
+		put_body_line(f, line);
+	}
 	int k = lend_notification_kind(note);
 	if (k == LEND_NOTE_LOAN_ISSUED || k == LEND_NOTE_QUEUE_HANDOFF)
 		fprintf(f, "\nYou do not need to return it: the loan ends by itself on its due date.\n");
