@@ -222,7 +222,8 @@ const char *names_reader(struct names *n, int64_t id);
 /* -------------------------------------------------------- notify.c */
 
 /* The notifiers `lend deliver` and `lend tick` hand the outbox to.
- * to: "stdout", "maildir:DIR" or "none". The notifier looks names up through
+ * to: "stdout", "maildir:DIR", "smtp://HOST[:PORT]", "smtps://HOST[:PORT]" or
+ * "none" (see notify_smtp). The notifier looks names up through
  * a second engine on db_path (a notifier must not call back into its own).
  * With json, the stdout notifier collects the notifications instead of
  * printing them; notify_json() takes that array. Returns 0, or EXIT_USAGE
