@@ -276,6 +276,21 @@ try:
 finally:
     ctl.stop()
 
+# ------------------------------------------------- smtps: TLS from the start
+h = Handler()
+ctl, port = start(h, ssl_context=ctx)
+try:
+    t = T0 + 15 * 3600
+    rc, out, err = lend("--as", "reader:1", "take", "1", "2", now=t)
+    ok(rc == 0, "smtps: a take makes a new notification", err)
+    url = "smtps://127.0.0.1:%d" % port
+    rc, j, err = lend_json("deliver", "--smtp", url, "--from", "library@example.org", now=t)
+    ok(rc == 1 and not h.messages, "smtps: a certificate nobody vouches for is refused", (j, err))
+    rc, j, err = lend_json("deliver", "--smtp", url, "--from", "library@example.org", env=tls, now=t + 3600)
+    ok(rc == 0 and j["delivered"] == 1 and len(h.messages) == 1, "smtps: delivered with $LEND_SMTP_CAINFO", (j, err))
+finally:
+    ctl.stop()
+
 # ------------------------------------------------------- tick sends e-mail too
 h = Handler()
 ctl, port = start(h)
