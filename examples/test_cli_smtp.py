@@ -225,6 +225,8 @@ def refused_once(kind, reply, t):
         ok(rc == 1 and j["delivered"] == 0 and h.refusals == 1 and not h.messages,
            "%s %s: the first attempt is refused, exit 1" % (kind, reply[:3]), (rc, j, err, h.refusals))
         ok("could not be delivered" in err and "retried later" in err, "%s: the refusal is reported" % kind, err)
+        ok("not delivered: smtp: the server answered %s" % reply[:3] in err, "%s: with the server's answer" % kind,
+           err)
         p = pending(t)
         ok(len(p) == 1 and p[0]["attempts"] == 1, "%s: the notification stays in the outbox" % kind, p)
         rc, j, err = lend_json("deliver", "--smtp", url, "--from", "library@example.org", now=t + 30)

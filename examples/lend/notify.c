@@ -529,6 +529,8 @@ static int deliver(void *ud, const lend_notification *note, const char **errmsg)
 		rc = deliver_stdout(n, note);
 	if (rc != 0) {
 		n->failures++;
+		fprintf(stderr, "lend: notification %lld not delivered: %s\n", (long long)lend_notification_id(note),
+		        errmsg && *errmsg ? *errmsg : "the notifier failed");
 		return rc;
 	}
 	if (n->arr) {
