@@ -101,6 +101,10 @@ const struct command *const *cli_tables(size_t *n);
 const char *const *cli_sections(size_t *n);
 const char *cli_global_usage(void);
 const char *cli_global_help(void);
+/* Whether a group ("library") has commands; a command by group (NULL for a
+ * top-level one) and name, or NULL. */
+int cli_group_exists(const char *group);
+const struct command *cli_find(const char *group, const char *name);
 
 /* -------------------------------------------------------- manual.c */
 

@@ -458,22 +458,6 @@ static const char *positional(const struct command *cmd, int k, char *what, size
 	return NULL;
 }
 
-static int is_group(const char *w)
-{
-	EACH_COMMAND(cmd)
-	if (cmd->group && strcmp(cmd->group, w) == 0)
-		return 1;
-	return 0;
-}
-
-static const struct command *find_cmd(const char *group, const char *name)
-{
-	EACH_COMMAND(cmd)
-	if ((group ? cmd->group && strcmp(cmd->group, group) == 0 : !cmd->group) && strcmp(cmd->name, name) == 0)
-		return cmd;
-	return NULL;
-}
-
 static void command_words(struct cands *c, const char *group)
 {
 	EACH_COMMAND(cmd)
@@ -527,19 +511,19 @@ int cli_complete(int nwords, char **words, FILE *f)
 			continue;
 		}
 		if (help) {
-			if (!group && is_group(w))
+			if (!group && cli_group_exists(w))
 				group = w;
 			continue;
 		}
 		if (group) {
-			cmd = find_cmd(group, w);
+			cmd = cli_find(group, w);
 			if (!cmd)
 				return EXIT_OK; /* not a command: nothing to offer */
 		} else if (strcmp(w, "help") == 0) {
 			help = 1;
-		} else if (is_group(w)) {
+		} else if (cli_group_exists(w)) {
 			group = w;
-		} else if (!(cmd = find_cmd(NULL, w))) {
+		} else if (!(cmd = cli_find(NULL, w))) {
 			return EXIT_OK;
 		}
 	}
