@@ -6,8 +6,10 @@
 # A scripted scenario (init, library, reader, ticket, book, fund, take,
 # verdict, queue, tick with --now, loans, check) with the --json output parsed
 # by python3, the exit codes of a usage error (2), a refusal (3) and a missing
-# object (4), CSV import without progress bytes when stderr is not a terminal,
-# a maildir delivery, and `lend demo`.
+# object (4), a storage failure (6), CSV import with a progress bar on a
+# terminal and without one otherwise, a maildir delivery, the output rules
+# (times in $TZ, money with its currency, columns aligned by display width,
+# refusals on stderr in words), and `lend demo`.
 set -u
 
 LEND=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -16,6 +18,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 2
 unset LEND_NOW LEND_DEMO_CATALOG
+export TZ=UTC # times are shown in the local zone: the tests choose theirs
 export LEND_DB="$tmp/test.db"
 
 passed=0
@@ -41,7 +44,7 @@ run() {
 # check DESCRIPTION PYTHON_EXPR: evaluate with j = the JSON in out.txt
 check() {
 	local desc=$1 expr=$2
-	if python3 -c 'import json, sys
+	if /usr/bin/python3 -c 'import json, sys
 j = json.load(open("out.txt", encoding="utf-8"))
 sys.exit(0 if eval(sys.argv[1]) else 1)' "$expr" 2>err.py.txt; then
 		ok "$desc"
@@ -195,6 +198,119 @@ if grep -q $'\r\|importing' err.txt; then not_ok "progress bytes on a non-termin
 printf 'title,authors,kind,age,price,currency\nGood,A,ebook,0,1.00,RUB\nBad,B,vinyl,0,1.00,RUB\n' >bad.csv
 run 1 "import with a bad row exits 1" -- "$LEND" book import bad.csv
 grep_in err.txt "the bad row is named" "row 3"
+
+if command -v script >/dev/null; then
+	printf 'title,authors,kind,age,price,currency\nНос,Николай Гоголь,ebook,12,49.00,RUB\n' >tty.csv
+	# script(1) gives the command a terminal; its output (stdout and stderr) lands in tty.txt
+	script -qec "'$LEND' book import tty.csv" /dev/null >tty.txt 2>&1
+	grep_in tty.txt "a progress bar when stderr is a terminal" "importing ["
+	grep -q $'\r' tty.txt && ok "the bar redraws itself with carriage returns" || not_ok "no carriage return on a terminal"
+fi
+
+# ---------------------------------------------------------- output rules
+export LEND_DB="$tmp/out.db"
+export LEND_NOW=$T0 # every call settles what is due: keep the clock in March 2026
+"$LEND" init >/dev/null
+run 0 "a library in roubles" -- "$LEND" library add "Хабаровская краевая библиотека"
+run 0 "a library in euros" -- "$LEND" library add "City Library" --currency EUR
+run 0 "money in, with decimals" -- "$LEND" budget top-up 1 1500.5
+grep_in out.txt "a top-up names the amount with its currency" "by 1500.50 RUB: the budget is now 1500.50 RUB"
+run 0 "euros in" -- "$LEND" budget top-up 2 12
+run 0 "library list, in words" -- "$LEND" library list
+grep_in out.txt "a budget in roubles" "1500.50 RUB"
+grep_in out.txt "a budget in euros" "12.00 EUR"
+if grep -q "150050" out.txt; then not_ok "minor units in human output"; else ok "no minor units in human output"; fi
+"$LEND" reader add "Иван Петров" >/dev/null
+"$LEND" ticket issue 1 1 >/dev/null
+n=0
+for title in "Вишнёвый сад" "源氏物語" "War and Peace" "Мёртвые души"; do
+	n=$((n + 1))
+	"$LEND" book add "$title" --author "Автор" --price 399 >/dev/null
+	"$LEND" fund add 1 "$n" 1 >/dev/null
+done
+run 0 "book list with Cyrillic and wide titles" -- "$LEND" book list
+grep_in out.txt "a price with its currency" "399.00 RUB"
+# The last column (PRICE) is right-aligned: every line ends at the same
+# display column, though the lines differ in bytes and characters.
+if /usr/bin/python3 -c 'import sys, unicodedata
+def width(s):
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+lines = open("out.txt", encoding="utf-8").read().splitlines()
+widths = {width(l) for l in lines}
+sizes = {len(l.encode()) for l in lines}
+print(lines, widths, sizes)
+sys.exit(0 if len(lines) == 5 and len(widths) == 1 and len(sizes) > 1 else 1)' >py.txt 2>&1; then
+	ok "columns aligned by display width (Cyrillic 1 column, CJK 2)"
+else
+	not_ok "columns not aligned by display width"
+	sed 's/^/    /' out.txt py.txt
+fi
+run 0 "a take shows the due time in the reader's zone (Moscow)" -- env TZ=Europe/Moscow "$LEND" --now $T0 --as reader:1 take 1 1
+grep_in out.txt "due at noon in Moscow" "until 2026-03-16 12:00 MSK"
+run 0 "a second take" -- "$LEND" --now $T0 --as reader:1 take 1 2
+grep_in out.txt "due at 09:00 UTC with TZ=UTC" "until 2026-03-16 09:00 UTC"
+run 0 "a third take" -- "$LEND" --now $T0 --as reader:1 take 1 3
+run 0 "loans in Vladivostok" -- env TZ=Asia/Vladivostok "$LEND" --now $T0 loans 1
+grep_in out.txt "issued and due in UTC+10" "2026-03-02 19:00 +10  2026-03-16 19:00 +10"
+run 0 "JSON times do not depend on the zone" -- env TZ=Asia/Vladivostok "$LEND" --json --now $T0 loans 1
+check "issued_at in UTC seconds" 'all(l["issued_at"] == '$T0' and l["due_at"] == '$T0' + 14 * 86400 for l in j)'
+run 3 "the fourth take is refused" -- "$LEND" --now $T0 --as reader:1 take 1 4
+[ -s out.txt ] && not_ok "a refusal printed on stdout" || ok "a refusal prints nothing on stdout"
+if [ "$(cat err.txt)" = "lend: refused: self-service limit reached (3 of 3); ask the librarian" ]; then
+	ok "the refusal on stderr, in words, naming the limit"
+else
+	not_ok "refusal wording: $(cat err.txt)"
+fi
+run 3 "a refusal with --json" -- "$LEND" --json --now $T0 --as reader:1 take 1 4
+grep_in err.txt "with --json the refusal is still on stderr in words" "refused: self-service limit reached (3 of 3)"
+[ -s out.txt ] && not_ok "a refusal with --json printed on stdout" || ok "with --json a refusal leaves stdout empty"
+run 0 "a card valid until a local time" -- env TZ=Europe/Moscow "$LEND" --json ticket validity 1 - "2026-12-31 23:00"
+check "23:00 in Moscow is 20:00 UTC" 'j["valid_until"] == 1798747200'
+run 0 "the same time in UTC" -- env TZ=Europe/Moscow "$LEND" --json ticket validity 1 - "2026-12-31 23:00Z"
+check "23:00Z is 23:00 UTC" 'j["valid_until"] == 1798758000'
+run 2 "a time with another suffix is a usage error" -- "$LEND" ticket validity 1 - "2026-12-31 23:00 MSK"
+# book update and withdraw
+run 0 "book update" -- "$LEND" --json book update 4 --title "Мёртвые души, том 1" --price 149.5 --currency EUR --age 12
+check "the update kept the authors and changed the rest" 'j["title"] == "Мёртвые души, том 1" and j["authors"] == ["Автор"] and j["price"] == {"minor": 14950, "currency": "EUR"} and j["age_rating"] == 12'
+run 0 "book update, in words" -- "$LEND" book update 4 --price 150
+grep_in out.txt "the price keeps its currency" "150.00 EUR"
+"$LEND" reader add "Анна Ким" >/dev/null
+"$LEND" ticket issue 1 2 >/dev/null
+run 0 "withdraw a title on loan" -- "$LEND" --now $T0 book withdraw 1
+grep_in out.txt "withdraw says what it means" "libraries lend it no more"
+run 0 "the loan on it runs on" -- "$LEND" --json --now $T0 loans 1 --active
+check "three active loans still" 'len(j) == 3'
+run 0 "a withdrawn title's verdict" -- "$LEND" --json --now $T0 --as reader:2 verdict 2 1
+check "refused as not lendable" 'j["verdict"] == "refused" and j["reason"] == "not_lendable"'
+run 3 "a take of a withdrawn title is refused" -- "$LEND" --now $T0 --as reader:2 take 2 1
+run 0 "bring it back" -- "$LEND" --json book update 1 --lendable
+check "lendable again" 'j["lendable"] is True'
+run 0 "the verdict after it came back" -- "$LEND" --json --now $T0 --as reader:2 verdict 2 1
+check "queue, the copy being on loan" 'j["verdict"] == "queue"'
+run 2 "contradicting flags" -- "$LEND" book update 1 --lendable --not-lendable
+run 2 "a bad currency" -- "$LEND" book update 1 --currency EURO
+run 4 "withdraw an unknown book" -- "$LEND" book withdraw 999
+run 5 "a reader may not withdraw a book" -- "$LEND" --as reader:1 book withdraw 1
+# a title of 990 bytes: the message's lines stay within RFC 5322's 998
+long=$(printf 'Я%.0s' $(seq 1 495))
+"$LEND" book add "$long" --author "Автор" >/dev/null
+"$LEND" fund add 1 5 1 >/dev/null
+run 0 "a take of a book with a long title" -- "$LEND" --as reader:2 take 2 5
+run 0 "its notification to a maildir" -- "$LEND" deliver --to "maildir:$tmp/longmail"
+if /usr/bin/python3 -c 'import glob, sys
+mails = [open(p, "rb").read() for p in glob.glob(sys.argv[1] + "/new/*")]
+longest = max(len(line) for m in mails for line in m.split(b"\n"))
+whole = any(m.decode("utf-8").count("Я") == 495 for m in mails)
+sys.exit(0 if mails and longest <= 998 and whole else 1)' "$tmp/longmail"; then
+	ok "no line of a message passes 998 bytes, and the title is all there"
+else
+	not_ok "a message line passes 998 bytes or the title is cut"
+fi
+echo "this is not a database" >"$tmp/garbage.db"
+run 6 "a storage failure exits 6" -- "$LEND" --db "$tmp/garbage.db" library list
+grep_in err.txt "the storage failure in words" "storage failure"
+export LEND_DB="$tmp/test.db"
+unset LEND_NOW
 
 # ------------------------------------------------------------------ demo
 mkdir demo && cd demo || exit 2

@@ -178,10 +178,12 @@ int arg_time(const struct cli *c, const char *what, const char *text, int64_t *o
 			got = 0;
 		n += 1 + n2;
 	}
-	if (got != 3 || (text[n] && strcmp(text + n, "Z") != 0 && strcmp(text + n, " UTC") != 0) ||
-	    !valid_ymd(y, mo, d) || h < 0 || h > 23 || mi < 0 || mi > 59)
-		return cli_usage_error(c, "%s '%s': expected YYYY-MM-DD, \"YYYY-MM-DD HH:MM\" (UTC) or @UNIX_SECONDS", what,
-		                       text);
+	int utc = text[n] && (strcmp(text + n, "Z") == 0 || strcmp(text + n, " UTC") == 0);
+	if (got != 3 || (text[n] && !utc) || !valid_ymd(y, mo, d) || h < 0 || h > 23 || mi < 0 || mi > 59)
+		return cli_usage_error(c,
+		                       "%s '%s': expected YYYY-MM-DD or \"YYYY-MM-DD HH:MM\" (local time; Z or UTC at the end "
+		                       "for UTC) or @UNIX_SECONDS",
+		                       what, text);
 	struct tm tm;
 	memset(&tm, 0, sizeof tm);
 	tm.tm_year = y - 1900;
@@ -189,7 +191,8 @@ int arg_time(const struct cli *c, const char *what, const char *text, int64_t *o
 	tm.tm_mday = d;
 	tm.tm_hour = h;
 	tm.tm_min = mi;
-	*out = (int64_t)timegm(&tm);
+	tm.tm_isdst = -1; /* the zone's rules decide */
+	*out = (int64_t)(utc ? timegm(&tm) : mktime(&tm));
 	return 0;
 }
 

@@ -95,6 +95,24 @@ int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3
 const char *cli_cmd_name(const struct command *cmd, char *buf, size_t len);
 /* Print the usage and help of a command. */
 void cli_print_help(FILE *f, const struct command *cmd);
+/* Every command table, the names of the help sections, and the text of the
+ * global options, for the manual page and completion. */
+const struct command *const *cli_tables(size_t *n);
+const char *const *cli_sections(size_t *n);
+const char *cli_global_usage(void);
+const char *cli_global_help(void);
+/* Whether a group ("library") has commands; a command by group (NULL for a
+ * top-level one) and name, or NULL. */
+int cli_group_exists(const char *group);
+const struct command *cli_find(const char *group, const char *name);
+
+/* -------------------------------------------------------- manual.c */
+
+/* `lend help --man`: the manual page (doc/lend.1) in roff; returns 0. */
+int cli_man(FILE *f);
+/* `lend __complete WORD... CURRENT`: the candidates for CURRENT, one a line;
+ * "@files" when a file name is expected. Returns 0. */
+int cli_complete(int nwords, char **words, FILE *f);
 
 /* ---------------------------------------------------------- args.c */
 
@@ -120,7 +138,8 @@ int arg_id(const struct cli *c, const char *what, const char *text, int64_t *out
 int arg_int(const struct cli *c, const char *what, const char *text, long long min, long long max, long long *out);
 int arg_money(const struct cli *c, const char *what, const char *text, int64_t *out);
 int arg_kind(const struct cli *c, const char *text, int *out, int allow_any);
-/* YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC) or @UNIX_SECONDS. */
+/* YYYY-MM-DD or "YYYY-MM-DD HH:MM" in the local time zone ($TZ), the same
+ * ending in Z or " UTC" for UTC, or @UNIX_SECONDS. */
 int arg_time(const struct cli *c, const char *what, const char *text, int64_t *out);
 int arg_date(const struct cli *c, const char *what, const char *text, int *y, int *m, int *d);
 
@@ -147,7 +166,7 @@ int u8_width(const char *s);
 
 #define TIME_BUF 32
 #define MONEY_BUF 48
-/* "2026-03-02 10:00 UTC", or "-" for 0. */
+/* In the local time zone ($TZ): "2026-03-02 13:00 MSK", or "-" for 0. */
 const char *fmt_time(char *buf, int64_t t);
 /* "2026-03-02", or "-" for 0. */
 const char *fmt_day(char *buf, int64_t t);
@@ -207,7 +226,8 @@ const char *names_reader(struct names *n, int64_t id);
 /* -------------------------------------------------------- notify.c */
 
 /* The notifiers `lend deliver` and `lend tick` hand the outbox to.
- * to: "stdout", "maildir:DIR" or "none". The notifier looks names up through
+ * to: "stdout", "maildir:DIR", "smtp://HOST[:PORT]", "smtps://HOST[:PORT]" or
+ * "none" (see notify_smtp). The notifier looks names up through
  * a second engine on db_path (a notifier must not call back into its own).
  * With json, the stdout notifier collects the notifications instead of
  * printing them; notify_json() takes that array. Returns 0, or EXIT_USAGE
@@ -222,6 +242,25 @@ json_t *notify_json(struct notify *n);
 int notify_failures(const struct notify *n);
 /* The demo's stdout notifier: no uuid, an indent. */
 void notify_set_style(struct notify *n, const char *indent, int show_uuid);
+/* For an smtp:// or smtps:// `to`: the sender (else $LEND_SMTP_FROM), the
+ * recipient template with {reader} for the reader's id (else
+ * $LEND_SMTP_RCPT, else reader-{reader}@lend.invalid), STARTTLS (also
+ * $LEND_SMTP_STARTTLS=1); login from $LEND_SMTP_USER / $LEND_SMTP_PASSWORD,
+ * CA bundle from $LEND_SMTP_CAINFO. For another `to`, any of them is a usage
+ * error. Returns 0 or EXIT_USAGE after printing why. */
+int notify_smtp(struct cli *c, struct notify *n, const char *from, const char *rcpt, int starttls);
+
+/* ---------------------------------------------------------- smtp.c */
+
+struct smtp_conf {
+	const char *url, *from, *user, *password, *cainfo;
+	int starttls;
+};
+struct smtp;
+/* Each returns 0, or -1 with a short reason in err. */
+int smtp_new(const struct smtp_conf *conf, struct smtp **out, char *err, size_t errlen);
+int smtp_send(struct smtp *s, const char *rcpt, const char *msg, size_t len, char *err, size_t errlen);
+void smtp_free(struct smtp *s);
 
 /* -------------------------------------------------------- import.c */
 

@@ -36,15 +36,28 @@ static int init(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* Open with the notifier named by --to; returns CLI_GO or an exit code. */
-static int open_with_notifier(struct cli *c, const char *to, struct notify **out)
+/* The notifier options of tick and deliver, first in their option arrays. */
+#define NOTIFIER_OPTS                                                                                         \
+	{.name = "--to", .takes_value = 1}, {.name = "--smtp", .takes_value = 1}, {.name = "--from", .takes_value = 1}, \
+		{.name = "--rcpt", .takes_value = 1}, {.name = "--starttls"}
+#define NOTIFIER_NOPTS 5
+#define NOTIFIER_ARGS "[--to stdout|maildir:DIR|none] [--smtp URL [--from ADDR] [--rcpt TEMPLATE] [--starttls]]"
+
+/* Open with the notifier named by --to or --smtp; returns CLI_GO or an exit code. */
+static int open_with_notifier(struct cli *c, const struct opt *o, struct notify **out)
 {
+	if (o[0].value && o[1].value)
+		return cli_usage_error(c, "--to and --smtp name two notifiers; give one");
 	struct notify *n = NULL;
-	int rc = notify_new(c, to, c->json, &n);
+	int rc = notify_new(c, o[1].value ? o[1].value : o[0].value, c->json, &n);
 	if (rc != EXIT_OK)
 		return rc;
 	lend_notifier nt;
 	notify_bind(n, &nt);
+	if ((rc = notify_smtp(c, n, o[2].value, o[3].value, o[4].seen > 0)) != EXIT_OK) {
+		nt.free(nt.userdata);
+		return rc;
+	}
 	rc = cli_open(c, &nt, 1);
 	*out = rc == CLI_GO ? n : NULL;
 	return rc;
@@ -60,12 +73,12 @@ static void report_failures(const struct notify *n)
 
 static int tick(struct cli *c, int argc, char **argv)
 {
-	struct opt o[] = {{.name = "--to", .takes_value = 1}};
+	struct opt o[] = {NOTIFIER_OPTS};
 	char **pos;
 	int npos;
 	CLI_ARGS(c, argc, argv, o, pos, npos, 0, 0);
 	struct notify *n = NULL;
-	int rc = open_with_notifier(c, o[0].value, &n);
+	int rc = open_with_notifier(c, o, &n);
 	if (rc != CLI_GO)
 		return rc;
 	int64_t ended = 0, handoffs = 0;
@@ -94,15 +107,16 @@ static int tick(struct cli *c, int argc, char **argv)
 
 static int deliver_cmd(struct cli *c, int argc, char **argv)
 {
-	struct opt o[] = {{.name = "--to", .takes_value = 1}, {.name = "--max", .takes_value = 1}};
+	struct opt o[] = {NOTIFIER_OPTS, {.name = "--max", .takes_value = 1}};
+	const struct opt *m = &o[NOTIFIER_NOPTS];
 	char **pos;
 	int npos;
 	long long max = 0;
 	CLI_ARGS(c, argc, argv, o, pos, npos, 0, 0);
-	if (o[1].value && arg_int(c, "--max", o[1].value, 1, INT_MAX, &max))
+	if (m->value && arg_int(c, "--max", m->value, 1, INT_MAX, &max))
 		return EXIT_USAGE;
 	struct notify *n = NULL;
-	int rc = open_with_notifier(c, o[0].value, &n);
+	int rc = open_with_notifier(c, o, &n);
 	if (rc != CLI_GO)
 		return rc;
 	int delivered = 0;
@@ -205,10 +219,11 @@ const struct command cmds_admin[] = {
 	 "Example:\n"
 	 "  lend --db /var/lib/lend/lend.db init\n",
 	 0, init},
-	{NULL, "tick", "[--to stdout|maildir:DIR|none]", "end due loans, hand copies on, deliver notifications",
+	{NULL, "tick", NOTIFIER_ARGS, "end due loans, hand copies on, deliver notifications",
 	 "The clock's work: end every loan that is due, hand the freed copies to the\n"
 	 "first eligible readers in the queues, then deliver the outbox with the\n"
-	 "chosen notifier (default stdout). Run it from cron; --now replays a date.\n"
+	 "chosen notifier (default stdout; see 'lend deliver --help' for SMTP).\n"
+	 "Run it from cron; --now replays a date.\n"
 	 "Exit 1 when a notification could not be delivered (it is retried later).\n"
 	 "\n"
 	 "Example:\n"
@@ -218,14 +233,29 @@ const struct command cmds_admin[] = {
 	 "List the notifications the engine wrote, oldest first; --pending lists the\n"
 	 "undelivered ones.\n\nExample:\n  lend outbox --pending\n",
 	 5, outbox},
-	{NULL, "deliver", "[--to stdout|maildir:DIR|none] [--max N]", "deliver pending notifications",
+	{NULL, "deliver", NOTIFIER_ARGS " [--max N]", "deliver pending notifications",
 	 "Hand pending notifications to a notifier: stdout prints one line each;\n"
 	 "maildir:DIR writes one RFC 5322 message each into DIR/new (through\n"
-	 "DIR/tmp), named after the notification's UUID. A failed delivery stays in\n"
-	 "the outbox and is retried with backoff.\n"
+	 "DIR/tmp), named after the notification's UUID.\n"
 	 "\n"
-	 "Example:\n"
-	 "  lend deliver --to maildir:./mail\n",
+	 "--smtp smtp://HOST[:PORT] or smtps://HOST[:PORT] (also --to URL) sends\n"
+	 "one e-mail each, its Message-ID made of the notification's UUID. The\n"
+	 "sender is --from or $LEND_SMTP_FROM; the recipient is --rcpt or\n"
+	 "$LEND_SMTP_RCPT, a template where {reader} stands for the reader's id\n"
+	 "(default reader-{reader}@lend.invalid). --starttls (or\n"
+	 "$LEND_SMTP_STARTTLS=1) insists on STARTTLS on smtp://. The login comes\n"
+	 "from $LEND_SMTP_USER and $LEND_SMTP_PASSWORD, never from the command line;\n"
+	 "$LEND_SMTP_CAINFO names a CA bundle to trust.\n"
+	 "\n"
+	 "A failed delivery (a server that is down or answers 4xx/5xx) stays in the\n"
+	 "outbox and is retried with backoff: 1 minute, then doubling up to 6 hours.\n"
+	 "Exit 1 when a notification could not be delivered.\n"
+	 "\n"
+	 "Examples:\n"
+	 "  lend deliver --to maildir:./mail\n"
+	 "  LEND_SMTP_USER=lib LEND_SMTP_PASSWORD=secret \\\n"
+	 "    lend deliver --smtp smtp://mail.example.org:587 --starttls \\\n"
+	 "    --from library@example.org --rcpt 'reader-{reader}@example.org'\n",
 	 5, deliver_cmd},
 	{NULL, "check", "", "verify what must never happen; exit 1 on a violation",
 	 "Check the stored state against the rules that must never break: no copy on\n"

@@ -19,54 +19,81 @@ static void show_book(const lend_book *b)
 		kv("release", "%s", fmt_time(t, lend_book_release_at(b)));
 }
 
+/* The metadata options book add and book update share, first in their
+ * option arrays. */
+#define BOOK_OPTS                                                                                                 \
+	{.name = "--kind", .takes_value = 1}, {.name = "--age", .takes_value = 1}, {.name = "--price", .takes_value = 1}, \
+		{.name = "--currency", .takes_value = 1}, {.name = "--not-lendable"}, {.name = "--release", .takes_value = 1}
+#define BOOK_NOPTS 6
+
+struct book_opts {
+	int kind;
+	long long age;
+	int64_t price, release;
+};
+
+/* Check the values of BOOK_OPTS; 0 or EXIT_USAGE. */
+static int book_opts_parse(struct cli *c, const struct opt *o, struct book_opts *v)
+{
+	memset(v, 0, sizeof *v);
+	v->kind = LEND_KIND_EBOOK;
+	if (o[0].value && arg_kind(c, o[0].value, &v->kind, 0))
+		return EXIT_USAGE;
+	if (o[1].value && arg_int(c, "--age", o[1].value, 0, 18, &v->age))
+		return EXIT_USAGE;
+	if (v->age != 0 && v->age != 6 && v->age != 12 && v->age != 16 && v->age != 18)
+		return cli_usage_error(c, "--age %lld: the ratings are 0, 6, 12, 16 and 18", v->age);
+	if (o[2].value && arg_money(c, "--price", o[2].value, &v->price))
+		return EXIT_USAGE;
+	if (o[5].value && strcmp(o[5].value, "none") != 0 && arg_time(c, "--release", o[5].value, &v->release))
+		return EXIT_USAGE;
+	return 0;
+}
+
+/* Set on b what BOOK_OPTS gave (all of it when all, for a new book). */
+static int book_opts_apply(const struct opt *o, const struct book_opts *v, lend_book *b, int all)
+{
+	int rc = LEND_OK;
+	if (all || o[0].seen)
+		rc = lend_book_set_kind(b, v->kind);
+	if (rc == LEND_OK && (all || o[1].seen))
+		rc = lend_book_set_age_rating(b, (int)v->age);
+	if (rc == LEND_OK && (all || o[2].seen || o[3].seen)) {
+		const char *cur = o[3].value ? o[3].value : all ? "RUB" : lend_book_currency(b);
+		char keep[16];
+		snprintf(keep, sizeof keep, "%s", cur);
+		if ((rc = lend_book_set_price(b, o[2].seen || all ? v->price : lend_book_price(b), keep)) != LEND_OK)
+			fprintf(stderr, "lend: --currency '%s': expected an ISO 4217 code such as RUB\n", keep);
+	}
+	if (rc == LEND_OK && o[4].seen)
+		rc = lend_book_set_lendable(b, 0);
+	if (rc == LEND_OK && (all || o[5].seen))
+		rc = lend_book_set_release_at(b, v->release);
+	return rc;
+}
+
 static int book_add(struct cli *c, int argc, char **argv)
 {
-	struct opt o[] = {
-		{.name = "--author", .takes_value = 1, .multi = 1},
-		{.name = "--kind", .takes_value = 1},
-		{.name = "--age", .takes_value = 1},
-		{.name = "--price", .takes_value = 1},
-		{.name = "--currency", .takes_value = 1},
-		{.name = "--not-lendable"},
-		{.name = "--release", .takes_value = 1},
-	};
+	struct opt o[] = {BOOK_OPTS, {.name = "--author", .takes_value = 1, .multi = 1}};
+	const struct opt *authors = &o[BOOK_NOPTS];
 	char **pos;
 	int npos;
-	int kind = LEND_KIND_EBOOK;
-	long long age = 0;
-	int64_t price = 0, release = 0;
+	struct book_opts v;
 	CLI_ARGS(c, argc, argv, o, pos, npos, 1, 1);
-	if (!o[0].seen)
+	if (!authors->seen)
 		return cli_usage_error(c, "at least one --author is required");
-	if (o[1].value && arg_kind(c, o[1].value, &kind, 0))
-		return EXIT_USAGE;
-	if (o[2].value && arg_int(c, "--age", o[2].value, 0, 18, &age))
-		return EXIT_USAGE;
-	if (age != 0 && age != 6 && age != 12 && age != 16 && age != 18)
-		return cli_usage_error(c, "--age %lld: the ratings are 0, 6, 12, 16 and 18", age);
-	if (o[3].value && arg_money(c, "--price", o[3].value, &price))
-		return EXIT_USAGE;
-	if (o[6].value && arg_time(c, "--release", o[6].value, &release))
+	if (book_opts_parse(c, o, &v))
 		return EXIT_USAGE;
 	CLI_OPEN(c);
 	lend_book *b = NULL;
 	int rc = lend_book_new(&b);
 	if (rc == LEND_OK && (rc = lend_book_set_title(b, pos[0])) != LEND_OK)
 		fprintf(stderr, "lend: the title must be 1 to 1000 bytes of UTF-8\n");
-	for (int i = 0; rc == LEND_OK && i < o[0].seen; i++)
-		if ((rc = lend_book_add_author(b, o[0].values[i])) != LEND_OK)
-			fprintf(stderr, "lend: --author '%s': 1 to 300 bytes of UTF-8, at most 64 authors\n", o[0].values[i]);
+	for (int i = 0; rc == LEND_OK && i < authors->seen; i++)
+		if ((rc = lend_book_add_author(b, authors->values[i])) != LEND_OK)
+			fprintf(stderr, "lend: --author '%s': 1 to 300 bytes of UTF-8, at most 64 authors\n", authors->values[i]);
 	if (rc == LEND_OK)
-		rc = lend_book_set_kind(b, kind);
-	if (rc == LEND_OK)
-		rc = lend_book_set_age_rating(b, (int)age);
-	if (rc == LEND_OK && (rc = lend_book_set_price(b, price, o[4].value ? o[4].value : "RUB")) != LEND_OK)
-		fprintf(stderr, "lend: --currency '%s': expected an ISO 4217 code such as RUB\n",
-		        o[4].value ? o[4].value : "RUB");
-	if (rc == LEND_OK && o[5].seen)
-		rc = lend_book_set_lendable(b, 0);
-	if (rc == LEND_OK && release)
-		rc = lend_book_set_release_at(b, release);
+		rc = book_opts_apply(o, &v, b, 1);
 	if (rc != LEND_OK) {
 		lend_book_free(b);
 		return EXIT_USAGE;
@@ -86,6 +113,69 @@ static int book_add(struct cli *c, int argc, char **argv)
 	}
 	lend_book_free(b);
 	return EXIT_OK;
+}
+
+/* book update and book withdraw: change a stored title's metadata. */
+static int book_change(struct cli *c, int argc, char **argv, int withdraw)
+{
+	struct opt o[] = {BOOK_OPTS, {.name = "--title", .takes_value = 1}, {.name = "--lendable"}};
+	const struct opt *title = &o[BOOK_NOPTS], *lendable = &o[BOOK_NOPTS + 1];
+	char **pos;
+	int npos;
+	int64_t id;
+	struct book_opts v;
+	if (withdraw) {
+		struct opt none[1] = {{0}};
+		CLI_ARGS(c, argc, argv, none, pos, npos, 1, 1);
+	} else {
+		CLI_ARGS(c, argc, argv, o, pos, npos, 1, 1);
+	}
+	if (arg_id(c, "BOOK", pos[0], &id) || book_opts_parse(c, o, &v))
+		return EXIT_USAGE;
+	if (o[4].seen && lendable->seen)
+		return cli_usage_error(c, "--lendable and --not-lendable contradict each other");
+	CLI_OPEN(c);
+	lend_book *b = NULL;
+	int rc = lend_book_get(c->e, c->a, id, &b);
+	if (rc != LEND_OK)
+		return cli_fail(c, rc);
+	int set = LEND_OK;
+	if (title->value && (set = lend_book_set_title(b, title->value)) != LEND_OK)
+		fprintf(stderr, "lend: the title must be 1 to 1000 bytes of UTF-8\n");
+	if (set == LEND_OK)
+		set = book_opts_apply(o, &v, b, 0);
+	if (set == LEND_OK && (lendable->seen || withdraw))
+		set = lend_book_set_lendable(b, !withdraw);
+	if (set != LEND_OK) {
+		lend_book_free(b);
+		return EXIT_USAGE;
+	}
+	if ((rc = lend_book_update(c->e, c->a, b)) != LEND_OK) {
+		lend_book_free(b);
+		return cli_fail(c, rc);
+	}
+	lend_book_free(b);
+	if ((rc = lend_book_get(c->e, c->a, id, &b)) != LEND_OK)
+		return cli_fail(c, rc);
+	if (c->json)
+		json_out(json_book(b));
+	else if (withdraw)
+		printf("Withdrew book %lld, «%s»: libraries lend it no more; loans on it run to their end.\n", (long long)id,
+		       lend_book_title(b));
+	else
+		show_book(b);
+	lend_book_free(b);
+	return EXIT_OK;
+}
+
+static int book_update(struct cli *c, int argc, char **argv)
+{
+	return book_change(c, argc, argv, 0);
+}
+
+static int book_withdraw(struct cli *c, int argc, char **argv)
+{
+	return book_change(c, argc, argv, 1);
 }
 
 static int book_show(struct cli *c, int argc, char **argv)
@@ -200,6 +290,24 @@ const struct command cmds_book[] = {
 	 "Example:\n"
 	 "  lend book add \"Анна Каренина\" --author \"Лев Толстой\" --age 16 --price 99.00\n",
 	 3, book_add},
+	{"book", "update",
+	 "BOOK [--title TITLE] [--kind ebook|audiobook] [--age 0|6|12|16|18] [--price 399.00] [--currency RUB] "
+	 "[--lendable|--not-lendable] [--release YYYY-MM-DD|none]",
+	 "change a title's metadata (admin)",
+	 "Change what is given of a title's metadata; the rest, and the authors,\n"
+	 "stay as they are. --release none marks it released.\n"
+	 "\n"
+	 "Example:\n"
+	 "  lend book update 1 --price 149.00 --age 12\n",
+	 3, book_update},
+	{"book", "withdraw", "BOOK", "stop lending a title everywhere (admin)",
+	 "Withdraw a title: no library lends it any more (takes and queues are\n"
+	 "refused as \"not lendable\"); loans on it run to their end. 'lend book\n"
+	 "update BOOK --lendable' brings it back.\n"
+	 "\n"
+	 "Example:\n"
+	 "  lend book withdraw 1\n",
+	 3, book_withdraw},
 	{"book", "show", "BOOK", "show a title",
 	 "Show a title of the catalog.\n\nExample:\n  lend book show 1\n", 3, book_show},
 	{"book", "list", "[--after BOOK] [--limit N]", "list the catalog, a page at a time",

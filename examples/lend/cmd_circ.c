@@ -394,7 +394,8 @@ const struct command cmds_circ[] = {
 	 "Leave a queue.\n\nExample:\n  lend queue leave 3\n", 4, queue_leave},
 	{"queue", "suspend", "HOLD UNTIL", "let the next readers go first until a date",
 	 "Keep the place but let the next readers go first until UNTIL (at most a\n"
-	 "year): YYYY-MM-DD, \"YYYY-MM-DD HH:MM\" (UTC) or @UNIX_SECONDS.\n\nExample:\n  lend queue suspend 3 2026-07-01\n",
+	 "year): YYYY-MM-DD, \"YYYY-MM-DD HH:MM\" (local time; Z at the end for\n"
+	 "UTC) or @UNIX_SECONDS.\n\nExample:\n  lend queue suspend 3 2026-07-01\n",
 	 4, queue_suspend},
 	{"queue", "resume", "HOLD", "take a suspended place up again",
 	 "Resume a suspended queue place.\n\nExample:\n  lend queue resume 3\n", 4, queue_resume},

@@ -364,7 +364,8 @@ const struct command cmds_reader[] = {
 	 "Unblock a blocked library card.\n\nExample:\n  lend ticket unblock 3\n", 2, ticket_unblock},
 	{"ticket", "validity", "TICKET FROM TO", "set the dates a card is valid",
 	 "Set the dates a library card is valid. FROM and TO are YYYY-MM-DD,\n"
-	 "\"YYYY-MM-DD HH:MM\" (UTC) or @UNIX_SECONDS; '-' leaves that end open.\n"
+	 "\"YYYY-MM-DD HH:MM\" (local time; Z at the end for UTC) or @UNIX_SECONDS;\n"
+	 "'-' leaves that end open.\n"
 	 "\n"
 	 "Example:\n"
 	 "  lend ticket validity 3 2026-01-01 2026-12-31\n",

@@ -49,6 +49,29 @@ static const char global_help[] =
 	"\n"
 	"Run 'lend COMMAND --help' for a command's usage and an example.\n";
 
+/* The tables, for the manual and completion (manual.c). */
+const struct command *const *cli_tables(size_t *n)
+{
+	*n = NTABLES;
+	return tables;
+}
+
+const char *const *cli_sections(size_t *n)
+{
+	*n = NSECTIONS;
+	return sections;
+}
+
+const char *cli_global_usage(void)
+{
+	return global_usage;
+}
+
+const char *cli_global_help(void)
+{
+	return global_help;
+}
+
 /* ------------------------------------------------------------ helpers */
 
 const char *cli_cmd_name(const struct command *cmd, char *buf, size_t len)
@@ -234,7 +257,7 @@ static void print_overview(FILE *f)
 	fputs(global_help, f);
 }
 
-static int group_exists(const char *group)
+int cli_group_exists(const char *group)
 {
 	for (size_t t = 0; t < NTABLES; t++)
 		for (const struct command *cmd = tables[t]; cmd->name; cmd++)
@@ -257,7 +280,7 @@ static void print_group(FILE *f, const char *group)
 	fprintf(f, "\nRun 'lend %s COMMAND --help' for details and an example.\n", group);
 }
 
-static const struct command *find(const char *group, const char *name)
+const struct command *cli_find(const char *group, const char *name)
 {
 	for (size_t t = 0; t < NTABLES; t++)
 		for (const struct command *cmd = tables[t]; cmd->name; cmd++) {
@@ -278,19 +301,19 @@ static int help(int argc, char **argv)
 		print_overview(stdout);
 		return EXIT_OK;
 	}
-	if (group_exists(argv[0])) {
+	if (cli_group_exists(argv[0])) {
 		if (argc < 2) {
 			print_group(stdout, argv[0]);
 			return EXIT_OK;
 		}
-		const struct command *cmd = find(argv[0], argv[1]);
+		const struct command *cmd = cli_find(argv[0], argv[1]);
 		if (!cmd)
 			return cli_error(EXIT_USAGE, "'%s %s' is not a lend command. See 'lend help %s'.", argv[0], argv[1],
 			                 argv[0]);
 		cli_print_help(stdout, cmd);
 		return EXIT_OK;
 	}
-	const struct command *cmd = find(NULL, argv[0]);
+	const struct command *cmd = cli_find(NULL, argv[0]);
 	if (!cmd)
 		return cli_error(EXIT_USAGE, "'%s' is not a lend command. See 'lend help'.", argv[0]);
 	cli_print_help(stdout, cmd);
@@ -315,6 +338,9 @@ int main(int argc, char **argv)
 {
 	struct cli c;
 	memset(&c, 0, sizeof c);
+	/* Hidden: the words of a command line being completed (completions/lend). */
+	if (argc >= 2 && strcmp(argv[1], "__complete") == 0)
+		return cli_complete(argc - 2, argv + 2, stdout);
 	c.db = getenv("LEND_DB");
 	if (!c.db || !*c.db)
 		c.db = "./lend.db";
@@ -388,22 +414,24 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *word = rest[0];
-	if (strcmp(word, "help") == 0) {
+	if (strcmp(word, "help") == 0 && n == 2 && strcmp(rest[1], "--man") == 0) {
+		rc = cli_man(stdout); /* hidden: the manual page doc/lend.1 in roff */
+	} else if (strcmp(word, "help") == 0) {
 		rc = help(n - 1, rest + 1);
 	} else if (strcmp(word, "version") == 0) {
 		printf("lend %s (liblend %s)\n", LEND_VERSION_STRING, lend_version_string());
 		rc = EXIT_OK;
-	} else if (group_exists(word)) {
+	} else if (cli_group_exists(word)) {
 		if (n < 2 || rest[1][0] == '-') {
 			int asked = n >= 2 && (strcmp(rest[1], "--help") == 0 || strcmp(rest[1], "-h") == 0);
 			print_group(asked ? stdout : stderr, word);
 			rc = asked ? EXIT_OK : EXIT_USAGE;
-		} else if (!(c.cmd = find(word, rest[1]))) {
+		} else if (!(c.cmd = cli_find(word, rest[1]))) {
 			rc = cli_error(EXIT_USAGE, "'%s %s' is not a lend command. See 'lend help %s'.", word, rest[1], word);
 		} else {
 			rc = c.cmd->fn(&c, n - 1, rest + 1);
 		}
-	} else if ((c.cmd = find(NULL, word))) {
+	} else if ((c.cmd = cli_find(NULL, word))) {
 		rc = c.cmd->fn(&c, n, rest);
 	} else {
 		rc = cli_error(EXIT_USAGE, "'%s' is not a lend command. See 'lend help'.", word);

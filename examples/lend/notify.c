@@ -5,6 +5,12 @@
  *                 to DIR/tmp first and renamed (the Maildir discipline); the
  *                 file is named after the notification's UUID, so a repeated
  *                 delivery (at least once) replaces the same file
+ *   smtp://HOST[:PORT], smtps://HOST[:PORT]
+ *                 one RFC 5322 message per notification through libcurl's
+ *                 SMTP client (notify_smtp() sets the sender, the recipient
+ *                 template, STARTTLS; the login comes from the environment);
+ *                 a refusal by the server is a failed delivery, retried by
+ *                 the engine with backoff
  *   none          deliver nothing: the outbox keeps them
  *
  * A notifier must not call back into the engine that delivers, so names are
@@ -21,7 +27,7 @@
 
 #include "cli.h"
 
-enum { TO_NONE, TO_STDOUT, TO_MAILDIR };
+enum { TO_NONE, TO_STDOUT, TO_MAILDIR, TO_SMTP };
 
 struct notify {
 	int to;
@@ -31,6 +37,11 @@ struct notify {
 	const char *indent;
 	int show_uuid;
 	int failures;
+	/* smtp: the connection is made at the first message */
+	struct smtp_conf smtp_conf;
+	struct smtp *smtp;
+	int smtp_tried;
+	char *smtp_from, *smtp_rcpt;
 	/* the lookup engine, on the same database and clock */
 	char *db;
 	const struct cli *cli;
@@ -87,9 +98,18 @@ int notify_new(struct cli *c, const char *to, int json, struct notify **out)
 				return cli_error(EXIT_OTHER, "cannot create the maildir %s: %s", p, strerror(err));
 			}
 		}
+	} else if ((strncmp(to, "smtp://", 7) == 0 && to[7]) || (strncmp(to, "smtps://", 8) == 0 && to[8])) {
+		const char *host = strstr(to, "://") + 3;
+		if (memchr(host, '@', strcspn(host, "/?#"))) {
+			free(n);
+			return cli_usage_error(c, "--to: put the SMTP login in $LEND_SMTP_USER and $LEND_SMTP_PASSWORD, "
+			                          "not in the URL");
+		}
+		n->to = TO_SMTP;
+		n->smtp_conf.url = to;
 	} else {
 		free(n);
-		return cli_usage_error(c, "--to '%s': expected stdout, maildir:DIR or none", to);
+		return cli_usage_error(c, "--to '%s': expected stdout, maildir:DIR, smtp://HOST[:PORT], smtps://HOST[:PORT] or none", to);
 	}
 	if (!(n->db = strdup(c->db)))
 		abort();
@@ -147,9 +167,80 @@ static void notify_free(void *ud)
 	lend_actor_free(n->look_actor);
 	lend_engine_close(n->look);
 	json_decref(n->arr);
+	smtp_free(n->smtp);
+	free(n->smtp_from);
+	free(n->smtp_rcpt);
 	free(n->dir);
 	free(n->db);
 	free(n);
+}
+
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
+/* A bare address: something@something, printable ASCII, no <>, spaces or
+ * quotes (an SMTP envelope address as curl sends it). */
+static int address_ok(const char *a)
+{
+	const char *at = strchr(a, '@');
+	if (!at || at == a || !at[1] || strlen(a) > 254)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)a; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || strchr("<>()[]\\,;:\"", *p))
+			return 0;
+	return 1;
+}
+
+/* The recipient: the template with every "{reader}" replaced by the id. */
+static void recipient_of(const char *tmpl, int64_t reader, char *buf, size_t len)
+{
+	size_t o = 0;
+	for (const char *p = tmpl; *p && o + 1 < len; p++) {
+		if (strncmp(p, "{reader}", 8) == 0) {
+			int k = snprintf(buf + o, len - o, "%lld", (long long)reader);
+			o = k > 0 && (size_t)k < len - o ? o + (size_t)k : len - 1;
+			p += 7;
+		} else {
+			buf[o++] = *p;
+		}
+	}
+	buf[o] = '\0';
+}
+
+int notify_smtp(struct cli *c, struct notify *n, const char *from, const char *rcpt, int starttls)
+{
+	if (n->to != TO_SMTP) {
+		if (from || rcpt || starttls)
+			return cli_usage_error(c, "--from, --rcpt and --starttls go with an smtp:// or smtps:// --to");
+		return EXIT_OK;
+	}
+	if (!from)
+		from = env("LEND_SMTP_FROM");
+	if (!rcpt)
+		rcpt = env("LEND_SMTP_RCPT");
+	if (!rcpt)
+		rcpt = "reader-{reader}@lend.invalid";
+	const char *tls = env("LEND_SMTP_STARTTLS");
+	if (!from)
+		return cli_usage_error(c, "SMTP needs a sender: --from ADDRESS or $LEND_SMTP_FROM");
+	if (!address_ok(from))
+		return cli_usage_error(c, "--from '%s': expected an e-mail address such as library@example.org", from);
+	char probe[512];
+	recipient_of(rcpt, 1, probe, sizeof probe);
+	if (strlen(rcpt) > 200 || !address_ok(probe))
+		return cli_usage_error(c, "--rcpt '%s': expected an address template such as reader-{reader}@example.org",
+		                       rcpt);
+	if (!(n->smtp_from = strdup(from)) || !(n->smtp_rcpt = strdup(rcpt)))
+		abort();
+	n->smtp_conf.from = n->smtp_from;
+	n->smtp_conf.starttls = starttls || (tls && strcmp(tls, "0") != 0);
+	n->smtp_conf.user = env("LEND_SMTP_USER");
+	n->smtp_conf.password = env("LEND_SMTP_PASSWORD");
+	n->smtp_conf.cainfo = env("LEND_SMTP_CAINFO");
+	return EXIT_OK;
 }
 
 /* ------------------------------------------------------------ the words */
@@ -239,16 +330,17 @@ static void put_b64(FILE *f, const unsigned char *s, size_t n)
 	}
 }
 
-/* A header value: as is when it is plain printable ASCII, else RFC 2047
- * encoded words of at most 45 bytes each, cut on character boundaries and
- * folded onto continuation lines. */
+/* A header value: as is when it is plain printable ASCII and short, else
+ * RFC 2047 encoded words of at most 45 bytes each, cut on character
+ * boundaries and folded onto continuation lines (so that no line passes
+ * RFC 5322's 998 characters). */
 static void put_header_text(FILE *f, const char *s)
 {
 	int plain = 1;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p >= 0x7f)
 			plain = 0;
-	if (plain) {
+	if (plain && strlen(s) <= 900) {
 		fputs(s, f);
 		return;
 	}
@@ -270,10 +362,86 @@ static void put_header_text(FILE *f, const char *s)
 	}
 }
 
-static int deliver_maildir(struct notify *n, const lend_notification *note, const char **errmsg)
+/* A line of the body, broken where it would pass 900 bytes (RFC 5322 allows
+ * 998): at the last space before, else between two characters. */
+static void put_body_line(FILE *f, const char *s)
+{
+	size_t len = strlen(s);
+	while (len > 900) {
+		size_t cut = 900;
+		while (cut > 600 && s[cut] != ' ')
+			cut--;
+		if (s[cut] != ' ')
+			for (cut = 900; cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80; cut--)
+				; /* not inside a UTF-8 sequence */
+		fwrite(s, 1, cut, f);
+		fputc('\n', f);
+		if (s[cut] == ' ')
+			cut++;
+		s += cut;
+		len -= cut;
+	}
+	fprintf(f, "%s\n", s);
+}
+
+/* One RFC 5322 message (LF line ends) for a notification. from_addr and
+ * to_addr are bare addresses; NULL for the lend.invalid ones. */
+static void write_message(struct notify *n, const lend_notification *note, const char *from_addr,
+                          const char *to_addr, FILE *f)
 {
 	struct words w;
 	words_of(n, note, &w);
+	time_t t = (time_t)lend_notification_created_at(note);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	char date[64];
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	const char *kind = lend_note_kind_string(lend_notification_kind(note));
+	fprintf(f, "Date: %s\n", date);
+	fputs("From: ", f);
+	put_header_text(f, *w.library ? w.library : "lend");
+	if (from_addr)
+		fprintf(f, " <%s>\n", from_addr);
+	else
+		fprintf(f, " <library-%lld@lend.invalid>\n", (long long)lend_notification_library_id(note));
+	fputs("To: ", f);
+	put_header_text(f, w.reader);
+	if (to_addr)
+		fprintf(f, " <%s>\n", to_addr);
+	else
+		fprintf(f, " <reader-%lld@lend.invalid>\n", (long long)lend_notification_reader_id(note));
+	fputs("Subject: ", f);
+	char subject[1700];
+	snprintf(subject, sizeof subject, "%s", w.subject);
+	if (subject[0] >= 'a' && subject[0] <= 'z')
+		subject[0] = (char)(subject[0] - 'a' + 'A');
+	put_header_text(f, subject);
+	fprintf(f, "\nMessage-ID: <%s@lend.invalid>\n", lend_notification_uuid(note));
+	fprintf(f, "MIME-Version: 1.0\n");
+	fprintf(f, "Content-Type: text/plain; charset=UTF-8\n");
+	fprintf(f, "Content-Transfer-Encoding: 8bit\n");
+	fprintf(f, "X-Lend-Kind: %s\n", kind);
+	fprintf(f, "X-Lend-Notification: %lld\n", (long long)lend_notification_id(note));
+	char line[2000];
+	snprintf(line, sizeof line, "Hello, %s.", w.reader);
+	fputc('\n', f);
+	put_body_line(f, line);
+	snprintf(line, sizeof line, "%s.", subject);
+	fputc('\n', f);
+	put_body_line(f, line);
+	if (*w.library) {
+		snprintf(line, sizeof line, "Library: %s", w.library);
+		put_body_line(f, line);
+	}
+	int k = lend_notification_kind(note);
+	if (k == LEND_NOTE_LOAN_ISSUED || k == LEND_NOTE_QUEUE_HANDOFF)
+		fprintf(f, "\nYou do not need to return it: the loan ends by itself on its due date.\n");
+	fprintf(f, "\n-- \nlend (liblend %s), notification %lld, %s\n", lend_version_string(),
+	        (long long)lend_notification_id(note), kind);
+}
+
+static int deliver_maildir(struct notify *n, const lend_notification *note, const char **errmsg)
+{
 	char name[256], tmp[4400], dst[4400];
 	snprintf(name, sizeof name, "%lld.%s.lend", (long long)lend_notification_created_at(note),
 	         lend_notification_uuid(note));
@@ -288,39 +456,7 @@ static int deliver_maildir(struct notify *n, const lend_notification *note, cons
 		*errmsg = n->err;
 		return -1;
 	}
-	time_t t = (time_t)lend_notification_created_at(note);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	char date[64];
-	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	const char *kind = lend_note_kind_string(lend_notification_kind(note));
-	fprintf(f, "Date: %s\n", date);
-	fputs("From: ", f);
-	put_header_text(f, *w.library ? w.library : "lend");
-	fprintf(f, " <library-%lld@lend.invalid>\n", (long long)lend_notification_library_id(note));
-	fputs("To: ", f);
-	put_header_text(f, w.reader);
-	fprintf(f, " <reader-%lld@lend.invalid>\n", (long long)lend_notification_reader_id(note));
-	fputs("Subject: ", f);
-	char subject[1700];
-	snprintf(subject, sizeof subject, "%s", w.subject);
-	if (subject[0] >= 'a' && subject[0] <= 'z')
-		subject[0] = (char)(subject[0] - 'a' + 'A');
-	put_header_text(f, subject);
-	fprintf(f, "\nMessage-ID: <%s@lend.invalid>\n", lend_notification_uuid(note));
-	fprintf(f, "MIME-Version: 1.0\n");
-	fprintf(f, "Content-Type: text/plain; charset=UTF-8\n");
-	fprintf(f, "Content-Transfer-Encoding: 8bit\n");
-	fprintf(f, "X-Lend-Kind: %s\n", kind);
-	fprintf(f, "X-Lend-Notification: %lld\n", (long long)lend_notification_id(note));
-	fprintf(f, "\nHello, %s.\n\n%s.\n", w.reader, subject);
-	if (*w.library)
-		fprintf(f, "Library: %s\n", w.library);
-	int k = lend_notification_kind(note);
-	if (k == LEND_NOTE_LOAN_ISSUED || k == LEND_NOTE_QUEUE_HANDOFF)
-		fprintf(f, "\nYou do not need to return it: the loan ends by itself on its due date.\n");
-	fprintf(f, "\n-- \nlend (liblend %s), notification %lld, %s\n", lend_version_string(),
-	        (long long)lend_notification_id(note), kind);
+	write_message(n, note, NULL, NULL, f);
 	int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
 	int saved = errno;
 	if (fclose(f) != 0 && !bad) {
@@ -338,6 +474,43 @@ static int deliver_maildir(struct notify *n, const lend_notification *note, cons
 	return 0;
 }
 
+/* ------------------------------------------------------------------ smtp */
+
+static int deliver_smtp(struct notify *n, const lend_notification *note, const char **errmsg)
+{
+	if (!n->smtp && !n->smtp_tried) {
+		n->smtp_tried = 1;
+		if (smtp_new(&n->smtp_conf, &n->smtp, n->err, sizeof n->err) != 0) {
+			*errmsg = n->err;
+			return -1;
+		}
+	}
+	if (!n->smtp) {
+		*errmsg = "smtp: libcurl could not start";
+		return -1;
+	}
+	char rcpt[512];
+	recipient_of(n->smtp_rcpt, lend_notification_reader_id(note), rcpt, sizeof rcpt);
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&msg, &len);
+	if (!f) {
+		*errmsg = "out of memory";
+		return -1;
+	}
+	write_message(n, note, n->smtp_from, rcpt, f);
+	if (fclose(f) != 0) {
+		free(msg);
+		*errmsg = "out of memory";
+		return -1;
+	}
+	int rc = smtp_send(n->smtp, rcpt, msg, len, n->err, sizeof n->err);
+	free(msg);
+	if (rc != 0)
+		*errmsg = n->err;
+	return rc;
+}
+
 /* ------------------------------------------------------------- the vtable */
 
 static int deliver(void *ud, const lend_notification *note, const char **errmsg)
@@ -350,10 +523,14 @@ static int deliver(void *ud, const lend_notification *note, const char **errmsg)
 	}
 	if (n->to == TO_MAILDIR)
 		rc = deliver_maildir(n, note, errmsg);
+	else if (n->to == TO_SMTP)
+		rc = deliver_smtp(n, note, errmsg);
 	else if (!n->json)
 		rc = deliver_stdout(n, note);
 	if (rc != 0) {
 		n->failures++;
+		fprintf(stderr, "lend: notification %lld not delivered: %s\n", (long long)lend_notification_id(note),
+		        errmsg && *errmsg ? *errmsg : "the notifier failed");
 		return rc;
 	}
 	if (n->arr) {

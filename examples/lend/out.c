@@ -76,26 +76,29 @@ static char *cell_text(const char *s, int width)
 
 /* -------------------------------------------------------------- formats */
 
-const char *fmt_time(char *buf, int64_t t)
+/* Times are shown in the reader's time zone ($TZ, else the system's); the
+ * zone's abbreviation follows the time ("2026-03-02 12:00 MSK"). */
+static const char *fmt_local(char *buf, int64_t t, const char *format)
 {
 	if (t == 0)
 		return strcpy(buf, "-");
 	time_t tt = (time_t)t;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, TIME_BUF, "%Y-%m-%d %H:%M UTC", &tm);
+	if (!localtime_r(&tt, &tm))
+		gmtime_r(&tt, &tm);
+	if (strftime(buf, TIME_BUF, format, &tm) == 0)
+		snprintf(buf, TIME_BUF, "@%lld", (long long)t);
 	return buf;
+}
+
+const char *fmt_time(char *buf, int64_t t)
+{
+	return fmt_local(buf, t, "%Y-%m-%d %H:%M %Z");
 }
 
 const char *fmt_day(char *buf, int64_t t)
 {
-	if (t == 0)
-		return strcpy(buf, "-");
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, TIME_BUF, "%Y-%m-%d", &tm);
-	return buf;
+	return fmt_local(buf, t, "%Y-%m-%d");
 }
 
 const char *fmt_money(char *buf, int64_t amount, const char *currency)
