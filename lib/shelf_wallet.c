@@ -42,7 +42,7 @@ LEND_EXTERN int lend_balance_credit(lend_engine *e, const lend_actor *a, int64_t
 		*credited = 0;
 	if (amount <= 0)
 		return lend__fail(e, LEND_EINVAL, "a credit must be a positive amount");
-	if (lend__currency_ok(currency) != LEND_OK)
+	if (!lend__currency_ok(currency))
 		return lend__fail(e, LEND_EINVAL, "currency must be 3 capital letters");
 	if (lend__text_ok(key, 200, 1) != LEND_OK)
 		return lend__fail(e, LEND_EINVAL, "an idempotency key of 1 to 200 bytes of text is required");
@@ -90,7 +90,7 @@ LEND_EXTERN int lend_balance_get(lend_engine *e, const lend_actor *a, int64_t re
 	if (!balance)
 		return lend__fail(e, LEND_EINVAL, "balance is NULL");
 	*balance = 0;
-	if (lend__currency_ok(currency) != LEND_OK)
+	if (!lend__currency_ok(currency))
 		return lend__fail(e, LEND_EINVAL, "currency must be 3 capital letters");
 	TRY(lend__need_actor(e, a));
 	TRY(lend__begin(e, 0));
