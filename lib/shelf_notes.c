@@ -233,10 +233,7 @@ int lend__shelf_note_prepare(lend_engine *e, int kind, int64_t reader_id, int64_
 	if (rc == LEND_OK && !*skip && !(kv = calloc(1, sizeof *kv)))
 		rc = lend__nomem(e);
 	if (kv) {
-		if (detail && *detail) {
-			snprintf(kv->buf, sizeof kv->buf, "%s", detail);
-			kv->len = strlen(kv->buf);
-		}
+		/* The cause's own fields stay as they are; the shelf's follow. */
 		if (book_id && (rc = ST(e, book_get, book_id, book_title_cb, kv)) != LEND_OK)
 			rc = lend__storage_fail(e, rc, "book");
 		if (rc == LEND_OK && library_id && (rc = ST(e, library_get, library_id, library_name_cb, kv)) != LEND_OK)
@@ -247,8 +244,11 @@ int lend__shelf_note_prepare(lend_engine *e, int kind, int64_t reader_id, int64_
 			lend__kv_str(kv, "address", p.channel == LEND_CHANNEL_SMS ? (p.phone ? p.phone : "")
 			                                                          : (p.email ? p.email : ""));
 		}
-		if (rc == LEND_OK && !(*full = lend__strdup(kv->buf)))
+		size_t dl = detail ? strlen(detail) : 0;
+		if (rc == LEND_OK && !(*full = malloc(dl + kv->len + 2)))
 			rc = lend__nomem(e);
+		if (rc == LEND_OK)
+			snprintf(*full, dl + kv->len + 2, "%s%s%s", dl ? detail : "", dl ? "\n" : "", kv->buf);
 		free(kv);
 	}
 	free(p.email);

@@ -184,6 +184,38 @@ static void test_cabinet(void **state)
 	assert_null(c);
 }
 
+/* A librarian sees the loans and places of his libraries only, and none of
+ * the reader's purchases, deferred books or balance changes. */
+static void test_librarian_view(void **state)
+{
+	th *t = *state;
+	int64_t l1 = th_library(t, "Central", 0), l2 = th_library(t, "Pushkin", 0);
+	int64_t r = th_reader(t, "Анна", 1990, 5, 1), staff = th_reader(t, "Librarian", 1980, 1, 1);
+	int64_t t1 = th_ticket(t, l1, r), t2 = th_ticket(t, l2, r);
+	int64_t b1 = th_book(t, "One", LEND_KIND_EBOOK, 100, 0), b2 = th_book(t, "Two", LEND_KIND_EBOOK, 100, 0);
+	th_copies(t, l1, b1, 1);
+	th_copies(t, l2, b2, 1);
+	take(t, r, t1, b1);
+	take(t, r, t2, b2);
+	credit(t, r, 100, "p");
+	TH_OK(t, lend_buy(t->e, th_as_reader(t, r), r, b1, NULL));
+	TH_OK(t, lend_library_grant(t->e, t->admin, l1, staff));
+	lend_actor *lib = th_as_librarian(t, staff);
+	lend_shelf *s = NULL;
+	TH_OK(t, lend_shelf_get(t->e, lib, r, LEND_SHELF_ALL, 0, 0, 0, 100, &s));
+	assert_int_equal(lend_shelf_count(s), 2); /* the Central loan and its history line */
+	for (size_t i = 0; i < lend_shelf_count(s); i++)
+		assert_int_equal(lend_shelf_item_library_id(lend_shelf_get_item(s, i)), l1);
+	lend_shelf_free(s);
+	TH_RC(t, LEND_EPERM, lend_buy(t->e, lib, r, b2, NULL));
+	TH_RC(t, LEND_EPERM, lend_balance_credit(t->e, lib, r, 100, "RUB", "q", NULL));
+	TH_RC(t, LEND_EPERM, lend_defer_add(t->e, lib, r, b2));
+	TH_RC(t, LEND_EPERM, lend_offline_grant(t->e, lib, r, "phone", b1, NULL));
+	int64_t stranger = th_reader(t, "Stranger", 1990, 1, 1);
+	TH_RC(t, LEND_EPERM, lend_shelf_get(t->e, lib, stranger, 0, 0, 0, 0, 10, &s));
+	TH_RC(t, LEND_EINVAL, lend_shelf_get(t->e, NULL, r, 0, 0, 0, 0, 10, &s));
+}
+
 /* ------------------------------------------------------ balance, buying */
 
 static void test_balance_idempotent(void **state)
@@ -760,6 +792,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_one_shelf_three_libraries, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_cabinet, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_librarian_view, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_balance_idempotent, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_buy_and_refusals, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_deferred, th_setup_memory, th_teardown),
