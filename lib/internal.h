@@ -240,6 +240,8 @@ struct lend_limits {
 LEND_HIDDEN int lend__shelf_merge_readers(lend_engine *e, int64_t from_reader, int64_t to_reader);
 /* The tick's reminders ("loan ends soon") and queue-position news. */
 LEND_HIDDEN int lend__shelf_tick(lend_engine *e, int64_t *sent);
+/* No balance below zero; every purchase paid by an entry of its price. */
+LEND_HIDDEN int lend__shelf_check(lend_engine *e, lend_report *rep);
 /* Called by lend__notify: *skip = 1 when the reader switched the kind off;
  * else *full (malloc'd) is detail with the reader's channel, address and
  * language and the book's title and library's name appended. */

@@ -322,7 +322,7 @@ LEND_EXTERN int lend_shelf_get(lend_engine *e, const lend_actor *a, int64_t read
 		rc = lend__shelf_owner(e, a, reader_id, 1);
 	if (rc == LEND_OK)
 		rc = collect(&q, reader_id);
-	if (rc == LEND_OK) {
+	if (rc == LEND_OK && s->n) {
 		qsort(s->items, s->n, sizeof *s->items, by_key);
 		size_t from = 0;
 		while (from < s->n && s->items[from].key <= after)

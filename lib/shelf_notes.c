@@ -125,9 +125,9 @@ LEND_EXTERN int lend_prefs_set_muted(lend_prefs *p, int kind, int muted)
 	if (!p || kind < 1 || kind > 63 || lend_note_kind_security(kind))
 		return LEND_EINVAL;
 	if (muted)
-		p->muted |= (int64_t)1 << kind;
+		p->muted = (int64_t)((uint64_t)p->muted | (uint64_t)1 << kind);
 	else
-		p->muted &= ~((int64_t)1 << kind);
+		p->muted = (int64_t)((uint64_t)p->muted & ~((uint64_t)1 << kind));
 	return LEND_OK;
 }
 
@@ -137,7 +137,7 @@ LEND_EXTERN const char *lend_prefs_email(const lend_prefs *p) { return p && p->e
 LEND_EXTERN const char *lend_prefs_phone(const lend_prefs *p) { return p && p->phone ? p->phone : ""; }
 LEND_EXTERN int lend_prefs_muted(const lend_prefs *p, int kind)
 {
-	return p && kind >= 1 && kind <= 63 && (p->muted >> kind & 1);
+	return p && kind >= 1 && kind <= 63 && ((uint64_t)p->muted >> kind & 1);
 }
 
 static int prefs_cb(void *ctx, const lend_sys_prefs *row)
@@ -227,7 +227,7 @@ int lend__shelf_note_prepare(lend_engine *e, int kind, int64_t reader_id, int64_
 	memset(&p, 0, sizeof p);
 	memcpy(p.lang, "ru", 3);
 	int rc = reader_id ? load_prefs(e, reader_id, &p) : LEND_OK;
-	if (rc == LEND_OK && !lend_note_kind_security(kind) && kind >= 1 && kind <= 63 && (p.muted >> kind & 1))
+	if (rc == LEND_OK && !lend_note_kind_security(kind) && kind >= 1 && kind <= 63 && ((uint64_t)p.muted >> kind & 1))
 		*skip = 1;
 	shelf_kv *kv = NULL;
 	if (rc == LEND_OK && !*skip && !(kv = calloc(1, sizeof *kv)))

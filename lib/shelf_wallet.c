@@ -184,3 +184,79 @@ LEND_EXTERN int64_t lend_purchase_bought_at(const lend_purchase *p) { return p ?
 LEND_EXTERN int64_t lend_purchase_price(const lend_purchase *p) { return p ? p->row.price : 0; }
 LEND_EXTERN const char *lend_purchase_currency(const lend_purchase *p) { return p ? p->currency : ""; }
 LEND_EXTERN void lend_purchase_free(lend_purchase *p) { free(p); }
+
+/* ------------------------------------------------------------- check */
+
+static int reader_id_cb(void *ctx, int64_t reader_id)
+{
+	return lend__rows_push(ctx, &reader_id);
+}
+
+struct entry_ref {
+	int64_t id, amount;
+	int kind;
+	char currency[4];
+};
+
+static int entry_ref_cb(void *ctx, const lend_sys_wallet *row)
+{
+	struct entry_ref r = {row->id, row->amount, row->kind, ""};
+	snprintf(r.currency, sizeof r.currency, "%s", row->currency ? row->currency : "");
+	return lend__rows_push(ctx, &r);
+}
+
+static int purchase_ref_cb(void *ctx, const lend_sys_purchase *row)
+{
+	struct entry_ref r = {row->wallet_id, -row->price, WALLET_PURCHASE, ""};
+	snprintf(r.currency, sizeof r.currency, "%s", row->currency ? row->currency : "");
+	return lend__rows_push(ctx, &r);
+}
+
+/* One reader: no currency below zero; each purchase paid by its entry. */
+static int check_reader(lend_engine *e, lend_report *rep, int64_t reader_id)
+{
+	lend__rows es = LEND_ROWS(struct entry_ref), ps = LEND_ROWS(struct entry_ref);
+	int rc = lend__rows_status(e, &es, ST(e, wallet_list, reader_id, entry_ref_cb, &es), "balance");
+	if (rc == LEND_OK)
+		rc = lend__rows_status(e, &ps, ST(e, purchase_list, reader_id, 0, 0, purchase_ref_cb, &ps), "purchase list");
+	for (size_t i = 0; rc == LEND_OK && i < es.n; i++) {
+		const struct entry_ref *x = &LEND_ROW(es, struct entry_ref, i);
+		int64_t sum = 0;
+		int first = 1;
+		for (size_t k = 0; k < es.n; k++) {
+			const struct entry_ref *y = &LEND_ROW(es, struct entry_ref, k);
+			if (strcmp(y->currency, x->currency) == 0) {
+				sum += y->amount;
+				first &= k >= i;
+			}
+		}
+		if (first && sum < 0)
+			rc = lend__report_add(rep, "reader %lld: the balance in %s is below zero (%lld)", (long long)reader_id,
+			                      x->currency, (long long)sum) == LEND_OK ? LEND_OK : lend__nomem(e);
+	}
+	for (size_t i = 0; rc == LEND_OK && i < ps.n; i++) {
+		const struct entry_ref *p = &LEND_ROW(ps, struct entry_ref, i);
+		int paid = 0;
+		for (size_t k = 0; k < es.n; k++) {
+			const struct entry_ref *x = &LEND_ROW(es, struct entry_ref, k);
+			paid |= x->id == p->id && x->kind == WALLET_PURCHASE && x->amount == p->amount &&
+			        strcmp(x->currency, p->currency) == 0;
+		}
+		if (!paid)
+			rc = lend__report_add(rep, "reader %lld: a purchase is not paid by its balance entry %lld",
+			                      (long long)reader_id, (long long)p->id) == LEND_OK ? LEND_OK : lend__nomem(e);
+	}
+	lend__rows_free(&es);
+	lend__rows_free(&ps);
+	return rc;
+}
+
+int lend__shelf_check(lend_engine *e, lend_report *rep)
+{
+	lend__rows readers = LEND_ROWS(int64_t);
+	int rc = lend__rows_status(e, &readers, ST(e, wallet_readers, reader_id_cb, &readers), "balance readers");
+	for (size_t i = 0; rc == LEND_OK && i < readers.n; i++)
+		rc = check_reader(e, rep, LEND_ROW(readers, int64_t, i));
+	lend__rows_free(&readers);
+	return rc;
+}

@@ -86,6 +86,7 @@ FWD(wallet_update, (void *ud, const lend_sys_wallet *row), (RU, row))
 FWD(wallet_find, (void *ud, int64_t reader_id, const char *key, lend_sys_wallet_cb cb, void *ctx), (RU, reader_id, key, cb, ctx))
 FWD(wallet_list, (void *ud, int64_t reader_id, lend_sys_wallet_cb cb, void *ctx), (RU, reader_id, cb, ctx))
 FWD(wallet_sum, (void *ud, int64_t reader_id, const char *currency, int64_t *sum), (RU, reader_id, currency, sum))
+FWD(wallet_readers, (void *ud, int (*cb)(void *ctx, int64_t reader_id), void *ctx), (RU, cb, ctx))
 FWD(purchase_insert, (void *ud, lend_sys_purchase *row), (RU, row))
 FWD(purchase_get, (void *ud, int64_t reader_id, int64_t book_id, lend_sys_purchase_cb cb, void *ctx), (RU, reader_id, book_id, cb, ctx))
 FWD(purchase_list, (void *ud, int64_t reader_id, int64_t after_id, int32_t limit, lend_sys_purchase_cb cb, void *ctx), (RU, reader_id, after_id, limit, cb, ctx))
@@ -211,6 +212,7 @@ lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier
 	SET(wallet_find);
 	SET(wallet_list);
 	SET(wallet_sum);
+	SET(wallet_readers);
 	SET(purchase_insert);
 	SET(purchase_get);
 	SET(purchase_list);

@@ -255,6 +255,18 @@ static void test_balance_idempotent(void **state)
 	assert_string_equal(lend_notification_text(n, "en"), "Your balance was credited with 5.00 RUB. It now holds 5.00 RUB.");
 	assert_string_equal(lend_notification_text(n, "ru"), "Ваш баланс пополнен на 5,00 RUB. Теперь на нём 5,00 RUB.");
 	lend_notifications_free(ns);
+	th_check_clean(t);
+
+	/* the check sees a balance below zero (written behind the engine's back) */
+	TH_OK(t, lend__begin(t->e, 1));
+	lend_storage *st = &t->e->st;
+	lend_sys_wallet w = {0, r2, th_now, -900, "RUB", 2, 0, ""};
+	TH_OK(t, lend__end(t->e, st->wallet_insert(st->userdata, &w)));
+	lend_report *rep = NULL;
+	TH_OK(t, lend_engine_check(t->e, &rep));
+	assert_int_equal(lend_report_count(rep), 1);
+	assert_non_null(strstr(lend_report_get(rep, 0), "below zero"));
+	lend_report_free(rep);
 }
 
 static void test_buy_and_refusals(void **state)

@@ -419,6 +419,8 @@ struct lend_storage {
 	int (*wallet_find)(void *ud, int64_t reader_id, const char *key, lend_sys_wallet_cb cb, void *ctx);
 	int (*wallet_list)(void *ud, int64_t reader_id, lend_sys_wallet_cb cb, void *ctx);
 	int (*wallet_sum)(void *ud, int64_t reader_id, const char *currency, int64_t *sum);
+	/* Every reader with at least one entry, by reader id (for checks). */
+	int (*wallet_readers)(void *ud, int (*cb)(void *ctx, int64_t reader_id), void *ctx);
 	/* Purchases. insert sets row->id, EEXISTS for a (reader_id, book_id)
 	 * already bought; get by (reader_id, book_id), ENOTFOUND if none;
 	 * list: the reader's purchases with id > after_id by id, at most limit

@@ -199,6 +199,23 @@ static int wallet_sum(void *ud, int64_t reader_id, const char *currency, int64_t
 	return rc == LEND_OK ? sq__run_count(ud, st, "wallet sum", sum) : rc;
 }
 
+static int wallet_readers(void *ud, int (*cb)(void *ctx, int64_t reader_id), void *ctx)
+{
+	static const char sql[] = "SELECT DISTINCT reader_id FROM shelf_wallet ORDER BY reader_id";
+	sqlite3_stmt *st;
+	int rc = sq__prep(ud, sql, &st, "wallet readers");
+	if (rc != LEND_OK)
+		return rc;
+	int src, out = LEND_OK;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW)
+		if ((out = cb(ctx, I(0))) != 0)
+			break;
+	if (out == LEND_OK && src != SQLITE_DONE && src != SQLITE_ROW)
+		out = sq__fail(ud, "wallet readers", src);
+	sq__done(ud, st);
+	return out;
+}
+
 /* ---------------------------------------------------------- purchases */
 
 #define PURCHASE_COLS "id, reader_id, book_id, bought_at, price, currency, wallet_id"
@@ -511,6 +528,7 @@ void sq__shelf_methods(lend_storage *out)
 	out->wallet_find = wallet_find;
 	out->wallet_list = wallet_list;
 	out->wallet_sum = wallet_sum;
+	out->wallet_readers = wallet_readers;
 	out->purchase_insert = purchase_insert;
 	out->purchase_get = purchase_get;
 	out->purchase_list = purchase_list;
