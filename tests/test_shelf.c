@@ -799,6 +799,101 @@ static void test_merge_readers(void **state)
 	assert_int_equal(lend__end(t->e, lend__shelf_merge_readers(t->e, 9999, to)), LEND_ENOTFOUND);
 }
 
+/* ------------------------------------------------ the storage contract */
+
+/* Listing callbacks that count their rows. */
+#define COUNT_CB(name, type)                                                                                   \
+	static int name(void *ctx, type row)                                                                   \
+	{                                                                                                      \
+		(void)row;                                                                                     \
+		(*(int *)ctx)++;                                                                               \
+		return 0;                                                                                      \
+	}
+COUNT_CB(count_wallet, const lend_sys_wallet *)
+COUNT_CB(count_reader, int64_t)
+COUNT_CB(count_purchase, const lend_sys_purchase *)
+COUNT_CB(count_reading, const lend_sys_reading *)
+COUNT_CB(count_offline, const lend_sys_offline *)
+COUNT_CB(count_prefs, const lend_sys_prefs *)
+
+/* The shelf's methods of the SQLite backend keep the contract storage.h
+ * states: unique keys, ENOTFOUND, ordering, put keeping its id. */
+static void test_storage_contract(void **state)
+{
+	(void)state;
+	lend_storage s;
+	char why[256];
+	assert_int_equal(lend_storage_sqlite(&s, ":memory:", 0, why, sizeof why), LEND_OK);
+	void *u = s.userdata;
+	assert_int_equal(s.begin(u, 1), LEND_OK);
+	lend_sys_wallet w = {0, 1, 10, 500, "RUB", 1, 0, "k1"};
+	assert_int_equal(s.wallet_insert(u, &w), LEND_OK);
+	assert_true(w.id > 0);
+	lend_sys_wallet w2 = {0, 1, 11, 700, "RUB", 1, 0, "k1"};
+	assert_int_equal(s.wallet_insert(u, &w2), LEND_EEXISTS);
+	w2.reader_id = 2; /* keys are per reader */
+	assert_int_equal(s.wallet_insert(u, &w2), LEND_OK);
+	lend_sys_wallet w3 = {0, 1, 12, -200, "RUB", 2, 5, ""}, w4 = {0, 1, 13, -100, "RUB", 2, 6, NULL};
+	assert_int_equal(s.wallet_insert(u, &w3), LEND_OK);
+	assert_int_equal(s.wallet_insert(u, &w4), LEND_OK); /* empty keys never clash */
+	int64_t sum = 0;
+	assert_int_equal(s.wallet_sum(u, 1, "RUB", &sum), LEND_OK);
+	assert_int_equal(sum, 200);
+	assert_int_equal(s.wallet_sum(u, 1, "EUR", &sum), LEND_OK);
+	assert_int_equal(sum, 0);
+	int n = 0;
+	assert_int_equal(s.wallet_find(u, 1, "nope", count_wallet, &n), LEND_ENOTFOUND);
+	assert_int_equal(s.wallet_find(u, 1, "", count_wallet, &n), LEND_ENOTFOUND);
+	assert_int_equal(s.wallet_readers(u, count_reader, &n), LEND_OK);
+	assert_int_equal(n, 2);
+
+	lend_sys_purchase p = {0, 1, 5, 12, 200, "RUB", w3.id};
+	assert_int_equal(s.purchase_insert(u, &p), LEND_OK);
+	assert_int_equal(s.purchase_insert(u, &p), LEND_EEXISTS);
+	assert_int_equal(s.purchase_get(u, 1, 6, count_purchase, &n), LEND_ENOTFOUND);
+	assert_int_equal(s.purchase_delete(u, 999), LEND_ENOTFOUND);
+
+	lend_sys_deferred d = {0, 1, 5, 10};
+	assert_int_equal(s.deferred_insert(u, &d), LEND_OK);
+	assert_int_equal(s.deferred_insert(u, &d), LEND_EEXISTS);
+	assert_int_equal(s.deferred_delete(u, d.id), LEND_OK);
+	assert_int_equal(s.deferred_delete(u, d.id), LEND_ENOTFOUND);
+
+	lend_sys_reading r = {1, 5, 10, 5, 10, 100, 90, "phone"};
+	assert_int_equal(s.reading_put(u, &r), LEND_OK);
+	r.position = 20;
+	assert_int_equal(s.reading_put(u, &r), LEND_OK); /* replaces */
+	n = 0;
+	assert_int_equal(s.reading_list(u, 1, count_reading, &n), LEND_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(s.reading_delete(u, 1, 6), LEND_ENOTFOUND);
+
+	lend_sys_offline g = {0, 1, "phone", 5, 7, 100};
+	assert_int_equal(s.offline_put(u, &g), LEND_OK);
+	int64_t first = g.id;
+	g.loan_id = 8;
+	g.id = 0;
+	assert_int_equal(s.offline_put(u, &g), LEND_OK);
+	assert_int_equal(g.id, first); /* the same key keeps its id */
+	n = 0;
+	assert_int_equal(s.offline_list(u, 1, "tablet", count_offline, &n), LEND_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(s.offline_list(u, 1, NULL, count_offline, &n), LEND_OK);
+	assert_int_equal(n, 1);
+
+	lend_sys_mark m;
+	assert_int_equal(s.mark_get(u, 4, 1, &m), LEND_ENOTFOUND);
+	lend_sys_mark mk = {4, 1, 77};
+	assert_int_equal(s.mark_put(u, &mk), LEND_OK);
+	assert_int_equal(s.mark_get(u, 4, 1, &m), LEND_OK);
+	assert_int_equal(m.value, 77);
+	assert_int_equal(s.prefs_get(u, 1, count_prefs, &n), LEND_ENOTFOUND);
+	assert_int_equal(s.prefs_delete(u, 1), LEND_ENOTFOUND);
+	assert_int_equal(s.bookmark_delete(u, 1), LEND_ENOTFOUND);
+	assert_int_equal(s.rollback(u), LEND_OK);
+	s.free(u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -815,6 +910,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prefs_opt_out_and_channel, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_texts_for_every_kind, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_merge_readers, th_setup_memory, th_teardown),
+		cmocka_unit_test(test_storage_contract),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
