@@ -19,6 +19,18 @@ LEND_HIDDEN void lend__kv_int(shelf_kv *kv, const char *key, int64_t value);
 /* Newlines in value become spaces. */
 LEND_HIDDEN void lend__kv_str(shelf_kv *kv, const char *key, const char *value);
 
+/* A reader's preferences (a draft, or read from storage). */
+struct lend_prefs {
+	char lang[3];
+	int channel;
+	char *email, *phone;
+	int64_t muted;
+};
+
+/* The reader's stored preferences into p (zeroed, lang "ru"), defaults
+ * when none are stored. */
+LEND_HIDDEN int lend__shelf_prefs_load(lend_engine *e, int64_t reader_id, lend_prefs *p);
+
 /* Rows copied out of a listing, each with its one string field copied. */
 typedef struct shelf_strs {
 	lend__rows rows;
