@@ -95,6 +95,10 @@ enum lend_reason {
 	/* -- the librarian's desk: 20..39 */
 	/* -- accounts and sign-in: 40..59 */
 	/* -- the reader's shelf: 60..79 */
+	LEND_REASON_BALANCE = 60,       /* the balance does not cover the price */
+	LEND_REASON_ALREADY_BOUGHT = 61, /* the reader bought this book already */
+	LEND_REASON_NOT_FOR_SALE = 62,  /* the book has no price */
+	LEND_REASON_NO_ACCESS = 63,     /* neither on loan, nor bought, nor within the preview */
 	/* -- the catalog: 80..99 */
 };
 
@@ -187,6 +191,8 @@ enum lend_note_kind {
 	/* -- the librarian's desk: 20..39 */
 	/* -- accounts and sign-in: 40..59 */
 	/* -- the reader's shelf: 60..79 */
+	LEND_NOTE_BALANCE_CREDITED = 60,
+	LEND_NOTE_BOOK_BOUGHT = 61,
 	/* -- the catalog: 80..99 */
 };
 LEND_EXTERN const char *lend_note_kind_string(int kind);

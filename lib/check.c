@@ -249,6 +249,8 @@ LEND_EXTERN int lend_engine_check(lend_engine *e, lend_report **out)
 	/* -- the librarian's desk */
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
+	if (rc == LEND_OK)
+		rc = lend__shelf_check(e, rep);
 	/* -- the catalog */
 	/* -- search */
 	rc = lend__end(e, rc);

@@ -131,8 +131,7 @@ int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gather
 
 static void due_text(char *buf, size_t len, int64_t t)
 {
-	int ymd = lend__ymd(t);
-	snprintf(buf, len, "due %04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+	snprintf(buf, len, "due_at=%lld", (long long)t);
 }
 
 int lend__issue(lend_engine *e, lend_gathered *g, int origin, lend_sys_loan *loan)
@@ -181,8 +180,10 @@ int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when
 	f.on_loan--;
 	f.updated_at = e->now;
 	TRY_ST(e, "fund update", ST(e, fund_put, &f));
+	char detail[64];
+	snprintf(detail, sizeof detail, "end_reason=%d\nended_at=%lld", reason, (long long)when);
 	return lend__notify(e, LEND_NOTE_LOAN_ENDED, loan->reader_id, loan->library_id, loan->book_id, loan->id,
-	                    reason == LEND_END_EXPIRED ? "ended automatically" : "returned");
+	                    detail);
 }
 
 /* --------------------------------------------------------- hand-off */

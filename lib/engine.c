@@ -244,6 +244,8 @@ LEND_EXTERN int lend_engine_tick(lend_engine *e, int64_t *loans_ended, int64_t *
 	TRY(lend__begin(e, 1));
 	int64_t more = 0;
 	int rc = lend__dispatch_all(e, &more);
+	if (rc == LEND_OK)
+		rc = lend__shelf_tick(e, NULL); /* reminders and queue news */
 	int64_t ended = e->settled_loans, handed = e->settled_handoffs + more;
 	rc = lend__end(e, rc);
 	if (rc == LEND_OK) {

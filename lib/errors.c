@@ -49,6 +49,10 @@ LEND_EXTERN const char *lend_reason_string(int reason)
 	/* -- the librarian's desk */
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
+	case LEND_REASON_BALANCE: return "the balance does not cover the price";
+	case LEND_REASON_ALREADY_BOUGHT: return "the book is bought already";
+	case LEND_REASON_NOT_FOR_SALE: return "the book is not for sale";
+	case LEND_REASON_NO_ACCESS: return "the book is neither on loan to the reader nor bought";
 	/* -- the catalog */
 	default: return "unknown reason";
 	}
@@ -71,6 +75,8 @@ LEND_EXTERN const char *lend_note_kind_string(int kind)
 	/* -- the librarian's desk */
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
+	case LEND_NOTE_BALANCE_CREDITED: return "balance_credited";
+	case LEND_NOTE_BOOK_BOUGHT: return "book_bought";
 	/* -- the catalog */
 	default: return "unknown";
 	}

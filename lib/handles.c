@@ -57,6 +57,7 @@ struct lend_hold {
 struct lend_notification {
 	lend_sys_note row;
 	char *uuid, *detail;
+	lend__note_extra *extra; /* fields and texts (shelf_notes.c) */
 };
 
 int lend__vec_push(lend__vec *v, void *item)
@@ -605,7 +606,8 @@ lend_notification *lend__note_from(const lend_sys_note *row)
 	n->uuid = lend__strdup(row->uuid);
 	n->detail = lend__strdup(row->detail);
 	n->row.last_error = NULL;
-	if (!n->uuid || !n->detail) {
+	n->extra = lend__shelf_note_extra(row);
+	if (!n->uuid || !n->detail || !n->extra) {
 		lend__note_free(n);
 		return NULL;
 	}
@@ -620,7 +622,13 @@ void lend__note_free(lend_notification *n)
 		return;
 	free(n->uuid);
 	free(n->detail);
+	lend__shelf_note_extra_free(n->extra);
 	free(n);
+}
+
+const lend__note_extra *lend__note_extra_of(const lend_notification *n)
+{
+	return n ? n->extra : NULL;
 }
 
 LEND_EXTERN int64_t lend_notification_id(const lend_notification *n) { return n ? n->row.id : 0; }

@@ -237,6 +237,23 @@ struct lend_limits {
 /* -- accounts and sign-in (accounts.c) */
 
 /* -- the reader's shelf (shelf.c) */
+/* Move everything of the shelf from one reader to another, in the caller's
+ * transaction (doc/shelf.md, "Merging accounts"). */
+LEND_HIDDEN int lend__shelf_merge_readers(lend_engine *e, int64_t from_reader, int64_t to_reader);
+/* The tick's reminders ("loan ends soon") and queue-position news. */
+LEND_HIDDEN int lend__shelf_tick(lend_engine *e, int64_t *sent);
+/* No balance below zero; every purchase paid by an entry of its price. */
+LEND_HIDDEN int lend__shelf_check(lend_engine *e, lend_report *rep);
+/* Called by lend__notify: *skip = 1 when the reader switched the kind off;
+ * else *full (malloc'd) is detail with the reader's channel, address and
+ * language and the book's title and library's name appended. */
+LEND_HIDDEN int lend__shelf_note_prepare(lend_engine *e, int kind, int64_t reader_id, int64_t library_id,
+                                         int64_t book_id, const char *detail, int *skip, char **full);
+/* The parsed fields and rendered texts a notification handle carries. */
+typedef struct lend__note_extra lend__note_extra;
+LEND_HIDDEN lend__note_extra *lend__shelf_note_extra(const lend_sys_note *row);
+LEND_HIDDEN void lend__shelf_note_extra_free(lend__note_extra *x);
+LEND_HIDDEN const lend__note_extra *lend__note_extra_of(const lend_notification *n); /* handles.c */
 
 /* -- the catalog (catalog/) */
 

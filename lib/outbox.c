@@ -15,6 +15,13 @@
 int lend__notify(lend_engine *e, int kind, int64_t reader_id, int64_t library_id, int64_t book_id, int64_t loan_id,
                  const char *detail)
 {
+	/* The reader's preferences: a kind he switched off is not written; the
+	 * rest carry his channel and language (shelf_notes.c). */
+	int skip = 0;
+	char *full = NULL;
+	TRY(lend__shelf_note_prepare(e, kind, reader_id, library_id, book_id, detail, &skip, &full));
+	if (skip)
+		return LEND_OK;
 	/* A random (version 4) UUID; libsodium's generator is several times
 	 * cheaper than libuuid's, which asks the kernel for its ids each time. */
 	unsigned char u[16];
@@ -32,10 +39,12 @@ int lend__notify(lend_engine *e, int kind, int64_t reader_id, int64_t library_id
 	n.book_id = book_id;
 	n.loan_id = loan_id;
 	n.created_at = e->now;
-	n.detail = detail ? detail : "";
+	n.detail = full;
 	n.next_attempt_at = e->now;
 	n.last_error = "";
-	TRY_ST(e, "outbox insert", ST(e, note_insert, &n));
+	int rc = ST(e, note_insert, &n);
+	free(full);
+	TRY_ST(e, "outbox insert", rc);
 	return LEND_OK;
 }
 

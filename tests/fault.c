@@ -82,6 +82,38 @@ FWD(ledger_list, (void *ud, int64_t library_id, int64_t from, int64_t to, lend_s
 /* -- accounts and sign-in */
 
 /* -- the reader's shelf */
+FWD(wallet_insert, (void *ud, lend_sys_wallet *row), (RU, row))
+FWD(wallet_update, (void *ud, const lend_sys_wallet *row), (RU, row))
+FWD(wallet_find, (void *ud, int64_t reader_id, const char *key, lend_sys_wallet_cb cb, void *ctx), (RU, reader_id, key, cb, ctx))
+FWD(wallet_list, (void *ud, int64_t reader_id, lend_sys_wallet_cb cb, void *ctx), (RU, reader_id, cb, ctx))
+FWD(wallet_sum, (void *ud, int64_t reader_id, const char *currency, int64_t *sum), (RU, reader_id, currency, sum))
+FWD(wallet_readers, (void *ud, int (*cb)(void *ctx, int64_t reader_id), void *ctx), (RU, cb, ctx))
+FWD(purchase_insert, (void *ud, lend_sys_purchase *row), (RU, row))
+FWD(purchase_get, (void *ud, int64_t reader_id, int64_t book_id, lend_sys_purchase_cb cb, void *ctx), (RU, reader_id, book_id, cb, ctx))
+FWD(purchase_list, (void *ud, int64_t reader_id, int64_t after_id, int32_t limit, lend_sys_purchase_cb cb, void *ctx), (RU, reader_id, after_id, limit, cb, ctx))
+FWD(purchase_update, (void *ud, const lend_sys_purchase *row), (RU, row))
+FWD(purchase_delete, (void *ud, int64_t id), (RU, id))
+FWD(deferred_insert, (void *ud, lend_sys_deferred *row), (RU, row))
+FWD(deferred_list, (void *ud, int64_t reader_id, int64_t after_id, int32_t limit, lend_sys_deferred_cb cb, void *ctx), (RU, reader_id, after_id, limit, cb, ctx))
+FWD(deferred_update, (void *ud, const lend_sys_deferred *row), (RU, row))
+FWD(deferred_delete, (void *ud, int64_t id), (RU, id))
+FWD(reading_get, (void *ud, int64_t reader_id, int64_t book_id, lend_sys_reading_cb cb, void *ctx), (RU, reader_id, book_id, cb, ctx))
+FWD(reading_put, (void *ud, const lend_sys_reading *row), (RU, row))
+FWD(reading_list, (void *ud, int64_t reader_id, lend_sys_reading_cb cb, void *ctx), (RU, reader_id, cb, ctx))
+FWD(reading_delete, (void *ud, int64_t reader_id, int64_t book_id), (RU, reader_id, book_id))
+FWD(bookmark_insert, (void *ud, lend_sys_bookmark *row), (RU, row))
+FWD(bookmark_get, (void *ud, int64_t id, lend_sys_bookmark_cb cb, void *ctx), (RU, id, cb, ctx))
+FWD(bookmark_list, (void *ud, int64_t reader_id, int64_t book_id, lend_sys_bookmark_cb cb, void *ctx), (RU, reader_id, book_id, cb, ctx))
+FWD(bookmark_update, (void *ud, const lend_sys_bookmark *row), (RU, row))
+FWD(bookmark_delete, (void *ud, int64_t id), (RU, id))
+FWD(offline_put, (void *ud, lend_sys_offline *row), (RU, row))
+FWD(offline_list, (void *ud, int64_t reader_id, const char *device, lend_sys_offline_cb cb, void *ctx), (RU, reader_id, device, cb, ctx))
+FWD(offline_delete, (void *ud, int64_t id), (RU, id))
+FWD(prefs_get, (void *ud, int64_t reader_id, lend_sys_prefs_cb cb, void *ctx), (RU, reader_id, cb, ctx))
+FWD(prefs_put, (void *ud, const lend_sys_prefs *row), (RU, row))
+FWD(prefs_delete, (void *ud, int64_t reader_id), (RU, reader_id))
+FWD(mark_get, (void *ud, int32_t kind, int64_t subject_id, lend_sys_mark *out), (RU, kind, subject_id, out))
+FWD(mark_put, (void *ud, const lend_sys_mark *row), (RU, row))
 
 /* -- the catalog */
 
@@ -177,6 +209,38 @@ lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier
 	/* -- the librarian's desk */
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
+	SET(wallet_insert);
+	SET(wallet_update);
+	SET(wallet_find);
+	SET(wallet_list);
+	SET(wallet_sum);
+	SET(wallet_readers);
+	SET(purchase_insert);
+	SET(purchase_get);
+	SET(purchase_list);
+	SET(purchase_update);
+	SET(purchase_delete);
+	SET(deferred_insert);
+	SET(deferred_list);
+	SET(deferred_update);
+	SET(deferred_delete);
+	SET(reading_get);
+	SET(reading_put);
+	SET(reading_list);
+	SET(reading_delete);
+	SET(bookmark_insert);
+	SET(bookmark_get);
+	SET(bookmark_list);
+	SET(bookmark_update);
+	SET(bookmark_delete);
+	SET(offline_put);
+	SET(offline_list);
+	SET(offline_delete);
+	SET(prefs_get);
+	SET(prefs_put);
+	SET(prefs_delete);
+	SET(mark_get);
+	SET(mark_put);
 	/* -- the catalog */
 	/* -- search */
 #undef SET

@@ -57,6 +57,7 @@ extern const struct command cmds_library[], cmds_reader[], cmds_book[], cmds_fun
 /* -- the librarian's desk */
 /* -- accounts and sign-in */
 /* -- the reader's shelf */
+extern const struct command cmds_shelf[];
 /* -- the catalog */
 /* -- search */
 

@@ -13,6 +13,7 @@ static const struct command *const tables[] = {
 	/* -- the librarian's desk */
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
+	cmds_shelf,
 	/* -- the catalog */
 	/* -- search */
 };

@@ -269,32 +269,13 @@ static void words_of(struct notify *n, const lend_notification *note, struct wor
 		snprintf(w->book, sizeof w->book, "book %lld", (long long)b);
 	else
 		w->book[0] = '\0';
-	const char *d = lend_notification_detail(note);
-	switch (lend_notification_kind(note)) {
-	case LEND_NOTE_LOAN_ISSUED:
-		snprintf(w->subject, sizeof w->subject, "%s is yours%s%s", w->book, *d ? ", " : "", d);
-		break;
-	case LEND_NOTE_QUEUE_HANDOFF:
-		snprintf(w->subject, sizeof w->subject, "your turn came: %s is yours%s%s", w->book, *d ? ", " : "", d);
-		break;
-	case LEND_NOTE_LOAN_ENDED:
-		snprintf(w->subject, sizeof w->subject, "%s went back to the library%s%s%s", w->book, *d ? " (" : "", d,
-		         *d ? ")" : "");
-		break;
-	case LEND_NOTE_LOAN_ENDING_SOON:
-		snprintf(w->subject, sizeof w->subject, "%s: the loan ends soon%s%s", w->book, *d ? ", " : "", d);
-		break;
-	case LEND_NOTE_REQUEST_APPROVED:
-		snprintf(w->subject, sizeof w->subject, "request approved: %s%s%s", w->book, *d ? ", " : "", d);
-		break;
-	case LEND_NOTE_REQUEST_DENIED:
-		snprintf(w->subject, sizeof w->subject, "request denied: %s%s%s", w->book, *d ? ": " : "", d);
-		break;
-	default:
-		snprintf(w->subject, sizeof w->subject, "%s%s%s%s%s", lend_note_kind_string(lend_notification_kind(note)),
-		         *w->book ? ": " : "", w->book, *d ? ", " : "", d);
-		break;
-	}
+	/* The engine's ready text, in the reader's language. */
+	const char *text = lend_notification_text(note, NULL);
+	if (*text)
+		snprintf(w->subject, sizeof w->subject, "%s", text);
+	else
+		snprintf(w->subject, sizeof w->subject, "%s%s%s", lend_note_kind_string(lend_notification_kind(note)),
+		         *w->book ? ": " : "", w->book);
 }
 
 /* ---------------------------------------------------------------- stdout */

@@ -166,6 +166,100 @@ typedef struct lend_sys_ledger {
 /* -- accounts and sign-in */
 
 /* -- the reader's shelf */
+/* A money movement on a reader's balance: amount > 0 credits, < 0 spends.
+ * The balance in a currency is the sum of the reader's entries in it.
+ * key: the host's idempotency key of a credit ("" or NULL for none); unique
+ * per reader when not empty. kind: 1 credit, 2 purchase. */
+typedef struct lend_sys_wallet {
+	int64_t id;
+	int64_t reader_id;
+	int64_t at;
+	int64_t amount;
+	const char *currency;
+	int32_t kind;
+	int64_t book_id;
+	const char *key;
+} lend_sys_wallet;
+
+/* A book bought for ever; key (reader_id, book_id). */
+typedef struct lend_sys_purchase {
+	int64_t id;
+	int64_t reader_id;
+	int64_t book_id;
+	int64_t bought_at;
+	int64_t price; /* the price at that moment */
+	const char *currency;
+	int64_t wallet_id; /* the spending entry */
+} lend_sys_purchase;
+
+/* A deferred ("put aside") book; key (reader_id, book_id). */
+typedef struct lend_sys_deferred {
+	int64_t id;
+	int64_t reader_id;
+	int64_t book_id;
+	int64_t added_at;
+} lend_sys_deferred;
+
+/* Reading state of a reader in a book; key (reader_id, book_id). */
+typedef struct lend_sys_reading {
+	int64_t reader_id;
+	int64_t book_id;
+	int64_t position;    /* page, or second of audio */
+	int32_t percent;     /* 0..100 */
+	int64_t pages_read;
+	int64_t opened_at;   /* the engine's clock at the last write */
+	int64_t device_at;   /* the device's timestamp of the position kept */
+	const char *device;
+} lend_sys_reading;
+
+typedef struct lend_sys_bookmark {
+	int64_t id;
+	int64_t reader_id;
+	int64_t book_id;
+	int64_t position;
+	const char *note;
+	int64_t created_at;
+} lend_sys_bookmark;
+
+/* An offline grant: a device may keep a book's file. loan_id 0: a bought
+ * book. Validity is derived by the engine from the loan or the purchase.
+ * Key (reader_id, device, book_id). */
+typedef struct lend_sys_offline {
+	int64_t id;
+	int64_t reader_id;
+	const char *device;
+	int64_t book_id;
+	int64_t loan_id;
+	int64_t granted_at;
+} lend_sys_offline;
+
+/* A reader's notification preferences; key reader_id. muted: bit k set
+ * switches notification kind k (1..63) off. channel: 0 none chosen,
+ * 1 e-mail, 2 SMS. */
+typedef struct lend_sys_prefs {
+	int64_t reader_id;
+	const char *lang; /* "ru" or "en" */
+	int32_t channel;
+	const char *email;
+	const char *phone;
+	int64_t muted;
+} lend_sys_prefs;
+
+/* What the shelf's tick already told: key (kind, subject_id), e.g. (4, loan
+ * id) for a reminder sent, (7, hold id) with the last position told. */
+typedef struct lend_sys_mark {
+	int32_t kind;
+	int64_t subject_id;
+	int64_t value;
+} lend_sys_mark;
+
+typedef int (*lend_sys_wallet_cb)(void *ctx, const lend_sys_wallet *row);
+typedef int (*lend_sys_purchase_cb)(void *ctx, const lend_sys_purchase *row);
+typedef int (*lend_sys_deferred_cb)(void *ctx, const lend_sys_deferred *row);
+typedef int (*lend_sys_reading_cb)(void *ctx, const lend_sys_reading *row);
+typedef int (*lend_sys_bookmark_cb)(void *ctx, const lend_sys_bookmark *row);
+typedef int (*lend_sys_offline_cb)(void *ctx, const lend_sys_offline *row);
+typedef int (*lend_sys_prefs_cb)(void *ctx, const lend_sys_prefs *row);
 
 /* -- the catalog */
 
@@ -318,6 +412,66 @@ struct lend_storage {
 	/* -- accounts and sign-in */
 
 	/* -- the reader's shelf */
+	/* Balance entries. wallet_insert sets row->id; EEXISTS when the reader
+	 * already has an entry with the same non-empty key. wallet_update
+	 * writes every field of the row with that id (EEXISTS as insert).
+	 * wallet_find: the reader's entry with key (ENOTFOUND if none).
+	 * wallet_list: the reader's entries by id. wallet_sum: the sum of the
+	 * reader's amounts in currency (0 when none). */
+	int (*wallet_insert)(void *ud, lend_sys_wallet *row);
+	int (*wallet_update)(void *ud, const lend_sys_wallet *row);
+	int (*wallet_find)(void *ud, int64_t reader_id, const char *key, lend_sys_wallet_cb cb, void *ctx);
+	int (*wallet_list)(void *ud, int64_t reader_id, lend_sys_wallet_cb cb, void *ctx);
+	int (*wallet_sum)(void *ud, int64_t reader_id, const char *currency, int64_t *sum);
+	/* Every reader with at least one entry, by reader id (for checks). */
+	int (*wallet_readers)(void *ud, int (*cb)(void *ctx, int64_t reader_id), void *ctx);
+	/* Purchases. insert sets row->id, EEXISTS for a (reader_id, book_id)
+	 * already bought; get by (reader_id, book_id), ENOTFOUND if none;
+	 * list: the reader's purchases with id > after_id by id, at most limit
+	 * (0: all); update writes every field by id; delete by id. */
+	int (*purchase_insert)(void *ud, lend_sys_purchase *row);
+	int (*purchase_get)(void *ud, int64_t reader_id, int64_t book_id, lend_sys_purchase_cb cb, void *ctx);
+	int (*purchase_list)(void *ud, int64_t reader_id, int64_t after_id, int32_t limit, lend_sys_purchase_cb cb,
+	                     void *ctx);
+	int (*purchase_update)(void *ud, const lend_sys_purchase *row);
+	int (*purchase_delete)(void *ud, int64_t id);
+	/* Deferred books, like purchases: insert (EEXISTS for the same reader
+	 * and book), list by id, update by id, delete by id (ENOTFOUND). */
+	int (*deferred_insert)(void *ud, lend_sys_deferred *row);
+	int (*deferred_list)(void *ud, int64_t reader_id, int64_t after_id, int32_t limit, lend_sys_deferred_cb cb,
+	                     void *ctx);
+	int (*deferred_update)(void *ud, const lend_sys_deferred *row);
+	int (*deferred_delete)(void *ud, int64_t id);
+	/* Reading state: get by key (ENOTFOUND), put inserts or replaces by key,
+	 * list the reader's rows by book_id, delete by key (ENOTFOUND). */
+	int (*reading_get)(void *ud, int64_t reader_id, int64_t book_id, lend_sys_reading_cb cb, void *ctx);
+	int (*reading_put)(void *ud, const lend_sys_reading *row);
+	int (*reading_list)(void *ud, int64_t reader_id, lend_sys_reading_cb cb, void *ctx);
+	int (*reading_delete)(void *ud, int64_t reader_id, int64_t book_id);
+	/* Bookmarks: insert sets row->id; get by id; list the reader's bookmarks
+	 * of book_id (0: of every book) by (book_id, position, id); update
+	 * writes every field by id; delete by id (ENOTFOUND). */
+	int (*bookmark_insert)(void *ud, lend_sys_bookmark *row);
+	int (*bookmark_get)(void *ud, int64_t id, lend_sys_bookmark_cb cb, void *ctx);
+	int (*bookmark_list)(void *ud, int64_t reader_id, int64_t book_id, lend_sys_bookmark_cb cb, void *ctx);
+	int (*bookmark_update)(void *ud, const lend_sys_bookmark *row);
+	int (*bookmark_delete)(void *ud, int64_t id);
+	/* Offline grants: put inserts, or replaces the row of the same
+	 * (reader_id, device, book_id) keeping its id, and sets row->id; list
+	 * the reader's grants of device (NULL: every device) by id; delete by
+	 * id (ENOTFOUND). */
+	int (*offline_put)(void *ud, lend_sys_offline *row);
+	int (*offline_list)(void *ud, int64_t reader_id, const char *device, lend_sys_offline_cb cb, void *ctx);
+	int (*offline_delete)(void *ud, int64_t id);
+	/* Preferences: get (ENOTFOUND when never set), put inserts or replaces,
+	 * delete (ENOTFOUND). */
+	int (*prefs_get)(void *ud, int64_t reader_id, lend_sys_prefs_cb cb, void *ctx);
+	int (*prefs_put)(void *ud, const lend_sys_prefs *row);
+	int (*prefs_delete)(void *ud, int64_t reader_id);
+	/* Marks: get fills *out (ENOTFOUND if absent); put inserts or replaces
+	 * by (kind, subject_id). Marks are never deleted. */
+	int (*mark_get)(void *ud, int32_t kind, int64_t subject_id, lend_sys_mark *out);
+	int (*mark_put)(void *ud, const lend_sys_mark *row);
 
 	/* -- the catalog */
 
