@@ -243,6 +243,8 @@ LEND_EXTERN int lend_engine_check(lend_engine *e, lend_report **out)
 		rc = run_checks(e, rep);
 	/* Each area checks its own invariants: rc = lend__<area>_check(e, rep). */
 	/* -- the librarian's desk */
+	if (rc == LEND_OK)
+		rc = lend__desk_check(e, rep);
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	/* -- the catalog */

@@ -328,7 +328,7 @@ int lend__settle_needed(lend_engine *e, int *needed)
 	rc = ST(e, hold_list, &hf, hold_flag_cb, needed);
 	if (rc != LEND_OK && rc != 1)
 		return lend__storage_fail(e, rc, "queue list");
-	return LEND_OK;
+	return *needed ? LEND_OK : lend__desk_settle_needed(e, needed);
 }
 
 static int by_library_book(const void *a, const void *b)
@@ -407,7 +407,7 @@ int lend__settle(lend_engine *e)
 		rc = lend__dispatch_all(e, &e->settled_handoffs);
 		e->sweeping_day = today;
 	}
-	return rc;
+	return rc == LEND_OK ? lend__desk_settle(e) : rc;
 }
 
 /* ------------------------------------------------------ availability */
@@ -682,54 +682,32 @@ LEND_EXTERN int lend_loan_list(lend_engine *e, const lend_actor *a, int64_t read
 	return LEND_OK;
 }
 
-LEND_EXTERN int lend_limits_get(lend_engine *e, const lend_actor *a, int64_t ticket_id, int kind, lend_limits **out)
+/* Fill l with the effective limits of ticket t for a kind and what is used
+ * of each (inside a transaction). */
+int lend__limits_fill(lend_engine *e, const lend_sys_ticket *t, int kind, lend_limits *l)
 {
-	LEND_ENTER(e);
-	if (!out)
-		return lend__fail(e, LEND_EINVAL, "out is NULL");
-	*out = NULL;
-	if (kind < LEND_KIND_ANY || kind > LEND_KIND_AUDIOBOOK)
-		return lend__fail(e, LEND_EINVAL, "unknown kind of book %d", kind);
-	TRY(lend__need_actor(e, a));
-	lend_limits *l = calloc(1, sizeof *l);
-	if (!l)
-		return lend__nomem(e);
-	int rc = lend__begin(e, 0);
-	lend_sys_ticket t;
 	lend_policy_rows p;
-	if (rc == LEND_OK)
-		rc = lend__load_ticket(e, ticket_id, &t);
-	if (rc == LEND_OK)
-		rc = lend__need_reader_or_staff(e, a, t.reader_id, t.library_id);
-	if (rc == LEND_OK)
-		rc = lend__load_policy(e, t.library_id, ticket_id, &p);
+	int64_t ticket_id = t->id;
+	TRY(lend__load_policy(e, t->library_id, ticket_id, &p));
 	int ks[LEND_SETTING_COUNT + 1] = {0};
-	if (rc == LEND_OK) {
-		for (int s = 1; s <= LEND_SETTING_COUNT; s++)
-			l->value[s] = lend_rules_resolve(&p, ticket_id, kind, s, &ks[s]);
-		struct loan_scan sc = {t.library_id, 0, kind, ks[LEND_SETTING_MAX_LOANS] && kind,
-		                       ks[LEND_SETTING_SELF_SERVICE_LIMIT] && kind, 0, 0, 0};
-		lend_sys_loan_filter lf;
-		memset(&lf, 0, sizeof lf);
-		lf.ticket_id = ticket_id;
-		lf.active = 1;
-		if ((rc = ST(e, loan_list, &lf, loan_scan_cb, &sc)) != LEND_OK)
-			rc = lend__storage_fail(e, rc, "loan list");
-		l->used[LEND_SETTING_MAX_LOANS] = sc.loans;
-		l->used[LEND_SETTING_SELF_SERVICE_LIMIT] = sc.self_loans;
-		struct month_scan m = {kind, ks[LEND_SETTING_MONTHLY_QUOTA] && kind, 0};
-		memset(&lf, 0, sizeof lf);
-		lf.ticket_id = ticket_id;
-		lf.issued_since = lend__month_start(e->now);
-		if (rc == LEND_OK && (rc = ST(e, loan_list, &lf, month_scan_cb, &m)) != LEND_OK)
-			rc = lend__storage_fail(e, rc, "loan list");
-		l->used[LEND_SETTING_MONTHLY_QUOTA] = m.n;
-	}
-	rc = lend__end(e, rc);
-	if (rc != LEND_OK) {
-		free(l);
-		return rc;
-	}
+	for (int s = 1; s <= LEND_SETTING_COUNT; s++)
+		l->value[s] = lend_rules_resolve(&p, ticket_id, kind, s, &ks[s]);
+	struct loan_scan sc = {t->library_id, 0, kind, ks[LEND_SETTING_MAX_LOANS] && kind,
+	                       ks[LEND_SETTING_SELF_SERVICE_LIMIT] && kind, 0, 0, 0};
+	lend_sys_loan_filter lf;
+	memset(&lf, 0, sizeof lf);
+	lf.ticket_id = ticket_id;
+	lf.active = 1;
+	TRY_ST(e, "loan list", ST(e, loan_list, &lf, loan_scan_cb, &sc));
+	l->used[LEND_SETTING_MAX_LOANS] = sc.loans;
+	l->used[LEND_SETTING_SELF_SERVICE_LIMIT] = sc.self_loans;
+	struct month_scan m = {kind, ks[LEND_SETTING_MONTHLY_QUOTA] && kind, 0};
+	memset(&lf, 0, sizeof lf);
+	lf.ticket_id = ticket_id;
+	lf.issued_since = lend__month_start(e->now);
+	TRY_ST(e, "loan list", ST(e, loan_list, &lf, month_scan_cb, &m));
+	l->used[LEND_SETTING_MONTHLY_QUOTA] = m.n;
+	TRY(lend__desk_open_requests(e, ticket_id, &l->used[LEND_SETTING_MAX_REQUESTS]));
 	char lim[4][32];
 	int sets[4] = {LEND_SETTING_SELF_SERVICE_LIMIT, LEND_SETTING_MAX_LOANS, LEND_SETTING_MAX_REQUESTS,
 	               LEND_SETTING_MONTHLY_QUOTA};
@@ -745,6 +723,34 @@ LEND_EXTERN int lend_limits_get(lend_engine *e, const lend_actor *a, int64_t tic
 	         (long long)l->used[LEND_SETTING_SELF_SERVICE_LIMIT], lim[0], (long long)l->used[LEND_SETTING_MAX_LOANS],
 	         lim[1], (long long)l->used[LEND_SETTING_MAX_REQUESTS], lim[2],
 	         (long long)l->used[LEND_SETTING_MONTHLY_QUOTA], lim[3]);
+	return LEND_OK;
+}
+
+LEND_EXTERN int lend_limits_get(lend_engine *e, const lend_actor *a, int64_t ticket_id, int kind, lend_limits **out)
+{
+	LEND_ENTER(e);
+	if (!out)
+		return lend__fail(e, LEND_EINVAL, "out is NULL");
+	*out = NULL;
+	if (kind < LEND_KIND_ANY || kind > LEND_KIND_AUDIOBOOK)
+		return lend__fail(e, LEND_EINVAL, "unknown kind of book %d", kind);
+	TRY(lend__need_actor(e, a));
+	lend_limits *l = calloc(1, sizeof *l);
+	if (!l)
+		return lend__nomem(e);
+	int rc = lend__begin(e, 0);
+	lend_sys_ticket t;
+	if (rc == LEND_OK)
+		rc = lend__load_ticket(e, ticket_id, &t);
+	if (rc == LEND_OK)
+		rc = lend__need_reader_or_staff(e, a, t.reader_id, t.library_id);
+	if (rc == LEND_OK)
+		rc = lend__limits_fill(e, &t, kind, l);
+	rc = lend__end(e, rc);
+	if (rc != LEND_OK) {
+		free(l);
+		return rc;
+	}
 	*out = l;
 	return LEND_OK;
 }

@@ -35,6 +35,10 @@ struct lend_engine {
 	char errmsg[512];
 	/* State of each area, in the area's own block. */
 	/* -- the librarian's desk */
+	/* Every ticket whose validity began by this time has had its waiting
+	 * places served (0: not yet; the first daily sweep covers all). */
+	int64_t desk_started_seen;
+	int64_t desk_started_seeing; /* set by settle, kept on commit */
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	/* -- the catalog */
@@ -231,6 +235,16 @@ struct lend_limits {
 /* ---- the areas: each declares what other files call in its own block;
  * what only its own files share lives in a header of its own. */
 /* -- the librarian's desk (desk.c) */
+/* Pending requests of a ticket (its open requests). */
+LEND_HIDDEN int lend__desk_open_requests(lend_engine *e, int64_t ticket_id, int64_t *n);
+/* Settle: serve the places of tickets whose validity began since the last
+ * settle (spec section 6: no idle copy while an eligible reader waits). */
+LEND_HIDDEN int lend__desk_settle_needed(lend_engine *e, int *needed);
+LEND_HIDDEN int lend__desk_settle(lend_engine *e);
+LEND_HIDDEN void lend__desk_committed(lend_engine *e);
+LEND_HIDDEN int lend__desk_check(lend_engine *e, lend_report *rep);
+/* Effective limits of a ticket for a kind with what is used (circulation.c). */
+LEND_HIDDEN int lend__limits_fill(lend_engine *e, const lend_sys_ticket *t, int kind, lend_limits *l);
 
 /* -- accounts and sign-in (accounts.c) */
 

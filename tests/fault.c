@@ -77,6 +77,16 @@ FWD(ledger_list, (void *ud, int64_t library_id, int64_t from, int64_t to, lend_s
     (RU, library_id, from, to, cb, ctx))
 /* Each area forwards its methods in its own block. */
 /* -- the librarian's desk */
+FWD(request_insert, (void *ud, lend_sys_request *row), (RU, row))
+FWD(request_update, (void *ud, const lend_sys_request *row), (RU, row))
+FWD(request_get, (void *ud, int64_t id, lend_sys_request_cb cb, void *ctx), (RU, id, cb, ctx))
+FWD(request_list, (void *ud, const lend_sys_request_filter *flt, lend_sys_request_cb cb, void *ctx),
+    (RU, flt, cb, ctx))
+FWD(request_count, (void *ud, const lend_sys_request_filter *flt, int64_t *count), (RU, flt, count))
+FWD(renewal_insert, (void *ud, const lend_sys_renewal *row), (RU, row))
+FWD(renewal_get, (void *ud, int64_t loan_id, lend_sys_renewal *out), (RU, loan_id, out))
+FWD(ticket_started, (void *ud, int64_t after, int64_t upto, lend_sys_ticket_cb cb, void *ctx),
+    (RU, after, upto, cb, ctx))
 
 /* -- accounts and sign-in */
 
@@ -173,6 +183,14 @@ lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier
 	SET(ledger_insert);
 	SET(ledger_list);
 	/* -- the librarian's desk */
+	SET(request_insert);
+	SET(request_update);
+	SET(request_get);
+	SET(request_list);
+	SET(request_count);
+	SET(renewal_insert);
+	SET(renewal_get);
+	SET(ticket_started);
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	/* -- the catalog */

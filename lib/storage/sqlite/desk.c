@@ -1,9 +1,312 @@
-/* lib/storage/sqlite/desk.c — the SQLite tables and methods of the librarian's desk. */
+/* lib/storage/sqlite/desk.c — the SQLite tables and methods of the librarian's desk:
+ * requests to the librarian (and records of direct issues), renewals, and the
+ * tickets whose validity began. */
+#include <string.h>
+
 #include "sq.h"
 
-const char sq__desk_schema[] = "";
+const char sq__desk_schema[] =
+	"CREATE TABLE desk_requests (\n"
+	"id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"ticket_id INTEGER NOT NULL DEFAULT 0,\n"
+	"reader_id INTEGER NOT NULL DEFAULT 0,\n"
+	"library_id INTEGER NOT NULL DEFAULT 0,\n"
+	"book_id INTEGER NOT NULL DEFAULT 0,\n"
+	"state INTEGER NOT NULL DEFAULT 0,\n"
+	"origin INTEGER NOT NULL DEFAULT 0,\n"
+	"created_at INTEGER NOT NULL DEFAULT 0,\n"
+	"decided_at INTEGER NOT NULL DEFAULT 0,\n"
+	"decided_by INTEGER NOT NULL DEFAULT 0,\n"
+	"reason INTEGER NOT NULL DEFAULT 0,\n"
+	"overridden INTEGER NOT NULL DEFAULT 0,\n"
+	"text TEXT,\n"
+	"loan_id INTEGER NOT NULL DEFAULT 0,\n"
+	"hold_id INTEGER NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE INDEX desk_requests_library ON desk_requests (library_id, state, id);\n"
+	"CREATE INDEX desk_requests_ticket ON desk_requests (ticket_id, state, id);\n"
+	"CREATE INDEX desk_requests_reader ON desk_requests (reader_id, id);\n"
+	"CREATE TABLE desk_renewals (\n"
+	"loan_id INTEGER PRIMARY KEY,\n"
+	"at INTEGER NOT NULL DEFAULT 0,\n"
+	"old_due_at INTEGER NOT NULL DEFAULT 0,\n"
+	"new_due_at INTEGER NOT NULL DEFAULT 0,\n"
+	"actor_id INTEGER NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE INDEX desk_tickets_valid_from ON tickets (valid_from);\n";
+
+#define REQ_COLS                                                                                                       \
+	"ticket_id, reader_id, library_id, book_id, state, origin, created_at, decided_at, decided_by, reason, "      \
+	"overridden, text, loan_id, hold_id"
+#define REQ_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15"
+
+static const char sql_req_insert[] = "INSERT INTO desk_requests (" REQ_COLS ") VALUES (" REQ_VALS ")";
+static const char sql_req_update[] =
+	"UPDATE desk_requests SET (" REQ_COLS ") = (" REQ_VALS ") WHERE id = ?1";
+static const char sql_req_get[] = "SELECT id, " REQ_COLS " FROM desk_requests WHERE id = ?1";
+
+/* The filter's fields are ?1 reader, ?2 ticket, ?3 library, ?4 book, ?5 state,
+ * ?6 origin, ?7 limit; the leading field picks the index. */
+#define REQ_WHERE                                                                                                      \
+	"(?1 = 0 OR reader_id = ?1) AND (?2 = 0 OR ticket_id = ?2) AND (?3 = 0 OR library_id = ?3) AND "             \
+	"(?4 = 0 OR book_id = ?4) AND (?5 = 0 OR state = ?5) AND (?6 = 0 OR origin = ?6)"
+static const char sql_req_list_lib[] =
+	"SELECT id, " REQ_COLS " FROM desk_requests WHERE library_id = ?3 AND " REQ_WHERE " ORDER BY id LIMIT ?7";
+static const char sql_req_list_ticket[] =
+	"SELECT id, " REQ_COLS " FROM desk_requests WHERE ticket_id = ?2 AND " REQ_WHERE " ORDER BY id LIMIT ?7";
+static const char sql_req_list_reader[] =
+	"SELECT id, " REQ_COLS " FROM desk_requests WHERE reader_id = ?1 AND " REQ_WHERE " ORDER BY id LIMIT ?7";
+static const char sql_req_list_all[] = "SELECT id, " REQ_COLS " FROM desk_requests WHERE " REQ_WHERE
+				       " ORDER BY id LIMIT ?7";
+static const char sql_req_count_lib[] = "SELECT count(*) FROM desk_requests WHERE library_id = ?3 AND " REQ_WHERE;
+static const char sql_req_count_ticket[] = "SELECT count(*) FROM desk_requests WHERE ticket_id = ?2 AND " REQ_WHERE;
+static const char sql_req_count_reader[] = "SELECT count(*) FROM desk_requests WHERE reader_id = ?1 AND " REQ_WHERE;
+static const char sql_req_count_all[] = "SELECT count(*) FROM desk_requests WHERE " REQ_WHERE;
+
+static const char sql_ren_insert[] =
+	"INSERT INTO desk_renewals (loan_id, at, old_due_at, new_due_at, actor_id) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char sql_ren_get[] =
+	"SELECT loan_id, at, old_due_at, new_due_at, actor_id FROM desk_renewals WHERE loan_id = ?1";
+
+static const char sql_ticket_started[] =
+	"SELECT id, library_id, reader_id, number, valid_from, valid_until, blocked, created_at FROM tickets "
+	"WHERE valid_from > ?1 AND valid_from <= ?2 ORDER BY id";
+
+static int bind_request(sqlite3_stmt *st, const lend_sys_request *r, int with_id)
+{
+	int rc = SQLITE_OK;
+	if (with_id)
+		rc = sqlite3_bind_int64(st, 1, r->id);
+	const int64_t v[] = {r->ticket_id, r->reader_id, r->library_id, r->book_id, r->state, r->origin,
+	                     r->created_at, r->decided_at, r->decided_by, r->reason, r->overridden};
+	for (int i = 0; rc == SQLITE_OK && i < 11; i++)
+		rc = sqlite3_bind_int64(st, 2 + i, v[i]);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 13, r->text ? r->text : "", -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 14, r->loan_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 15, r->hold_id);
+	return rc;
+}
+
+static int bound(sq *s, sqlite3_stmt *st, const char *what, int rc)
+{
+	if (rc == SQLITE_OK)
+		return LEND_OK;
+	int r = sq__fail(s, what, rc);
+	sq__done(s, st);
+	return r;
+}
+
+static int req_insert(void *ud, lend_sys_request *row)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql_req_insert, &st, "request_insert");
+	if (rc != LEND_OK)
+		return rc;
+	if ((rc = bound(s, st, "request_insert", bind_request(st, row, 0))) != LEND_OK)
+		return rc;
+	if ((rc = sq__run(s, st, "request_insert", 0)) != LEND_OK)
+		return rc;
+	row->id = sqlite3_last_insert_rowid(sq__db(s));
+	return LEND_OK;
+}
+
+static int req_update(void *ud, const lend_sys_request *row)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql_req_update, &st, "request_update");
+	if (rc != LEND_OK)
+		return rc;
+	if ((rc = bound(s, st, "request_update", bind_request(st, row, 1))) != LEND_OK)
+		return rc;
+	return sq__run(s, st, "request_update", 1);
+}
+
+/* Step a request query, handing each row to cb; single: a get. */
+static int req_iterate(sq *s, sqlite3_stmt *st, const char *what, lend_sys_request_cb cb, void *ctx, int single)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		lend_sys_request r;
+		memset(&r, 0, sizeof r);
+		int64_t *v[] = {&r.id, &r.ticket_id, &r.reader_id, &r.library_id, &r.book_id};
+		for (int i = 0; i < 5; i++)
+			*v[i] = sqlite3_column_int64(st, i);
+		r.state = sqlite3_column_int(st, 5);
+		r.origin = sqlite3_column_int(st, 6);
+		r.created_at = sqlite3_column_int64(st, 7);
+		r.decided_at = sqlite3_column_int64(st, 8);
+		r.decided_by = sqlite3_column_int64(st, 9);
+		r.reason = sqlite3_column_int(st, 10);
+		r.overridden = sqlite3_column_int(st, 11);
+		r.text = sq__text(st, 12);
+		r.loan_id = sqlite3_column_int64(st, 13);
+		r.hold_id = sqlite3_column_int64(st, 14);
+		if (!r.text) {
+			sq__done(s, st);
+			return sq__fail_msg(s, what, "out of memory", LEND_ENOMEM);
+		}
+		int stop = cb(ctx, &r);
+		if (stop || single) {
+			sq__done(s, st);
+			return stop;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		int r = sq__fail(s, what, rc);
+		sq__done(s, st);
+		return r;
+	}
+	sq__done(s, st);
+	return single ? sq__not_found(s, what) : LEND_OK;
+}
+
+static int req_get(void *ud, int64_t id, lend_sys_request_cb cb, void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql_req_get, &st, "request_get");
+	if (rc != LEND_OK)
+		return rc;
+	if ((rc = bound(s, st, "request_get", sqlite3_bind_int64(st, 1, id))) != LEND_OK)
+		return rc;
+	return req_iterate(s, st, "request_get", cb, ctx, 1);
+}
+
+static int req_filter(sq *s, const lend_sys_request_filter *f, int count, sqlite3_stmt **st, const char *what)
+{
+	const char *sql = f->library_id ? (count ? sql_req_count_lib : sql_req_list_lib)
+	                  : f->ticket_id ? (count ? sql_req_count_ticket : sql_req_list_ticket)
+	                  : f->reader_id ? (count ? sql_req_count_reader : sql_req_list_reader)
+	                                 : (count ? sql_req_count_all : sql_req_list_all);
+	int rc = sq__prep(s, sql, st, what);
+	if (rc != LEND_OK)
+		return rc;
+	const int64_t v[] = {f->reader_id, f->ticket_id, f->library_id, f->book_id, f->state, f->origin};
+	int brc = SQLITE_OK;
+	for (int i = 0; brc == SQLITE_OK && i < 6; i++)
+		brc = sqlite3_bind_int64(*st, i + 1, v[i]);
+	if (brc == SQLITE_OK && !count)
+		brc = sqlite3_bind_int64(*st, 7, f->limit > 0 ? f->limit : -1);
+	return bound(s, *st, what, brc);
+}
+
+static int req_list(void *ud, const lend_sys_request_filter *f, lend_sys_request_cb cb, void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = req_filter(ud, f, 0, &st, "request_list");
+	return rc != LEND_OK ? rc : req_iterate(ud, st, "request_list", cb, ctx, 0);
+}
+
+static int req_count(void *ud, const lend_sys_request_filter *f, int64_t *count)
+{
+	sqlite3_stmt *st;
+	int rc = req_filter(ud, f, 1, &st, "request_count");
+	return rc != LEND_OK ? rc : sq__run_count(ud, st, "request_count", count);
+}
+
+static int ren_insert(void *ud, const lend_sys_renewal *row)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql_ren_insert, &st, "renewal_insert");
+	if (rc != LEND_OK)
+		return rc;
+	const int64_t v[] = {row->loan_id, row->at, row->old_due_at, row->new_due_at, row->actor_id};
+	int brc = SQLITE_OK;
+	for (int i = 0; brc == SQLITE_OK && i < 5; i++)
+		brc = sqlite3_bind_int64(st, i + 1, v[i]);
+	if ((rc = bound(s, st, "renewal_insert", brc)) != LEND_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_CONSTRAINT) {
+		sq__done(s, st);
+		return sq__fail_msg(s, "renewal_insert", "the loan was renewed already", LEND_EEXISTS);
+	}
+	if (rc != SQLITE_DONE) {
+		int r = sq__fail(s, "renewal_insert", rc);
+		sq__done(s, st);
+		return r;
+	}
+	sq__done(s, st);
+	return LEND_OK;
+}
+
+static int ren_get(void *ud, int64_t loan_id, lend_sys_renewal *out)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql_ren_get, &st, "renewal_get");
+	if (rc != LEND_OK)
+		return rc;
+	if ((rc = bound(s, st, "renewal_get", sqlite3_bind_int64(st, 1, loan_id))) != LEND_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		out->loan_id = sqlite3_column_int64(st, 0);
+		out->at = sqlite3_column_int64(st, 1);
+		out->old_due_at = sqlite3_column_int64(st, 2);
+		out->new_due_at = sqlite3_column_int64(st, 3);
+		out->actor_id = sqlite3_column_int64(st, 4);
+		sq__done(s, st);
+		return LEND_OK;
+	}
+	int r = rc == SQLITE_DONE ? sq__not_found(s, "renewal_get") : sq__fail(s, "renewal_get", rc);
+	sq__done(s, st);
+	return r;
+}
+
+static int ticket_started(void *ud, int64_t after, int64_t upto, lend_sys_ticket_cb cb, void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql_ticket_started, &st, "ticket_started");
+	if (rc != LEND_OK)
+		return rc;
+	int brc = sqlite3_bind_int64(st, 1, after);
+	if (brc == SQLITE_OK)
+		brc = sqlite3_bind_int64(st, 2, upto);
+	if ((rc = bound(s, st, "ticket_started", brc)) != LEND_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		lend_sys_ticket t;
+		memset(&t, 0, sizeof t);
+		t.id = sqlite3_column_int64(st, 0);
+		t.library_id = sqlite3_column_int64(st, 1);
+		t.reader_id = sqlite3_column_int64(st, 2);
+		t.number = sq__text(st, 3);
+		t.valid_from = sqlite3_column_int64(st, 4);
+		t.valid_until = sqlite3_column_int64(st, 5);
+		t.blocked = sqlite3_column_int(st, 6);
+		t.created_at = sqlite3_column_int64(st, 7);
+		if (!t.number) {
+			sq__done(s, st);
+			return sq__fail_msg(s, "ticket_started", "out of memory", LEND_ENOMEM);
+		}
+		int stop = cb(ctx, &t);
+		if (stop) {
+			sq__done(s, st);
+			return stop;
+		}
+	}
+	int r = rc == SQLITE_DONE ? LEND_OK : sq__fail(s, "ticket_started", rc);
+	sq__done(s, st);
+	return r;
+}
 
 void sq__desk_methods(lend_storage *out)
 {
-	(void)out;
+	out->request_insert = req_insert;
+	out->request_update = req_update;
+	out->request_get = req_get;
+	out->request_list = req_list;
+	out->request_count = req_count;
+	out->renewal_insert = ren_insert;
+	out->renewal_get = ren_get;
+	out->ticket_started = ticket_started;
 }
