@@ -1,0 +1,716 @@
+/* tests/test_desk.c — the librarian's desk (spec sections 2, 3, 5 and 6):
+ * requests, approvals against the budget, denials, direct issue, the budget
+ * ledger, renewals, the librarians' rights, and a ticket whose validity
+ * starts mid-day while a copy is free. */
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+
+#define T0 TH_START /* 2026-01-12 10:00:00 UTC */
+
+/* A library with a librarian, two readers with tickets. */
+typedef struct world {
+	int64_t lib, staff, r[3], tk[3];
+	lend_actor *lib_a, *ra[3];
+} world;
+
+static void make_world(th *t, world *w, int64_t budget)
+{
+	w->lib = th_library(t, "Central", budget);
+	w->staff = th_reader(t, "Librarian", 1980, 1, 1);
+	TH_OK(t, lend_library_grant(t->e, t->admin, w->lib, w->staff));
+	w->lib_a = th_as_librarian(t, w->staff);
+	for (int i = 0; i < 3; i++) {
+		w->r[i] = th_reader(t, "Reader", 1990, 1, 1);
+		w->tk[i] = th_ticket(t, w->lib, w->r[i]);
+		w->ra[i] = th_as_reader(t, w->r[i]);
+	}
+}
+
+static int64_t request(th *t, world *w, int i, int64_t book)
+{
+	lend_request *r = NULL;
+	TH_OK(t, lend_request_create(t->e, w->ra[i], w->tk[i], book, &r));
+	assert_int_equal(lend_request_state(r), LEND_REQUEST_PENDING);
+	assert_int_equal(lend_request_origin(r), LEND_REQUEST_BY_READER);
+	int64_t id = lend_request_id(r);
+	lend_request_free(r);
+	return id;
+}
+
+static lend_request *get_request(th *t, int64_t id)
+{
+	lend_request *r = NULL;
+	TH_OK(t, lend_request_get(t->e, t->admin, id, &r));
+	return r;
+}
+
+/* The detail of the newest outbox note of a kind ("" if none), copied. */
+static void last_detail(th *t, int kind, char *buf, size_t n)
+{
+	lend_notifications *l = NULL;
+	TH_OK(t, lend_outbox_list(t->e, t->admin, 0, 10000, &l));
+	buf[0] = '\0';
+	for (size_t i = 0; i < lend_notifications_count(l); i++)
+		if (lend_notification_kind(lend_notifications_get(l, i)) == kind)
+			snprintf(buf, n, "%s", lend_notification_detail(lend_notifications_get(l, i)));
+	lend_notifications_free(l);
+}
+
+/* ------------------------------------------------------------ requests */
+
+static void test_request_approve_free_copy(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b = th_book(t, "Free", LEND_KIND_EBOOK, 100, 0);
+	th_copies(t, w.lib, b, 1);
+	int64_t q = request(t, &w, 0, b);
+	th_now += 3600;
+	lend_request *r = NULL;
+	TH_OK(t, lend_request_approve(t->e, w.lib_a, q, &r));
+	assert_int_equal(lend_request_state(r), LEND_REQUEST_APPROVED);
+	assert_int_equal(lend_request_decided_by(r), w.staff);
+	assert_int_equal(lend_request_decided_at(r), th_now);
+	int64_t loan = lend_request_loan_id(r);
+	assert_true(loan > 0);
+	lend_request_free(r);
+	lend_loan *l = NULL;
+	TH_OK(t, lend_loan_get(t->e, w.ra[0], loan, &l));
+	assert_int_equal(lend_loan_origin(l), LEND_ORIGIN_LIBRARIAN);
+	assert_int_equal(lend_loan_due_at(l), th_now + 14 * TH_DAY);
+	lend_loan_free(l);
+	assert_int_equal(th_outbox_count_of(t, LEND_NOTE_REQUEST_APPROVED, loan), 1);
+	char d[200];
+	last_detail(t, LEND_NOTE_REQUEST_APPROVED, d, sizeof d);
+	char want[200];
+	snprintf(want, sizeof want, "request_id=%lld\noutcome=issued\ndue_at=%lld", (long long)q,
+	         (long long)(th_now + 14 * TH_DAY));
+	assert_string_equal(d, want);
+	/* decided once */
+	TH_RC(t, LEND_ESTATE, lend_request_approve(t->e, w.lib_a, q, NULL));
+	TH_RC(t, LEND_ESTATE, lend_request_cancel(t->e, w.ra[0], q));
+	/* the reader sees it among his requests */
+	lend_requests *mine = NULL;
+	TH_OK(t, lend_request_list(t->e, w.ra[0], w.r[0], 0, &mine));
+	assert_int_equal(lend_requests_count(mine), 1);
+	assert_int_equal(lend_request_state(lend_requests_get(mine, 0)), LEND_REQUEST_APPROVED);
+	assert_null(lend_request_limits(lend_requests_get(mine, 0)));
+	lend_requests_free(mine);
+	th_check_clean(t);
+}
+
+/* Approve with exactly enough budget: the library buys and issues. */
+static void test_request_approve_exact_budget(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 39900);
+	int64_t b = th_book(t, "Dear", LEND_KIND_EBOOK, 39900, 0);
+	int64_t q = request(t, &w, 0, b);
+	lend_request *r = NULL;
+	TH_OK(t, lend_request_approve(t->e, w.lib_a, q, &r));
+	assert_true(lend_request_loan_id(r) > 0);
+	lend_request_free(r);
+	assert_int_equal(th_budget(t, w.lib), 0);
+	int copies = -1, on_loan = -1;
+	TH_OK(t, th_fund(t, w.lib, b, &copies, &on_loan, NULL));
+	assert_int_equal(copies, 1);
+	assert_int_equal(on_loan, 1);
+	lend_ledger *lg = NULL;
+	TH_OK(t, lend_ledger_list(t->e, w.lib_a, w.lib, 0, 0, &lg));
+	assert_int_equal(lend_ledger_count(lg), 2);
+	const lend_ledger_entry *x = lend_ledger_get(lg, 1);
+	assert_int_equal(lend_ledger_entry_kind(x), LEND_LEDGER_PURCHASE);
+	assert_int_equal(lend_ledger_entry_amount(x), -39900);
+	assert_int_equal(lend_ledger_entry_book_id(x), b);
+	assert_int_equal(lend_ledger_entry_actor_id(x), w.staff);
+	assert_int_equal(lend_ledger_entry_balance(x), 0);
+	char want[80];
+	snprintf(want, sizeof want, "bought on approval of request %lld", (long long)q);
+	assert_string_equal(lend_ledger_entry_note(x), want);
+	lend_ledger_free(lg);
+	th_check_clean(t);
+}
+
+/* One kopeck short: refused with the budget, nothing changed. */
+static void test_request_approve_one_kopeck_short(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 39899);
+	int64_t b = th_book(t, "Dear", LEND_KIND_EBOOK, 39900, 0);
+	int64_t q = request(t, &w, 0, b);
+	char *before = th_dump_db(t->path);
+	TH_DENIED(t, LEND_REASON_BUDGET, lend_request_approve(t->e, w.lib_a, q, NULL));
+	assert_non_null(strstr(lend_engine_errmsg(t->e), "39899"));
+	char *after = th_dump_db(t->path);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	lend_request *r = get_request(t, q);
+	assert_int_equal(lend_request_state(r), LEND_REQUEST_PENDING);
+	lend_request_free(r);
+	th_check_clean(t);
+}
+
+/* Every copy out: the approval puts the reader in the queue, and the
+ * hand-off gives him the book later. */
+static void test_request_approve_queues(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b = th_book(t, "Popular", LEND_KIND_EBOOK, 100, 0);
+	th_copies(t, w.lib, b, 1);
+	lend_loan *l0 = NULL;
+	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, &l0));
+	int64_t q = request(t, &w, 1, b);
+	lend_request *r = NULL;
+	TH_OK(t, lend_request_approve(t->e, w.lib_a, q, &r));
+	int64_t hold = lend_request_hold_id(r);
+	assert_true(hold > 0);
+	assert_int_equal(lend_request_loan_id(r), 0);
+	lend_request_free(r);
+	char d[200];
+	last_detail(t, LEND_NOTE_REQUEST_APPROVED, d, sizeof d);
+	assert_non_null(strstr(d, "outcome=queued\nposition=1"));
+	int state_ = 0, pos = 0;
+	th_hold(t, hold, &state_, &pos, NULL, NULL);
+	assert_int_equal(state_, LEND_HOLD_WAITING);
+	assert_int_equal(pos, 1);
+	th_now += 3600;
+	TH_OK(t, lend_return(t->e, w.ra[0], lend_loan_id(l0)));
+	lend_loan_free(l0);
+	int64_t loan = 0;
+	th_hold(t, hold, &state_, NULL, NULL, &loan);
+	assert_int_equal(state_, LEND_HOLD_SERVED);
+	assert_true(loan > 0);
+	th_check_clean(t);
+}
+
+/* The max copies per title forbids buying. */
+static void test_request_approve_copy_limit(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 100000);
+	int64_t b = th_book(t, "Limited", LEND_KIND_EBOOK, 100, 0);
+	TH_OK(t, lend_policy_set(t->e, w.lib_a, w.lib, LEND_KIND_ANY, LEND_SETTING_MAX_COPIES, 0));
+	int64_t q = request(t, &w, 0, b);
+	TH_DENIED(t, LEND_REASON_COPY_LIMIT, lend_request_approve(t->e, w.lib_a, q, NULL));
+	assert_non_null(strstr(lend_engine_errmsg(t->e), "0 of at most 0"));
+	assert_int_equal(th_budget(t, w.lib), 100000);
+	th_check_clean(t);
+}
+
+static void test_request_approve_max_loans(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b1 = th_book(t, "One", LEND_KIND_EBOOK, 0, 0), b2 = th_book(t, "Two", LEND_KIND_EBOOK, 0, 0);
+	th_copies(t, w.lib, b1, 1);
+	th_copies(t, w.lib, b2, 1);
+	TH_OK(t, lend_ticket_set_limit(t->e, w.lib_a, w.tk[0], LEND_KIND_ANY, LEND_SETTING_MAX_LOANS, 1));
+	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b1, NULL));
+	int64_t q = request(t, &w, 0, b2);
+	TH_DENIED(t, LEND_REASON_MAX_LOANS, lend_request_approve(t->e, w.lib_a, q, NULL));
+	assert_non_null(strstr(lend_engine_errmsg(t->e), "1 of 1"));
+	th_check_clean(t);
+}
+
+static void test_request_deny(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b = th_book(t, "Dear", LEND_KIND_EBOOK, 99900, 0);
+	int64_t q1 = request(t, &w, 0, b);
+	int64_t q2 = request(t, &w, 1, b);
+	/* bad reasons and words */
+	TH_RC(t, LEND_EINVAL, lend_request_deny(t->e, w.lib_a, q1, LEND_REASON_AGE, NULL));
+	TH_RC(t, LEND_EINVAL, lend_request_deny(t->e, w.lib_a, q1, LEND_REASON_LIBRARIAN, NULL));
+	TH_RC(t, LEND_EINVAL, lend_request_deny(t->e, w.lib_a, q1, LEND_REASON_LIBRARIAN, "bad \xff"));
+	TH_RC(t, LEND_EINVAL, lend_request_deny(t->e, w.lib_a, q1, LEND_REASON_LIBRARIAN, "two\nlines"));
+	TH_RC(t, LEND_ENOTFOUND, lend_request_deny(t->e, w.lib_a, 9999, LEND_REASON_BUDGET, NULL));
+	TH_RC(t, LEND_EPERM, lend_request_deny(t->e, w.ra[0], q1, LEND_REASON_BUDGET, NULL));
+	assert_int_equal(th_outbox_count_of(t, LEND_NOTE_REQUEST_DENIED, 0), 0);
+
+	TH_OK(t, lend_request_deny(t->e, w.lib_a, q1, LEND_REASON_BUDGET, NULL));
+	char d[200], want[200];
+	last_detail(t, LEND_NOTE_REQUEST_DENIED, d, sizeof d);
+	snprintf(want, sizeof want, "request_id=%lld\nreason=%d", (long long)q1, LEND_REASON_BUDGET);
+	assert_string_equal(d, want);
+	TH_OK(t, lend_request_deny(t->e, w.lib_a, q2, LEND_REASON_LIBRARIAN, "Ждём новое издание"));
+	last_detail(t, LEND_NOTE_REQUEST_DENIED, d, sizeof d);
+	snprintf(want, sizeof want, "request_id=%lld\nreason=%d\ntext=Ждём новое издание", (long long)q2,
+	         LEND_REASON_LIBRARIAN);
+	assert_string_equal(d, want);
+	TH_RC(t, LEND_ESTATE, lend_request_deny(t->e, w.lib_a, q2, LEND_REASON_BUDGET, NULL));
+
+	/* each reader sees his denial with its reason and words */
+	lend_requests *mine = NULL;
+	TH_OK(t, lend_request_list(t->e, w.ra[1], w.r[1], LEND_REQUEST_DENIED, &mine));
+	assert_int_equal(lend_requests_count(mine), 1);
+	const lend_request *r = lend_requests_get(mine, 0);
+	assert_int_equal(lend_request_reason(r), LEND_REASON_LIBRARIAN);
+	assert_string_equal(lend_request_text(r), "Ждём новое издание");
+	lend_requests_free(mine);
+	TH_RC(t, LEND_EPERM, lend_request_list(t->e, w.ra[1], w.r[0], 0, &mine));
+	/* deny for the other reasons too */
+	int64_t q3 = request(t, &w, 2, b);
+	TH_OK(t, lend_request_deny(t->e, w.lib_a, q3, LEND_REASON_TOO_EXPENSIVE, "too dear"));
+	lend_request *g = get_request(t, q3);
+	assert_int_equal(lend_request_reason(g), LEND_REASON_TOO_EXPENSIVE);
+	lend_request_free(g);
+	th_check_clean(t);
+}
+
+static void test_request_duplicates_and_max(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b[4];
+	for (int i = 0; i < 4; i++)
+		b[i] = th_book(t, "Book", LEND_KIND_EBOOK, 100, 0);
+	TH_OK(t, lend_policy_set(t->e, w.lib_a, w.lib, LEND_KIND_ANY, LEND_SETTING_MAX_REQUESTS, 2));
+	int64_t q0 = request(t, &w, 0, b[0]);
+	TH_DENIED(t, LEND_REASON_ALREADY_REQUESTED, lend_request_create(t->e, w.ra[0], w.tk[0], b[0], NULL));
+	request(t, &w, 0, b[1]);
+	lend_limits *lim = NULL;
+	TH_OK(t, lend_limits_get(t->e, w.ra[0], w.tk[0], LEND_KIND_ANY, &lim));
+	assert_int_equal(lend_limits_used(lim, LEND_SETTING_MAX_REQUESTS), 2);
+	assert_non_null(strstr(lend_limits_summary(lim), "2 of 2 requests open"));
+	lend_limits_free(lim);
+	TH_DENIED(t, LEND_REASON_TOO_MANY_REQUESTS, lend_request_create(t->e, w.ra[0], w.tk[0], b[2], NULL));
+	assert_non_null(strstr(lend_engine_errmsg(t->e), "2 of 2 requests open"));
+	/* somebody else's card, and cancelling */
+	TH_RC(t, LEND_EPERM, lend_request_create(t->e, w.ra[1], w.tk[0], b[2], NULL));
+	TH_RC(t, LEND_EPERM, lend_request_cancel(t->e, w.ra[1], q0));
+	TH_RC(t, LEND_EPERM, lend_request_create(t->e, w.lib_a, w.tk[0], b[2], NULL));
+	TH_OK(t, lend_request_cancel(t->e, w.ra[0], q0));
+	lend_request *r = get_request(t, q0);
+	assert_int_equal(lend_request_state(r), LEND_REQUEST_CANCELLED);
+	lend_request_free(r);
+	request(t, &w, 0, b[2]);
+	/* a per-ticket override wins over the library's value */
+	TH_OK(t, lend_ticket_set_limit(t->e, w.lib_a, w.tk[0], LEND_KIND_ANY, LEND_SETTING_MAX_REQUESTS, 3));
+	request(t, &w, 0, b[3]);
+	/* the book he has, the queue he is in */
+	int64_t own = th_book(t, "Own", LEND_KIND_EBOOK, 0, 0);
+	th_copies(t, w.lib, own, 1);
+	TH_OK(t, lend_take(t->e, w.ra[1], w.tk[1], own, NULL));
+	TH_DENIED(t, LEND_REASON_ALREADY_YOURS, lend_request_create(t->e, w.ra[1], w.tk[1], own, NULL));
+	TH_OK(t, lend_queue_join(t->e, w.ra[2], w.tk[2], own, NULL));
+	TH_DENIED(t, LEND_REASON_ALREADY_QUEUED, lend_request_create(t->e, w.ra[2], w.tk[2], own, NULL));
+	TH_OK(t, lend_ticket_set_blocked(t->e, w.lib_a, w.tk[2], 1));
+	TH_DENIED(t, LEND_REASON_TICKET_BLOCKED, lend_request_create(t->e, w.ra[2], w.tk[2], b[0], NULL));
+	/* bad ids */
+	TH_RC(t, LEND_ENOTFOUND, lend_request_create(t->e, w.ra[0], w.tk[0], 99999, NULL));
+	TH_RC(t, LEND_ENOTFOUND, lend_request_create(t->e, w.ra[0], 99999, b[0], NULL));
+	TH_RC(t, LEND_ENOTFOUND, lend_request_cancel(t->e, w.ra[0], 99999));
+	TH_RC(t, LEND_EINVAL, lend_request_create(t->e, NULL, w.tk[0], b[0], NULL));
+	th_check_clean(t);
+}
+
+/* The librarian's pending list: oldest first, with what he needs. */
+static void test_request_pending_context(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 50000);
+	int64_t b1 = th_book(t, "Held", LEND_KIND_EBOOK, 1200, 0);
+	int64_t b2 = th_book(t, "Absent", LEND_KIND_AUDIOBOOK, 39900, 0);
+	th_copies(t, w.lib, b1, 1);
+	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b1, NULL));
+	TH_OK(t, lend_queue_join(t->e, w.ra[2], w.tk[2], b1, NULL));
+	int64_t q1 = request(t, &w, 1, b1);
+	th_now += 60;
+	int64_t q2 = request(t, &w, 0, b2);
+	lend_requests *p = NULL;
+	TH_OK(t, lend_request_pending(t->e, w.lib_a, w.lib, 100, &p));
+	assert_int_equal(lend_requests_count(p), 2);
+	const lend_request *r = lend_requests_get(p, 0);
+	assert_int_equal(lend_request_id(r), q1);
+	assert_int_equal(lend_request_book_price(r), 1200);
+	assert_int_equal(lend_request_copies(r), 1);
+	assert_int_equal(lend_request_on_loan(r), 1);
+	assert_int_equal(lend_request_queue_length(r), 1);
+	assert_int_equal(lend_request_budget(r), 50000);
+	r = lend_requests_get(p, 1);
+	assert_int_equal(lend_request_id(r), q2);
+	assert_int_equal(lend_request_copies(r), 0);
+	const lend_limits *lim = lend_request_limits(r);
+	assert_non_null(lim);
+	assert_int_equal(lend_limits_used(lim, LEND_SETTING_MAX_LOANS), 1);
+	assert_int_equal(lend_limits_used(lim, LEND_SETTING_MAX_REQUESTS), 1);
+	assert_int_equal(lend_limits_value(lim, LEND_SETTING_SELF_SERVICE_LIMIT), 3);
+	lend_requests_free(p);
+	TH_OK(t, lend_request_pending(t->e, w.lib_a, w.lib, 1, &p));
+	assert_int_equal(lend_requests_count(p), 1);
+	lend_requests_free(p);
+	TH_RC(t, LEND_EINVAL, lend_request_pending(t->e, w.lib_a, w.lib, 0, &p));
+	TH_RC(t, LEND_EPERM, lend_request_pending(t->e, w.ra[0], w.lib, 10, &p));
+	/* the librarian's get carries the context too */
+	lend_request *g = NULL;
+	TH_OK(t, lend_request_get(t->e, w.lib_a, q2, &g));
+	assert_non_null(lend_request_limits(g));
+	assert_int_equal(lend_request_book_price(g), 39900);
+	lend_request_free(g);
+	th_check_clean(t);
+}
+
+/* A librarian of library A may not act on library B. */
+static void test_desk_other_library(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 1000);
+	int64_t libb = th_library(t, "Branch", 1000);
+	int64_t rb = th_reader(t, "Reader B", 1990, 1, 1);
+	int64_t tkb = th_ticket(t, libb, rb);
+	lend_actor *rba = th_as_reader(t, rb);
+	int64_t b = th_book(t, "Book", LEND_KIND_EBOOK, 100, 0);
+	th_copies(t, libb, b, 1);
+	lend_request *r = NULL;
+	TH_OK(t, lend_request_create(t->e, rba, tkb, b, &r));
+	int64_t q = lend_request_id(r);
+	lend_request_free(r);
+	char *before = th_dump_db(t->path);
+	TH_RC(t, LEND_EPERM, lend_request_approve(t->e, w.lib_a, q, NULL));
+	TH_RC(t, LEND_EPERM, lend_request_deny(t->e, w.lib_a, q, LEND_REASON_BUDGET, NULL));
+	TH_RC(t, LEND_EPERM, lend_budget_add(t->e, w.lib_a, libb, 100, "top-up"));
+	TH_RC(t, LEND_EPERM, lend_budget_correct(t->e, w.lib_a, libb, -100, "fix"));
+	lend_requests *p = NULL;
+	TH_RC(t, LEND_EPERM, lend_request_pending(t->e, w.lib_a, libb, 10, &p));
+	TH_RC(t, LEND_EPERM, lend_request_get(t->e, w.lib_a, q, &r));
+	lend_ledger *lg = NULL;
+	TH_RC(t, LEND_EPERM, lend_ledger_list(t->e, w.lib_a, libb, 0, 0, &lg));
+	TH_RC(t, LEND_EPERM, lend_issue(t->e, w.lib_a, tkb, b, 0, NULL, NULL));
+	TH_RC(t, LEND_EPERM, lend_ledger_list(t->e, w.ra[0], w.lib, 0, 0, &lg));
+	char *after = th_dump_db(t->path);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	/* a librarian lists a reader's requests only in his libraries */
+	TH_OK(t, lend_library_grant(t->e, t->admin, w.lib, rb));
+	lend_actor *rb_staff = th_as_librarian(t, rb);
+	(void)rb_staff;
+	th_check_clean(t);
+}
+
+/* --------------------------------------------------------- direct issue */
+
+static void test_direct_issue(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 500);
+	int64_t b1 = th_book(t, "One", LEND_KIND_EBOOK, 0, 0);
+	int64_t b2 = th_book(t, "Two", LEND_KIND_EBOOK, 0, 0);
+	int64_t b3 = th_book(t, "Three", LEND_KIND_EBOOK, 300, 0);
+	int64_t adult = th_book(t, "Adult", LEND_KIND_EBOOK, 0, 18);
+	th_copies(t, w.lib, b1, 1);
+	th_copies(t, w.lib, b2, 2);
+	th_copies(t, w.lib, adult, 1);
+	TH_OK(t, lend_ticket_set_limit(t->e, w.lib_a, w.tk[0], LEND_KIND_ANY, LEND_SETTING_MAX_LOANS, 1));
+	lend_loan *l = NULL;
+	TH_OK(t, lend_issue(t->e, w.lib_a, w.tk[0], b1, 0, "на выставку", &l));
+	assert_int_equal(lend_loan_origin(l), LEND_ORIGIN_LIBRARIAN);
+	lend_loan_free(l);
+	TH_RC(t, LEND_EPERM, lend_issue(t->e, w.ra[0], w.tk[0], b2, 0, NULL, NULL));
+	TH_RC(t, LEND_EINVAL, lend_issue(t->e, w.lib_a, w.tk[0], b2, 2, NULL, NULL));
+	TH_DENIED(t, LEND_REASON_MAX_LOANS, lend_issue(t->e, w.lib_a, w.tk[0], b2, 0, NULL, NULL));
+	assert_non_null(strstr(lend_engine_errmsg(t->e), "1 of 1 books on loan"));
+	/* explicitly overridden: recorded */
+	TH_OK(t, lend_issue(t->e, w.lib_a, w.tk[0], b2, 1, "exam week", &l));
+	int64_t loan2 = lend_loan_id(l);
+	lend_loan_free(l);
+	lend_requests *mine = NULL;
+	TH_OK(t, lend_request_list(t->e, w.ra[0], w.r[0], 0, &mine));
+	assert_int_equal(lend_requests_count(mine), 2);
+	const lend_request *r = lend_requests_get(mine, 0);
+	assert_int_equal(lend_request_origin(r), LEND_REQUEST_DIRECT);
+	assert_int_equal(lend_request_overridden(r), 0);
+	assert_string_equal(lend_request_text(r), "на выставку");
+	r = lend_requests_get(mine, 1);
+	assert_int_equal(lend_request_state(r), LEND_REQUEST_APPROVED);
+	assert_int_equal(lend_request_overridden(r), 1);
+	assert_int_equal(lend_request_reason(r), LEND_REASON_MAX_LOANS);
+	assert_int_equal(lend_request_loan_id(r), loan2);
+	assert_int_equal(lend_request_decided_by(r), w.staff);
+	lend_requests_free(mine);
+	/* the already-held book, a full title, the age rating (never overridden) */
+	TH_DENIED(t, LEND_REASON_ALREADY_YOURS, lend_issue(t->e, w.lib_a, w.tk[0], b1, 1, NULL, NULL));
+	TH_DENIED(t, LEND_REASON_NO_FREE_COPY, lend_issue(t->e, w.lib_a, w.tk[1], b1, 0, NULL, NULL));
+	lend_reader *kid = NULL;
+	(void)kid;
+	int64_t child = th_reader(t, "Child", 2015, 1, 1);
+	int64_t tkc = th_ticket(t, w.lib, child);
+	TH_DENIED(t, LEND_REASON_AGE, lend_issue(t->e, w.lib_a, tkc, adult, 1, NULL, NULL));
+	/* not in the fund: bought for a direct issue */
+	TH_OK(t, lend_issue(t->e, w.lib_a, w.tk[1], b3, 0, NULL, NULL));
+	assert_int_equal(th_budget(t, w.lib), 200);
+	lend_ledger *lg = NULL;
+	TH_OK(t, lend_ledger_list(t->e, w.lib_a, w.lib, 0, 0, &lg));
+	assert_string_equal(lend_ledger_entry_note(lend_ledger_get(lg, lend_ledger_count(lg) - 1)),
+	                    "bought for a direct issue");
+	lend_ledger_free(lg);
+	/* the budget is never overridden */
+	int64_t b4 = th_book(t, "Four", LEND_KIND_EBOOK, 300, 0);
+	TH_DENIED(t, LEND_REASON_BUDGET, lend_issue(t->e, w.lib_a, w.tk[1], b4, 1, NULL, NULL));
+	/* the copy limit is, with the override */
+	TH_OK(t, lend_policy_set(t->e, w.lib_a, w.lib, LEND_KIND_ANY, LEND_SETTING_MAX_COPIES, 0));
+	int64_t b5 = th_book(t, "Five", LEND_KIND_EBOOK, 100, 0);
+	TH_DENIED(t, LEND_REASON_COPY_LIMIT, lend_issue(t->e, w.lib_a, w.tk[1], b5, 0, NULL, NULL));
+	TH_OK(t, lend_issue(t->e, w.lib_a, w.tk[1], b5, 1, NULL, NULL));
+	th_check_clean(t);
+}
+
+/* The monthly quota counts every book obtained in a calendar month. */
+static void test_monthly_quota_month_boundary(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b[3];
+	for (int i = 0; i < 3; i++) {
+		b[i] = th_book(t, "Book", LEND_KIND_EBOOK, 0, 0);
+		th_copies(t, w.lib, b[i], 1);
+	}
+	TH_OK(t, lend_policy_set(t->e, w.lib_a, w.lib, LEND_KIND_ANY, LEND_SETTING_MONTHLY_QUOTA, 1));
+	th_now = th_utc(2026, 1, 31, 23, 0, 0);
+	TH_OK(t, lend_issue(t->e, w.lib_a, w.tk[0], b[0], 0, NULL, NULL));
+	int64_t q = request(t, &w, 0, b[1]);
+	TH_DENIED(t, LEND_REASON_MONTHLY_QUOTA, lend_request_approve(t->e, w.lib_a, q, NULL));
+	assert_non_null(strstr(lend_engine_errmsg(t->e), "1 of 1 books this month"));
+	TH_DENIED(t, LEND_REASON_MONTHLY_QUOTA, lend_issue(t->e, w.lib_a, w.tk[0], b[2], 0, NULL, NULL));
+	th_now = th_utc(2026, 1, 31, 23, 59, 59);
+	TH_DENIED(t, LEND_REASON_MONTHLY_QUOTA, lend_request_approve(t->e, w.lib_a, q, NULL));
+	th_now = th_utc(2026, 2, 1, 0, 0, 0);
+	TH_OK(t, lend_request_approve(t->e, w.lib_a, q, NULL));
+	TH_DENIED(t, LEND_REASON_MONTHLY_QUOTA, lend_issue(t->e, w.lib_a, w.tk[0], b[2], 0, NULL, NULL));
+	th_check_clean(t);
+}
+
+/* ------------------------------------------------------------ the ledger */
+
+static void test_ledger(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t t1 = th_now;
+	TH_OK(t, lend_budget_add(t->e, w.lib_a, w.lib, 10000, "grant from the city"));
+	th_now += TH_DAY;
+	int64_t t2 = th_now;
+	int64_t b = th_book(t, "Take", LEND_KIND_EBOOK, 2500, 0);
+	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, NULL));
+	th_now += TH_DAY;
+	int64_t t3 = th_now;
+	TH_OK(t, lend_budget_correct(t->e, w.lib_a, w.lib, -500, "bank fee"));
+	TH_DENIED(t, LEND_REASON_BUDGET, lend_budget_correct(t->e, w.lib_a, w.lib, -7001, "too much"));
+	TH_RC(t, LEND_EINVAL, lend_budget_correct(t->e, w.lib_a, w.lib, 0, "nothing"));
+	TH_RC(t, LEND_EINVAL, lend_budget_correct(t->e, w.lib_a, w.lib, 100, NULL));
+	TH_RC(t, LEND_EINVAL, lend_budget_correct(t->e, w.lib_a, w.lib, 100, "\xc3"));
+	TH_RC(t, LEND_EINVAL, lend_budget_add(t->e, w.lib_a, w.lib, -5, "negative"));
+	assert_int_equal(th_budget(t, w.lib), 7000);
+	lend_ledger *lg = NULL;
+	TH_OK(t, lend_ledger_list(t->e, w.lib_a, w.lib, 0, 0, &lg));
+	assert_int_equal(lend_ledger_count(lg), 3);
+	assert_int_equal(lend_ledger_entry_kind(lend_ledger_get(lg, 0)), LEND_LEDGER_TOPUP);
+	assert_int_equal(lend_ledger_entry_at(lend_ledger_get(lg, 0)), t1);
+	assert_string_equal(lend_ledger_entry_note(lend_ledger_get(lg, 0)), "grant from the city");
+	assert_int_equal(lend_ledger_entry_kind(lend_ledger_get(lg, 1)), LEND_LEDGER_PURCHASE);
+	assert_int_equal(lend_ledger_entry_actor_id(lend_ledger_get(lg, 1)), w.r[0]);
+	assert_string_equal(lend_ledger_entry_note(lend_ledger_get(lg, 1)), "bought on a reader's self-service take");
+	assert_int_equal(lend_ledger_entry_kind(lend_ledger_get(lg, 2)), LEND_LEDGER_CORRECTION);
+	assert_int_equal(lend_ledger_entry_balance(lend_ledger_get(lg, 2)), 7000);
+	lend_ledger_free(lg);
+	/* a period: [t2, t3) holds the purchase alone, with its balance */
+	TH_OK(t, lend_ledger_list(t->e, w.lib_a, w.lib, t2, t3, &lg));
+	assert_int_equal(lend_ledger_count(lg), 1);
+	assert_int_equal(lend_ledger_entry_amount(lend_ledger_get(lg, 0)), -2500);
+	assert_int_equal(lend_ledger_entry_balance(lend_ledger_get(lg, 0)), 7500);
+	assert_null(lend_ledger_get(lg, 1));
+	lend_ledger_free(lg);
+	TH_RC(t, LEND_EINVAL, lend_ledger_list(t->e, w.lib_a, w.lib, t3, t2, &lg));
+	TH_RC(t, LEND_EINVAL, lend_ledger_list(t->e, w.lib_a, w.lib, 0, 0, NULL));
+	TH_RC(t, LEND_ENOTFOUND, lend_ledger_list(t->e, t->admin, 9999, 0, 0, &lg));
+	th_check_clean(t);
+}
+
+/* -------------------------------------------------------------- renewals */
+
+static void test_renewals(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b = th_book(t, "Long read", LEND_KIND_EBOOK, 0, 0);
+	th_copies(t, w.lib, b, 1);
+	lend_loan *l = NULL;
+	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, &l));
+	int64_t loan = lend_loan_id(l), due = lend_loan_due_at(l);
+	lend_loan_free(l);
+	TH_DENIED(t, LEND_REASON_RENEWALS_OFF, lend_renew(t->e, w.ra[0], loan, NULL));
+	TH_OK(t, lend_policy_set(t->e, w.lib_a, w.lib, LEND_KIND_EBOOK, LEND_SETTING_RENEWALS, 1));
+	TH_RC(t, LEND_EPERM, lend_renew(t->e, w.ra[1], loan, NULL));
+	TH_RC(t, LEND_ENOTFOUND, lend_renew(t->e, w.ra[0], 9999, NULL));
+	th_now += 10 * TH_DAY;
+	TH_OK(t, lend_renew(t->e, w.ra[0], loan, &l));
+	assert_int_equal(lend_loan_due_at(l), due + 14 * TH_DAY);
+	lend_loan_free(l);
+	char d[100], want[100];
+	last_detail(t, LEND_NOTE_LOAN_RENEWED, d, sizeof d);
+	snprintf(want, sizeof want, "due_at=%lld", (long long)(due + 14 * TH_DAY));
+	assert_string_equal(d, want);
+	TH_DENIED(t, LEND_REASON_ALREADY_RENEWED, lend_renew(t->e, w.ra[0], loan, NULL));
+	/* the loan runs to its new due time */
+	th_now = due + TH_DAY;
+	TH_OK(t, lend_loan_get(t->e, w.ra[0], loan, &l));
+	assert_int_equal(lend_loan_ended_at(l), 0);
+	lend_loan_free(l);
+	th_now = due + 14 * TH_DAY;
+	TH_OK(t, lend_loan_get(t->e, w.ra[0], loan, &l));
+	assert_int_equal(lend_loan_ended_at(l), due + 14 * TH_DAY);
+	lend_loan_free(l);
+	TH_RC(t, LEND_ESTATE, lend_renew(t->e, w.ra[0], loan, NULL));
+	th_check_clean(t);
+}
+
+static void test_renewal_refused_someone_queued(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b = th_book(t, "Wanted", LEND_KIND_EBOOK, 0, 0);
+	th_copies(t, w.lib, b, 1);
+	TH_OK(t, lend_policy_set(t->e, w.lib_a, w.lib, LEND_KIND_ANY, LEND_SETTING_RENEWALS, 1));
+	lend_loan *l = NULL;
+	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, &l));
+	int64_t loan = lend_loan_id(l);
+	lend_loan_free(l);
+	lend_hold *h = NULL;
+	TH_OK(t, lend_queue_join(t->e, w.ra[1], w.tk[1], b, &h));
+	char *before = th_dump_db(t->path);
+	TH_DENIED(t, LEND_REASON_SOMEONE_WAITS, lend_renew(t->e, w.ra[0], loan, NULL));
+	assert_non_null(strstr(lend_engine_errmsg(t->e), "1 reader is waiting"));
+	char *after = th_dump_db(t->path);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	/* a reader who let the others go first does not stop a renewal */
+	TH_OK(t, lend_queue_suspend(t->e, w.ra[1], lend_hold_id(h), th_now + 60 * TH_DAY));
+	TH_OK(t, lend_renew(t->e, w.lib_a, loan, NULL));
+	lend_hold_free(h);
+	/* a per-ticket override switches renewals off for one card */
+	TH_OK(t, lend_take(t->e, w.ra[2], w.tk[2], th_book(t, "x", LEND_KIND_EBOOK, 0, 0), &l));
+	lend_loan_free(l);
+	th_check_clean(t);
+}
+
+/* ------------------------------------------- validity starting mid-day */
+
+/* Spec section 6: a copy freed while its waiting reader's card is not yet
+ * valid must go to him as soon as the card becomes valid, on any call. */
+static void test_validity_starts_midday(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b = th_book(t, "B", LEND_KIND_EBOOK, 0, 0);
+	th_copies(t, w.lib, b, 1);
+	lend_loan *l0 = NULL;
+	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, &l0));
+	lend_hold *h = NULL;
+	TH_OK(t, lend_queue_join(t->e, w.ra[1], w.tk[1], b, &h));
+	int64_t hold = lend_hold_id(h);
+	lend_hold_free(h);
+	th_now = th_utc(2026, 1, 12, 10, 0, 0);
+	TH_OK(t, lend_ticket_set_validity(t->e, w.lib_a, w.tk[1], th_utc(2026, 1, 12, 14, 0, 0), 0));
+	th_now = th_utc(2026, 1, 12, 11, 0, 0);
+	TH_OK(t, lend_return(t->e, w.ra[0], lend_loan_id(l0)));
+	lend_loan_free(l0);
+	int st = 0;
+	th_hold(t, hold, &st, NULL, NULL, NULL);
+	assert_int_equal(st, LEND_HOLD_WAITING);
+	int on_loan = -1;
+	TH_OK(t, th_fund(t, w.lib, b, NULL, &on_loan, NULL));
+	assert_int_equal(on_loan, 0);
+	th_now = th_utc(2026, 1, 12, 14, 0, 1);
+	int64_t loan = 0;
+	th_hold(t, hold, &st, NULL, NULL, &loan);
+	assert_int_equal(st, LEND_HOLD_SERVED);
+	assert_true(loan > 0);
+	th_check_clean(t);
+}
+
+/* The same after the engine was reopened: the first call's sweep serves. */
+static void test_validity_starts_after_reopen(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b = th_book(t, "B", LEND_KIND_EBOOK, 0, 0);
+	th_copies(t, w.lib, b, 1);
+	lend_loan *l0 = NULL;
+	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, &l0));
+	lend_hold *h = NULL;
+	TH_OK(t, lend_queue_join(t->e, w.ra[1], w.tk[1], b, &h));
+	int64_t hold = lend_hold_id(h);
+	lend_hold_free(h);
+	TH_OK(t, lend_ticket_set_validity(t->e, w.lib_a, w.tk[1], th_utc(2026, 1, 12, 14, 0, 0), 0));
+	th_now = th_utc(2026, 1, 12, 11, 0, 0);
+	TH_OK(t, lend_return(t->e, w.ra[0], lend_loan_id(l0)));
+	lend_loan_free(l0);
+	/* a second engine on the same file, active since before 14:00 */
+	th_now = th_utc(2026, 1, 12, 12, 0, 0);
+	lend_options *o = NULL;
+	assert_int_equal(lend_options_new(&o), LEND_OK);
+	lend_options_set_clock(o, th_clock, NULL);
+	lend_engine *e2 = NULL;
+	assert_int_equal(lend_engine_open(&e2, t->path, o), LEND_OK);
+	lend_options_free(o);
+	lend_actor *adm = NULL;
+	assert_int_equal(lend_actor_admin(e2, &adm), LEND_OK);
+	lend_hold *h2 = NULL;
+	assert_int_equal(lend_hold_get(e2, adm, hold, &h2), LEND_OK);
+	assert_int_equal(lend_hold_state(h2), LEND_HOLD_WAITING);
+	lend_hold_free(h2);
+	th_now = th_utc(2026, 1, 12, 14, 0, 1);
+	assert_int_equal(lend_hold_get(e2, adm, hold, &h2), LEND_OK);
+	assert_int_equal(lend_hold_state(h2), LEND_HOLD_SERVED);
+	lend_hold_free(h2);
+	lend_actor_free(adm);
+	lend_engine_close(e2);
+	th_check_clean(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_request_approve_free_copy, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_request_approve_exact_budget, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_request_approve_one_kopeck_short, th_setup_file, th_teardown),
+		cmocka_unit_test_setup_teardown(test_request_approve_queues, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_request_approve_copy_limit, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_request_approve_max_loans, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_request_deny, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_request_duplicates_and_max, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_request_pending_context, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_desk_other_library, th_setup_file, th_teardown),
+		cmocka_unit_test_setup_teardown(test_direct_issue, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_monthly_quota_month_boundary, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_ledger, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_renewals, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_renewal_refused_someone_queued, th_setup_file, th_teardown),
+		cmocka_unit_test_setup_teardown(test_validity_starts_midday, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_validity_starts_after_reopen, th_setup_file, th_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
