@@ -191,6 +191,7 @@ enum lend_note_kind {
 	/* Values are grouped by area; each group appends within its block. */
 	/* -- the librarian's desk: 20..39 */
 	LEND_NOTE_LOAN_RENEWED = 20, /* detail: due_at=<new due time> */
+	LEND_NOTE_RESERVE_LAPSED = 21, /* detail: reserve_id=<id>; the reader left the queue */
 	/* -- accounts and sign-in: 40..59 */
 	/* -- the reader's shelf: 60..79 */
 	/* -- the catalog: 80..99 */

@@ -220,6 +220,8 @@ static int run_checks(lend_engine *e, lend_report *rep)
 			lend__clear(e);
 			continue;
 		}
+		if (g.in.on_loan >= g.in.copies)
+			continue; /* the free copies are reserved for waiting readers */
 		if (lend_rules_handoff(&g.in) == LEND_REASON_NONE)
 			REPORT("library %lld, book %lld: a copy is idle while eligible reader %lld waits (place %lld)",
 			       (long long)h->library_id, (long long)h->book_id, (long long)h->reader_id, (long long)h->id);

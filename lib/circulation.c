@@ -86,7 +86,9 @@ int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gather
 	in->monthly_quota = lend_rules_resolve(p, ticket_id, kind, LEND_SETTING_MONTHLY_QUOTA, &ks_month);
 	in->max_copies = lend_rules_resolve(p, ticket_id, kind, LEND_SETTING_MAX_COPIES, NULL);
 	in->copies = g->fund.copies;
-	in->on_loan = g->fund.on_loan;
+	int reserved = 0;
+	TRY(lend__desk_reserved(e, g->ticket.library_id, book_id, &reserved));
+	in->on_loan = g->fund.on_loan + reserved; /* a reserved copy is not free */
 	in->budget = g->library.budget;
 
 	/* One pass over the reader's active loans gives every count. */
@@ -201,7 +203,9 @@ int lend__dispatch(lend_engine *e, int64_t library_id, int64_t book_id, int64_t 
 		if (rc == LEND_ENOTFOUND)
 			return LEND_OK;
 		TRY_ST(e, "fund", rc);
-		if (f.on_loan >= f.copies)
+		int reserved = 0;
+		TRY(lend__desk_reserved(e, library_id, book_id, &reserved));
+		if (f.on_loan + reserved >= f.copies)
 			return LEND_OK;
 		/* Most hand-offs go to one of the first few places: read a short
 		 * page first, the whole queue only if nobody there may have it. */
@@ -223,10 +227,8 @@ int lend__dispatch(lend_engine *e, int64_t library_id, int64_t book_id, int64_t 
 				lend_gathered g;
 				rc = lend__gather(e, h->ticket_id, book_id, &g);
 				if (rc == LEND_OK && lend_rules_handoff(&g.in) == LEND_REASON_NONE) {
-					lend_sys_loan loan;
 					g.hold_id = h->id;
-					rc = lend__issue(e, &g, LEND_ORIGIN_QUEUE, &loan);
-					served = rc == LEND_OK;
+					rc = lend__desk_handoff(e, &g, &served);
 					if (served && handoffs)
 						(*handoffs)++;
 				}

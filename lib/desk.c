@@ -4,7 +4,7 @@
  * whose validity began (section 6). */
 #include <stdio.h>
 
-#include "internal.h"
+#include "desk_int.h"
 
 #define DAY 86400
 #define TEXT_MAX 1000
@@ -134,21 +134,15 @@ LEND_EXTERN int64_t lend_ledger_entry_balance(const lend_ledger_entry *x) { retu
 /* ------------------------------------------------------------ helpers */
 
 /* A host's backend written before the desk lacks its methods. */
-static int need_desk_storage(lend_engine *e)
+int lend__desk_storage_ok(lend_engine *e)
 {
 	if (e->st.request_insert && e->st.request_update && e->st.request_get && e->st.request_list &&
-	    e->st.request_count && e->st.renewal_insert && e->st.renewal_get && e->st.ticket_started)
+	    e->st.request_count && e->st.renewal_insert && e->st.renewal_get && e->st.ticket_started &&
+	    e->st.reserve_insert && e->st.reserve_update && e->st.reserve_get && e->st.reserve_list &&
+	    e->st.reserve_count)
 		return LEND_OK;
 	return lend__fail(e, LEND_ESTATE, "the storage backend does not implement the librarian's desk");
 }
-
-/* Enter a desk call: validate the engine, the actor and the backend. */
-#define DESK_ENTER(e, a)                                                                                               \
-	do {                                                                                                           \
-		LEND_ENTER(e);                                                                                         \
-		TRY(lend__need_actor((e), (a)));                                                                       \
-		TRY(need_desk_storage(e));                                                                             \
-	} while (0)
 
 static int request_cb(void *ctx, const lend_sys_request *row)
 {
@@ -194,12 +188,12 @@ int lend__desk_open_requests(lend_engine *e, int64_t ticket_id, int64_t *n)
 	return count_requests(e, &f, n);
 }
 
-static int64_t actor_account(const lend_actor *a)
+int64_t lend__desk_account(const lend_actor *a)
 {
 	return a->kind == LEND_ACTOR_ADMIN ? 0 : a->reader_id;
 }
 
-static int holder_only(lend_engine *e, const lend_actor *a, int64_t reader_id)
+int lend__desk_holder_only(lend_engine *e, const lend_actor *a, int64_t reader_id)
 {
 	if (a->kind == LEND_ACTOR_ADMIN || (a->kind == LEND_ACTOR_READER && a->reader_id == reader_id))
 		return LEND_OK;
@@ -310,7 +304,7 @@ LEND_EXTERN int lend_request_create(lend_engine *e, const lend_actor *a, int64_t
 	lend_gathered g;
 	int rc = lend__gather(e, ticket_id, book_id, &g);
 	if (rc == LEND_OK)
-		rc = holder_only(e, a, g.ticket.reader_id);
+		rc = lend__desk_holder_only(e, a, g.ticket.reader_id);
 	int64_t dup = 0, open = 0;
 	if (rc == LEND_OK) {
 		lend_sys_request_filter f;
@@ -383,7 +377,7 @@ LEND_EXTERN int lend_request_cancel(lend_engine *e, const lend_actor *a, int64_t
 	lend_request *r = NULL;
 	int rc = load_request(e, request_id, &r);
 	if (rc == LEND_OK)
-		rc = holder_only(e, a, r->row.reader_id);
+		rc = lend__desk_holder_only(e, a, r->row.reader_id);
 	if (rc == LEND_OK && r->row.state != LEND_REQUEST_PENDING)
 		rc = lend__fail(e, LEND_ESTATE, "request %lld is no longer pending", (long long)request_id);
 	if (rc == LEND_OK) {
@@ -526,8 +520,8 @@ static int provide(lend_engine *e, const lend_actor *a, lend_gathered *g, int mo
 		return lend__deny(e, refusal, "refused: %s", lend_reason_string(refusal));
 	if (in->has_book)
 		return lend__deny(e, LEND_REASON_ALREADY_YOURS, "refused: the reader already has this book");
-	int free_copy = g->fund.copies > 0 && g->fund.on_loan < g->fund.copies;
-	int queue = g->fund.copies > 0 && !free_copy;
+	int free_copy = in->copies > 0 && in->on_loan < in->copies; /* reserved copies are not free */
+	int queue = in->copies > 0 && !free_copy;
 	char msg[160];
 	if (!queue || mode == FOR_DIRECT) {
 		if (in->max_loans != LEND_UNLIMITED && in->loans >= in->max_loans) {
@@ -603,7 +597,7 @@ LEND_EXTERN int lend_request_approve(lend_engine *e, const lend_actor *a, int64_
 	if (rc == LEND_OK) {
 		r->row.state = LEND_REQUEST_APPROVED;
 		r->row.decided_at = e->now;
-		r->row.decided_by = actor_account(a);
+		r->row.decided_by = lend__desk_account(a);
 		r->row.loan_id = p.loan.id;
 		r->row.hold_id = p.hold_id;
 		rc = write_request(e, &r->row, 0);
@@ -643,7 +637,7 @@ LEND_EXTERN int lend_request_deny(lend_engine *e, const lend_actor *a, int64_t r
 	if (rc == LEND_OK) {
 		r->row.state = LEND_REQUEST_DENIED;
 		r->row.decided_at = e->now;
-		r->row.decided_by = actor_account(a);
+		r->row.decided_by = lend__desk_account(a);
 		r->row.reason = reason;
 		r->row.text = text ? text : "";
 		rc = write_request(e, &r->row, 0);
@@ -692,7 +686,7 @@ LEND_EXTERN int lend_issue(lend_engine *e, const lend_actor *a, int64_t ticket_i
 		r.state = LEND_REQUEST_APPROVED;
 		r.origin = LEND_REQUEST_DIRECT;
 		r.created_at = r.decided_at = e->now;
-		r.decided_by = actor_account(a);
+		r.decided_by = lend__desk_account(a);
 		r.reason = p.overridden;
 		r.overridden = p.overridden != 0;
 		r.text = note ? note : "";
@@ -757,7 +751,7 @@ LEND_EXTERN int lend_renew(lend_engine *e, const lend_actor *a, int64_t loan_id,
 		ren.at = e->now;
 		ren.old_due_at = loan.due_at;
 		ren.new_due_at = loan.due_at + days * DAY;
-		ren.actor_id = actor_account(a);
+		ren.actor_id = lend__desk_account(a);
 		loan.due_at = ren.new_due_at;
 		if ((rc = ST(e, renewal_insert, &ren)) != LEND_OK)
 			rc = lend__storage_fail(e, rc, "renewal insert");
@@ -887,7 +881,8 @@ static int started_cb(void *ctx, const lend_sys_ticket *row)
 
 int lend__desk_settle_needed(lend_engine *e, int *needed)
 {
-	if (!e->st.ticket_started || !e->desk_started_seen)
+	TRY(lend__desk_reserve_settle_needed(e, needed));
+	if (*needed || !e->st.ticket_started || !e->desk_started_seen)
 		return LEND_OK; /* the first call's daily sweep covers every ticket */
 	int rc = ST(e, ticket_started, e->desk_started_seen, e->now, flag_cb, needed);
 	if (rc != LEND_OK && rc != 1)
@@ -897,6 +892,7 @@ int lend__desk_settle_needed(lend_engine *e, int *needed)
 
 int lend__desk_settle(lend_engine *e)
 {
+	TRY(lend__desk_reserve_settle(e));
 	e->desk_started_seeing = e->now;
 	if (!e->st.ticket_started || e->sweeping_day || !e->desk_started_seen)
 		return LEND_OK; /* the daily sweep just served every idle copy */
@@ -972,5 +968,5 @@ int lend__desk_check(lend_engine *e, lend_report *rep)
 			rc = lend__nomem(e);
 	}
 	lend__rows_free(&w.issued);
-	return rc;
+	return rc == LEND_OK ? lend__desk_reserve_check(e, rep) : rc;
 }

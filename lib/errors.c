@@ -75,6 +75,7 @@ LEND_EXTERN const char *lend_note_kind_string(int kind)
 	case LEND_NOTE_APP_ACTIVATION: return "app_activation";
 	/* -- the librarian's desk */
 	case LEND_NOTE_LOAN_RENEWED: return "loan_renewed";
+	case LEND_NOTE_RESERVE_LAPSED: return "reserve_lapsed";
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	/* -- the catalog */

@@ -243,6 +243,14 @@ LEND_HIDDEN int lend__desk_settle_needed(lend_engine *e, int *needed);
 LEND_HIDDEN int lend__desk_settle(lend_engine *e);
 LEND_HIDDEN void lend__desk_committed(lend_engine *e);
 LEND_HIDDEN int lend__desk_check(lend_engine *e, lend_report *rep);
+/* Copies of (library, book) reserved for a waiting reader: not free. */
+LEND_HIDDEN int lend__desk_reserved(lend_engine *e, int64_t library_id, int64_t book_id, int *n);
+/* Hand the copy freed for g's waiting place (g->hold_id) on as the library's
+ * hand-off mode says: issue it, or reserve it for the reader to confirm.
+ * *served = 0 when the place already holds a reservation (skip it). */
+LEND_HIDDEN int lend__desk_handoff(lend_engine *e, lend_gathered *g, int *served);
+/* A waiting place was left: its reservation, if any, passes on. */
+LEND_HIDDEN int lend__desk_hold_left(lend_engine *e, const lend_sys_hold *h);
 /* Effective limits of a ticket for a kind with what is used (circulation.c). */
 LEND_HIDDEN int lend__limits_fill(lend_engine *e, const lend_sys_ticket *t, int kind, lend_limits *l);
 

@@ -86,6 +86,8 @@ LEND_EXTERN int lend_queue_leave(lend_engine *e, const lend_actor *a, int64_t ho
 		h.ended_at = e->now;
 		rc = hold_write(e, &h);
 	}
+	if (rc == LEND_OK)
+		rc = lend__desk_hold_left(e, &h);
 	return lend__end(e, rc);
 }
 

@@ -87,6 +87,12 @@ FWD(renewal_insert, (void *ud, const lend_sys_renewal *row), (RU, row))
 FWD(renewal_get, (void *ud, int64_t loan_id, lend_sys_renewal *out), (RU, loan_id, out))
 FWD(ticket_started, (void *ud, int64_t after, int64_t upto, lend_sys_ticket_cb cb, void *ctx),
     (RU, after, upto, cb, ctx))
+FWD(reserve_insert, (void *ud, lend_sys_reserve *row), (RU, row))
+FWD(reserve_update, (void *ud, const lend_sys_reserve *row), (RU, row))
+FWD(reserve_get, (void *ud, int64_t id, lend_sys_reserve_cb cb, void *ctx), (RU, id, cb, ctx))
+FWD(reserve_list, (void *ud, const lend_sys_reserve_filter *flt, lend_sys_reserve_cb cb, void *ctx),
+    (RU, flt, cb, ctx))
+FWD(reserve_count, (void *ud, const lend_sys_reserve_filter *flt, int64_t *count), (RU, flt, count))
 
 /* -- accounts and sign-in */
 
@@ -191,6 +197,11 @@ lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier
 	SET(renewal_insert);
 	SET(renewal_get);
 	SET(ticket_started);
+	SET(reserve_insert);
+	SET(reserve_update);
+	SET(reserve_get);
+	SET(reserve_list);
+	SET(reserve_count);
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	/* -- the catalog */

@@ -614,6 +614,157 @@ static void test_renewal_refused_someone_queued(void **state)
 	th_check_clean(t);
 }
 
+/* ------------------------------------------------------ reserve hand-off */
+
+static int64_t only_reserve(th *t, int64_t reader, int active_only)
+{
+	lend_reserves *l = NULL;
+	TH_OK(t, lend_reserve_list(t->e, t->admin, reader, active_only, &l));
+	int64_t id = lend_reserves_count(l) == 1 ? lend_reserve_id(lend_reserves_get(l, 0)) : 0;
+	lend_reserves_free(l);
+	return id;
+}
+
+/* Reserve mode: the first waiting reader lets the copy lapse, the next one
+ * confirms. */
+static void test_reserve_lapse_and_confirm(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b = th_book(t, "Reserved", LEND_KIND_EBOOK, 0, 0);
+	th_copies(t, w.lib, b, 1);
+	TH_OK(t, lend_policy_set(t->e, w.lib_a, w.lib, LEND_KIND_ANY, LEND_SETTING_HANDOFF_MODE, 1));
+	lend_loan *l0 = NULL;
+	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, &l0));
+	lend_hold *h = NULL;
+	TH_OK(t, lend_queue_join(t->e, w.ra[1], w.tk[1], b, &h));
+	int64_t h1 = lend_hold_id(h);
+	lend_hold_free(h);
+	TH_OK(t, lend_queue_join(t->e, w.ra[2], w.tk[2], b, &h));
+	int64_t h2 = lend_hold_id(h);
+	lend_hold_free(h);
+	th_now += 3600;
+	int64_t freed = th_now;
+	TH_OK(t, lend_return(t->e, w.ra[0], lend_loan_id(l0)));
+	lend_loan_free(l0);
+	/* reserved for R1 for 3 days: not issued, not free for anyone else */
+	int64_t r1 = only_reserve(t, w.r[1], 1);
+	assert_true(r1 > 0);
+	lend_reserve *rv = NULL;
+	TH_OK(t, lend_reserve_get(t->e, w.ra[1], r1, &rv));
+	assert_int_equal(lend_reserve_expires_at(rv), freed + 3 * TH_DAY);
+	assert_int_equal(lend_reserve_hold_id(rv), h1);
+	assert_int_equal(lend_reserve_state(rv), LEND_RESERVE_ACTIVE);
+	lend_reserve_free(rv);
+	TH_RC(t, LEND_EPERM, lend_reserve_get(t->e, w.ra[2], r1, &rv));
+	char d[100], want[100];
+	last_detail(t, LEND_NOTE_RESERVE_WAITING, d, sizeof d);
+	snprintf(want, sizeof want, "reserve_id=%lld\nexpires_at=%lld", (long long)r1, (long long)(freed + 3 * TH_DAY));
+	assert_string_equal(d, want);
+	int st = 0, on_loan = -1;
+	th_hold(t, h1, &st, NULL, NULL, NULL);
+	assert_int_equal(st, LEND_HOLD_WAITING);
+	TH_OK(t, th_fund(t, w.lib, b, NULL, &on_loan, NULL));
+	assert_int_equal(on_loan, 0);
+	int64_t r3 = th_reader(t, "Other", 1990, 1, 1);
+	int64_t tk3 = th_ticket(t, w.lib, r3);
+	lend_actor *a3 = th_as_reader(t, r3);
+	TH_DENIED(t, LEND_REASON_NO_FREE_COPY, lend_take(t->e, a3, tk3, b, NULL));
+	TH_DENIED(t, LEND_REASON_COPIES_ON_LOAN, lend_fund_remove_copies(t->e, w.lib_a, w.lib, b, 1));
+	TH_RC(t, LEND_EPERM, lend_reserve_confirm(t->e, w.ra[2], r1, NULL));
+	th_check_clean(t);
+	/* one second before its time it still waits; at its time it lapses */
+	th_now = freed + 3 * TH_DAY - 1;
+	th_hold(t, h1, &st, NULL, NULL, NULL);
+	assert_int_equal(st, LEND_HOLD_WAITING);
+	th_now = freed + 3 * TH_DAY;
+	th_hold(t, h1, &st, NULL, NULL, NULL);
+	assert_int_equal(st, LEND_HOLD_LEFT);
+	TH_OK(t, lend_reserve_get(t->e, w.ra[1], r1, &rv));
+	assert_int_equal(lend_reserve_state(rv), LEND_RESERVE_LAPSED);
+	assert_int_equal(lend_reserve_ended_at(rv), freed + 3 * TH_DAY);
+	lend_reserve_free(rv);
+	assert_int_equal(th_outbox_count_of(t, LEND_NOTE_RESERVE_LAPSED, 0), 1);
+	TH_RC(t, LEND_ESTATE, lend_reserve_confirm(t->e, w.ra[1], r1, NULL));
+	/* the copy passed on to R2 */
+	int64_t r2 = only_reserve(t, w.r[2], 1);
+	assert_true(r2 > 0);
+	th_check_clean(t);
+	th_now += TH_DAY;
+	lend_loan *l = NULL;
+	TH_OK(t, lend_reserve_confirm(t->e, w.ra[2], r2, &l));
+	assert_int_equal(lend_loan_origin(l), LEND_ORIGIN_QUEUE);
+	assert_int_equal(lend_loan_issued_at(l), th_now);
+	int64_t loan = lend_loan_id(l);
+	lend_loan_free(l);
+	int64_t served_loan = 0;
+	th_hold(t, h2, &st, NULL, NULL, &served_loan);
+	assert_int_equal(st, LEND_HOLD_SERVED);
+	assert_int_equal(served_loan, loan);
+	TH_OK(t, lend_reserve_get(t->e, w.ra[2], r2, &rv));
+	assert_int_equal(lend_reserve_state(rv), LEND_RESERVE_CONFIRMED);
+	assert_int_equal(lend_reserve_loan_id(rv), loan);
+	lend_reserve_free(rv);
+	TH_RC(t, LEND_ESTATE, lend_reserve_confirm(t->e, w.ra[2], r2, NULL));
+	assert_int_equal(only_reserve(t, w.r[2], 1), 0);
+	th_check_clean(t);
+}
+
+/* Declining, or leaving the queue, passes the reserved copy on at once; a
+ * reader who may not have it now cannot confirm. */
+static void test_reserve_decline_and_leave(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b = th_book(t, "Reserved", LEND_KIND_AUDIOBOOK, 0, 0);
+	th_copies(t, w.lib, b, 1);
+	TH_OK(t, lend_policy_set(t->e, w.lib_a, w.lib, LEND_KIND_AUDIOBOOK, LEND_SETTING_HANDOFF_MODE, 1));
+	TH_OK(t, lend_policy_set(t->e, w.lib_a, w.lib, LEND_KIND_ANY, LEND_SETTING_RESERVE_DAYS, 5));
+	lend_loan *l0 = NULL;
+	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, &l0));
+	lend_hold *h = NULL;
+	TH_OK(t, lend_queue_join(t->e, w.ra[1], w.tk[1], b, &h));
+	int64_t h1 = lend_hold_id(h);
+	lend_hold_free(h);
+	TH_OK(t, lend_queue_join(t->e, w.ra[2], w.tk[2], b, NULL));
+	TH_OK(t, lend_return(t->e, w.ra[0], lend_loan_id(l0)));
+	lend_loan_free(l0);
+	int64_t r1 = only_reserve(t, w.r[1], 1);
+	lend_reserve *rv = NULL;
+	TH_OK(t, lend_reserve_get(t->e, w.lib_a, r1, &rv));
+	assert_int_equal(lend_reserve_expires_at(rv), th_now + 5 * TH_DAY);
+	lend_reserve_free(rv);
+	/* blocked: cannot confirm, nothing changes */
+	TH_OK(t, lend_ticket_set_blocked(t->e, w.lib_a, w.tk[1], 1));
+	TH_DENIED(t, LEND_REASON_TICKET_BLOCKED, lend_reserve_confirm(t->e, w.ra[1], r1, NULL));
+	TH_OK(t, lend_ticket_set_blocked(t->e, w.lib_a, w.tk[1], 0));
+	/* leaving the queue ends the reservation: R2 gets one */
+	TH_OK(t, lend_queue_leave(t->e, w.ra[1], h1));
+	TH_OK(t, lend_reserve_get(t->e, w.ra[1], r1, &rv));
+	assert_int_equal(lend_reserve_state(rv), LEND_RESERVE_CANCELLED);
+	lend_reserve_free(rv);
+	int64_t r2 = only_reserve(t, w.r[2], 1);
+	assert_true(r2 > 0);
+	th_check_clean(t);
+	/* R2 declines: nobody else waits, the copy is free again */
+	TH_RC(t, LEND_EPERM, lend_reserve_decline(t->e, w.ra[1], r2));
+	TH_OK(t, lend_reserve_decline(t->e, w.ra[2], r2));
+	int on_loan = -1, waiting = -1;
+	TH_OK(t, th_fund(t, w.lib, b, NULL, &on_loan, &waiting));
+	assert_int_equal(on_loan, 0);
+	assert_int_equal(waiting, 0);
+	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, NULL));
+	lend_reserves *all = NULL;
+	TH_OK(t, lend_reserve_list(t->e, w.ra[2], w.r[2], 0, &all));
+	assert_int_equal(lend_reserves_count(all), 1);
+	assert_int_equal(lend_reserve_state(lend_reserves_get(all, 0)), LEND_RESERVE_CANCELLED);
+	lend_reserves_free(all);
+	TH_RC(t, LEND_EPERM, lend_reserve_list(t->e, w.ra[1], w.r[2], 0, &all));
+	th_check_clean(t);
+}
+
 /* ------------------------------------------- validity starting mid-day */
 
 /* Spec section 6: a copy freed while its waiting reader's card is not yet
@@ -709,6 +860,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ledger, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_renewals, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_renewal_refused_someone_queued, th_setup_file, th_teardown),
+		cmocka_unit_test_setup_teardown(test_reserve_lapse_and_confirm, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_reserve_decline_and_leave, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_validity_starts_midday, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_validity_starts_after_reopen, th_setup_file, th_teardown),
 	};

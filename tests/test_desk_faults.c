@@ -12,9 +12,11 @@
  * R0..R3 with tickets; renewals on.
  *  B1: 1 copy on loan to R0;  B2: 2 free copies;  B3: price 39900, not in
  *  the fund;  B4: 1 copy on loan to R0 (nobody waits).
- *  P1: R3's pending request for B3;  P2: R2's pending request for B1. */
+ *  P1: R3's pending request for B3;  P2: R2's pending request for B1.
+ *  B5 (audiobook, hand-off mode "reserve" for audiobooks): 1 copy, freed by
+ *  R0 at T0 and reserved for R1 (RV1, until T0+3d); R2 waits behind him. */
 static struct {
-	int64_t lib, staff, r[4], tk[4], b1, b2, b3, b4, loan_b4, p1, p2;
+	int64_t lib, staff, r[4], tk[4], b1, b2, b3, b4, b5, loan_b4, p1, p2, rv1, h1;
 } W;
 static char template_path[96];
 #define T0 TH_START
@@ -49,6 +51,22 @@ static void build_template(const char *path)
 	TH_OK(&t, lend_take(t.e, ra[0], W.tk[0], W.b4, &l));
 	W.loan_b4 = lend_loan_id(l);
 	lend_loan_free(l);
+	TH_OK(&t, lend_policy_set(t.e, t.admin, W.lib, LEND_KIND_AUDIOBOOK, LEND_SETTING_HANDOFF_MODE, 1));
+	W.b5 = th_book(&t, "B5", LEND_KIND_AUDIOBOOK, 100, 0);
+	th_copies(&t, W.lib, W.b5, 1);
+	TH_OK(&t, lend_take(t.e, ra[0], W.tk[0], W.b5, &l));
+	lend_hold *h = NULL;
+	TH_OK(&t, lend_queue_join(t.e, ra[1], W.tk[1], W.b5, &h));
+	W.h1 = lend_hold_id(h);
+	lend_hold_free(h);
+	TH_OK(&t, lend_queue_join(t.e, ra[2], W.tk[2], W.b5, NULL));
+	TH_OK(&t, lend_return(t.e, ra[0], lend_loan_id(l)));
+	lend_loan_free(l);
+	lend_reserves *rs = NULL;
+	TH_OK(&t, lend_reserve_list(t.e, t.admin, W.r[1], 1, &rs));
+	assert_int_equal(lend_reserves_count(rs), 1);
+	W.rv1 = lend_reserve_id(lend_reserves_get(rs, 0));
+	lend_reserves_free(rs);
 	lend_request *r = NULL;
 	TH_OK(&t, lend_request_create(t.e, ra[3], W.tk[3], W.b3, &r));
 	W.p1 = lend_request_id(r);
@@ -77,6 +95,13 @@ static int op_issue(run *r) { return lend_issue(r->e, r->staff, W.tk[1], W.b2, 1
 static int op_issue_buys(run *r) { return lend_issue(r->e, r->staff, W.tk[1], W.b3, 0, NULL, NULL); }
 static int op_renew(run *r) { return lend_renew(r->e, r->reader[0], W.loan_b4, NULL); }
 static int op_correct(run *r) { return lend_budget_correct(r->e, r->staff, W.lib, -1000, "bank fee"); }
+static int op_confirm(run *r) { return lend_reserve_confirm(r->e, r->reader[1], W.rv1, NULL); }
+static int op_decline(run *r) { return lend_reserve_decline(r->e, r->reader[1], W.rv1); }
+static int op_lapse(run *r)
+{
+	th_now = T0 + 3 * TH_DAY; /* the reservation's time */
+	return lend_engine_tick(r->e, NULL, NULL);
+}
 
 static int request_state(run *r, int64_t id)
 {
@@ -127,6 +152,23 @@ static void eff_renewed(run *r)
 	lend_loan_free(l);
 }
 static void eff_corrected(run *r) { assert_int_equal(budget(r), 49000); }
+static int hold_state(run *r, int64_t id)
+{
+	lend_hold *h = NULL;
+	assert_int_equal(lend_hold_get(r->e, r->admin, id, &h), LEND_OK);
+	int s = lend_hold_state(h);
+	lend_hold_free(h);
+	return s;
+}
+static void eff_confirmed(run *r) { assert_int_equal(hold_state(r, W.h1), LEND_HOLD_SERVED); }
+static void eff_passed_on(run *r)
+{
+	assert_int_equal(hold_state(r, W.h1), LEND_HOLD_LEFT);
+	lend_reserves *rs = NULL;
+	assert_int_equal(lend_reserve_list(r->e, r->admin, W.r[2], 1, &rs), LEND_OK);
+	assert_int_equal(lend_reserves_count(rs), 1);
+	lend_reserves_free(rs);
+}
 
 typedef struct scenario {
 	const char *name;
@@ -145,6 +187,9 @@ static const scenario scenarios[] = {
 	{"direct issue that buys", op_issue_buys, eff_issued, 1},
 	{"renew", op_renew, eff_renewed, 1},
 	{"budget correction", op_correct, eff_corrected, 1},
+	{"reserve confirm", op_confirm, eff_confirmed, 1},
+	{"reserve decline", op_decline, eff_passed_on, 1},
+	{"reserve lapse", op_lapse, eff_passed_on, 1},
 };
 
 static void check_clean(lend_engine *e)

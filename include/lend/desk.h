@@ -131,6 +131,52 @@ LEND_EXTERN int lend_issue(lend_engine *e, const lend_actor *a, int64_t ticket_i
  * LEND_REASON_SOMEONE_WAITS or the card's refusals. out is optional. */
 LEND_EXTERN int lend_renew(lend_engine *e, const lend_actor *a, int64_t loan_id, lend_loan **out);
 
+/* -------------------------------------------------- reserve hand-off */
+
+/* With LEND_SETTING_HANDOFF_MODE = 1 a freed copy is not issued to the first
+ * eligible waiting reader at once but reserved for him for
+ * LEND_SETTING_RESERVE_DAYS (LEND_NOTE_RESERVE_WAITING, detail reserve_id=
+ * and expires_at=). He confirms (the loan starts, origin LEND_ORIGIN_QUEUE)
+ * or lets it lapse: at its time, or at once with lend_reserve_decline(), he
+ * leaves the queue (LEND_NOTE_RESERVE_LAPSED when it lapsed) and the copy
+ * passes on. A reserved copy is not free for anyone else. */
+enum lend_reserve_state {
+	LEND_RESERVE_ACTIVE = 1,
+	LEND_RESERVE_CONFIRMED = 2,
+	LEND_RESERVE_LAPSED = 3,
+	LEND_RESERVE_CANCELLED = 4 /* declined, or the reader left the queue */
+};
+
+typedef struct lend_reserve lend_reserve;
+typedef struct lend_reserves lend_reserves;
+
+/* Confirm a reservation (its reader or admin): the loan starts now. Refused
+ * (nothing changed) when the reader is not eligible now (blocked card, max
+ * loans, ...); LEND_ESTATE once it is no longer active. out is optional. */
+LEND_EXTERN int lend_reserve_confirm(lend_engine *e, const lend_actor *a, int64_t reserve_id, lend_loan **out);
+/* Let it go now (its reader or admin): he leaves the queue, the copy passes on. */
+LEND_EXTERN int lend_reserve_decline(lend_engine *e, const lend_actor *a, int64_t reserve_id);
+LEND_EXTERN int lend_reserve_get(lend_engine *e, const lend_actor *a, int64_t reserve_id, lend_reserve **out);
+/* A reader's reservations, oldest first; active_only: the ones waiting for
+ * his confirmation. The reader, a librarian (his libraries'), or admin. */
+LEND_EXTERN int lend_reserve_list(lend_engine *e, const lend_actor *a, int64_t reader_id, int active_only,
+                                  lend_reserves **out);
+LEND_EXTERN int64_t lend_reserve_id(const lend_reserve *r);
+LEND_EXTERN int64_t lend_reserve_library_id(const lend_reserve *r);
+LEND_EXTERN int64_t lend_reserve_book_id(const lend_reserve *r);
+LEND_EXTERN int64_t lend_reserve_hold_id(const lend_reserve *r);
+LEND_EXTERN int64_t lend_reserve_ticket_id(const lend_reserve *r);
+LEND_EXTERN int64_t lend_reserve_reader_id(const lend_reserve *r);
+LEND_EXTERN int64_t lend_reserve_created_at(const lend_reserve *r);
+LEND_EXTERN int64_t lend_reserve_expires_at(const lend_reserve *r);
+LEND_EXTERN int lend_reserve_state(const lend_reserve *r); /* lend_reserve_state */
+LEND_EXTERN int64_t lend_reserve_ended_at(const lend_reserve *r);
+LEND_EXTERN int64_t lend_reserve_loan_id(const lend_reserve *r); /* CONFIRMED: the loan */
+LEND_EXTERN void lend_reserve_free(lend_reserve *r);
+LEND_EXTERN size_t lend_reserves_count(const lend_reserves *l);
+LEND_EXTERN const lend_reserve *lend_reserves_get(const lend_reserves *l, size_t i);
+LEND_EXTERN void lend_reserves_free(lend_reserves *l);
+
 /* ---------------------------------------------------------- the ledger */
 
 enum lend_ledger_kind {

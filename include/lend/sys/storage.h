@@ -202,7 +202,34 @@ typedef struct lend_sys_renewal {
 	int64_t actor_id; /* the account that renewed, 0 for the administrator */
 } lend_sys_renewal;
 
+/* A freed copy reserved for a waiting reader (hand-off mode "reserve").
+ * state: lend_reserve_state. */
+typedef struct lend_sys_reserve {
+	int64_t id;
+	int64_t library_id;
+	int64_t book_id;
+	int64_t hold_id; /* the queue place it was reserved for */
+	int64_t ticket_id;
+	int64_t reader_id;
+	int64_t created_at;
+	int64_t expires_at;
+	int32_t state;
+	int64_t ended_at; /* 0 while active */
+	int64_t loan_id;  /* CONFIRMED: the loan */
+} lend_sys_reserve;
+
+typedef struct lend_sys_reserve_filter {
+	int64_t library_id;
+	int64_t book_id;
+	int64_t hold_id;
+	int64_t reader_id;
+	int32_t state;
+	int64_t expires_before; /* expires_at <= expires_before */
+	int32_t limit;          /* 0: no limit; order is always id ascending */
+} lend_sys_reserve_filter;
+
 typedef int (*lend_sys_request_cb)(void *ctx, const lend_sys_request *row);
+typedef int (*lend_sys_reserve_cb)(void *ctx, const lend_sys_reserve *row);
 
 /* -- accounts and sign-in */
 
@@ -366,6 +393,14 @@ struct lend_storage {
 	/* Tickets whose validity began in (after, upto]: after < valid_from <=
 	 * upto, by id. */
 	int (*ticket_started)(void *ud, int64_t after, int64_t upto, lend_sys_ticket_cb cb, void *ctx);
+	/* Reservations. reserve_insert sets row->id (ids grow); reserve_update
+	 * writes every field of the row with that id (ENOTFOUND if none);
+	 * reserve_list orders by id ascending. */
+	int (*reserve_insert)(void *ud, lend_sys_reserve *row);
+	int (*reserve_update)(void *ud, const lend_sys_reserve *row);
+	int (*reserve_get)(void *ud, int64_t id, lend_sys_reserve_cb cb, void *ctx);
+	int (*reserve_list)(void *ud, const lend_sys_reserve_filter *f, lend_sys_reserve_cb cb, void *ctx);
+	int (*reserve_count)(void *ud, const lend_sys_reserve_filter *f, int64_t *count);
 
 	/* -- accounts and sign-in */
 

@@ -33,7 +33,24 @@ const char sq__desk_schema[] =
 	"new_due_at INTEGER NOT NULL DEFAULT 0,\n"
 	"actor_id INTEGER NOT NULL DEFAULT 0\n"
 	");\n"
-	"CREATE INDEX desk_tickets_valid_from ON tickets (valid_from);\n";
+	"CREATE INDEX desk_tickets_valid_from ON tickets (valid_from);\n"
+	"CREATE TABLE desk_reserves (\n"
+	"id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"library_id INTEGER NOT NULL DEFAULT 0,\n"
+	"book_id INTEGER NOT NULL DEFAULT 0,\n"
+	"hold_id INTEGER NOT NULL DEFAULT 0,\n"
+	"ticket_id INTEGER NOT NULL DEFAULT 0,\n"
+	"reader_id INTEGER NOT NULL DEFAULT 0,\n"
+	"created_at INTEGER NOT NULL DEFAULT 0,\n"
+	"expires_at INTEGER NOT NULL DEFAULT 0,\n"
+	"state INTEGER NOT NULL DEFAULT 0,\n"
+	"ended_at INTEGER NOT NULL DEFAULT 0,\n"
+	"loan_id INTEGER NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE INDEX desk_reserves_book ON desk_reserves (library_id, book_id, state);\n"
+	"CREATE INDEX desk_reserves_state ON desk_reserves (state, expires_at);\n"
+	"CREATE INDEX desk_reserves_hold ON desk_reserves (hold_id);\n"
+	"CREATE INDEX desk_reserves_reader ON desk_reserves (reader_id);\n";
 
 #define REQ_COLS                                                                                                       \
 	"ticket_id, reader_id, library_id, book_id, state, origin, created_at, decided_at, decided_by, reason, "      \
@@ -299,8 +316,157 @@ static int ticket_started(void *ud, int64_t after, int64_t upto, lend_sys_ticket
 	return r;
 }
 
+/* ------------------------------------------------------------ reserves */
+
+#define RES_COLS "library_id, book_id, hold_id, ticket_id, reader_id, created_at, expires_at, state, ended_at, loan_id"
+#define RES_NCOLS 10
+static const char sql_res_insert[] =
+	"INSERT INTO desk_reserves (" RES_COLS ") VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+static const char sql_res_update[] =
+	"UPDATE desk_reserves SET (" RES_COLS ") = (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) WHERE id = ?1";
+static const char sql_res_get[] = "SELECT id, " RES_COLS " FROM desk_reserves WHERE id = ?1";
+/* ?1 library, ?2 book, ?3 hold, ?4 reader, ?5 state, ?6 expires_before, ?7 limit */
+#define RES_WHERE                                                                                                      \
+	"(?1 = 0 OR library_id = ?1) AND (?2 = 0 OR book_id = ?2) AND (?3 = 0 OR hold_id = ?3) AND "                  \
+	"(?4 = 0 OR reader_id = ?4) AND (?5 = 0 OR state = ?5) AND (?6 = 0 OR expires_at <= ?6)"
+static const char sql_res_list_book[] =
+	"SELECT id, " RES_COLS " FROM desk_reserves WHERE library_id = ?1 AND book_id = ?2 AND " RES_WHERE
+	" ORDER BY id LIMIT ?7";
+static const char sql_res_list_hold[] =
+	"SELECT id, " RES_COLS " FROM desk_reserves WHERE hold_id = ?3 AND " RES_WHERE " ORDER BY id LIMIT ?7";
+static const char sql_res_list_reader[] =
+	"SELECT id, " RES_COLS " FROM desk_reserves WHERE reader_id = ?4 AND " RES_WHERE " ORDER BY id LIMIT ?7";
+static const char sql_res_list_state[] =
+	"SELECT id, " RES_COLS " FROM desk_reserves WHERE state = ?5 AND " RES_WHERE " ORDER BY id LIMIT ?7";
+static const char sql_res_list_all[] = "SELECT id, " RES_COLS " FROM desk_reserves WHERE " RES_WHERE
+				       " ORDER BY id LIMIT ?7";
+static const char sql_res_count_book[] =
+	"SELECT count(*) FROM desk_reserves WHERE library_id = ?1 AND book_id = ?2 AND " RES_WHERE;
+static const char sql_res_count_hold[] = "SELECT count(*) FROM desk_reserves WHERE hold_id = ?3 AND " RES_WHERE;
+static const char sql_res_count_all[] = "SELECT count(*) FROM desk_reserves WHERE " RES_WHERE;
+
+static void res_fields(lend_sys_reserve *r, int64_t *v[RES_NCOLS + 1])
+{
+	int64_t *f[RES_NCOLS + 1] = {&r->id,         &r->library_id, &r->book_id,    &r->hold_id,
+	                             &r->ticket_id,  &r->reader_id,  &r->created_at, &r->expires_at,
+	                             NULL /* state */, &r->ended_at, &r->loan_id};
+	memcpy(v, f, sizeof f);
+}
+
+static int res_write(void *ud, const char *sql, const lend_sys_reserve *row, int with_id, const char *what)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql, &st, what);
+	if (rc != LEND_OK)
+		return rc;
+	lend_sys_reserve r = *row;
+	int64_t *v[RES_NCOLS + 1];
+	res_fields(&r, v);
+	int brc = with_id ? sqlite3_bind_int64(st, 1, r.id) : SQLITE_OK;
+	for (int i = 1; brc == SQLITE_OK && i <= RES_NCOLS; i++)
+		brc = sqlite3_bind_int64(st, i + 1, v[i] ? *v[i] : r.state);
+	if ((rc = bound(s, st, what, brc)) != LEND_OK)
+		return rc;
+	return sq__run(s, st, what, with_id);
+}
+
+static int res_insert(void *ud, lend_sys_reserve *row)
+{
+	int rc = res_write(ud, sql_res_insert, row, 0, "reserve_insert");
+	if (rc == LEND_OK)
+		row->id = sqlite3_last_insert_rowid(sq__db(ud));
+	return rc;
+}
+
+static int res_update(void *ud, const lend_sys_reserve *row)
+{
+	return res_write(ud, sql_res_update, row, 1, "reserve_update");
+}
+
+static int res_iterate(sq *s, sqlite3_stmt *st, const char *what, lend_sys_reserve_cb cb, void *ctx, int single)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		lend_sys_reserve r;
+		memset(&r, 0, sizeof r);
+		int64_t *v[RES_NCOLS + 1];
+		res_fields(&r, v);
+		for (int i = 0; i <= RES_NCOLS; i++) {
+			if (v[i])
+				*v[i] = sqlite3_column_int64(st, i);
+			else
+				r.state = sqlite3_column_int(st, i);
+		}
+		int stop = cb(ctx, &r);
+		if (stop || single) {
+			sq__done(s, st);
+			return stop;
+		}
+	}
+	int r = rc == SQLITE_DONE ? (single ? sq__not_found(s, what) : LEND_OK) : sq__fail(s, what, rc);
+	sq__done(s, st);
+	return r;
+}
+
+static int res_get(void *ud, int64_t id, lend_sys_reserve_cb cb, void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql_res_get, &st, "reserve_get");
+	if (rc != LEND_OK)
+		return rc;
+	if ((rc = bound(s, st, "reserve_get", sqlite3_bind_int64(st, 1, id))) != LEND_OK)
+		return rc;
+	return res_iterate(s, st, "reserve_get", cb, ctx, 1);
+}
+
+static int res_filter(sq *s, const lend_sys_reserve_filter *f, int count, sqlite3_stmt **st, const char *what)
+{
+	const char *sql;
+	if (f->library_id && f->book_id)
+		sql = count ? sql_res_count_book : sql_res_list_book;
+	else if (f->hold_id)
+		sql = count ? sql_res_count_hold : sql_res_list_hold;
+	else if (f->reader_id && !count)
+		sql = sql_res_list_reader;
+	else if (f->state && !count)
+		sql = sql_res_list_state;
+	else
+		sql = count ? sql_res_count_all : sql_res_list_all;
+	int rc = sq__prep(s, sql, st, what);
+	if (rc != LEND_OK)
+		return rc;
+	const int64_t v[] = {f->library_id, f->book_id, f->hold_id, f->reader_id, f->state, f->expires_before};
+	int brc = SQLITE_OK;
+	for (int i = 0; brc == SQLITE_OK && i < 6; i++)
+		brc = sqlite3_bind_int64(*st, i + 1, v[i]);
+	if (brc == SQLITE_OK && !count)
+		brc = sqlite3_bind_int64(*st, 7, f->limit > 0 ? f->limit : -1);
+	return bound(s, *st, what, brc);
+}
+
+static int res_list(void *ud, const lend_sys_reserve_filter *f, lend_sys_reserve_cb cb, void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = res_filter(ud, f, 0, &st, "reserve_list");
+	return rc != LEND_OK ? rc : res_iterate(ud, st, "reserve_list", cb, ctx, 0);
+}
+
+static int res_count(void *ud, const lend_sys_reserve_filter *f, int64_t *count)
+{
+	sqlite3_stmt *st;
+	int rc = res_filter(ud, f, 1, &st, "reserve_count");
+	return rc != LEND_OK ? rc : sq__run_count(ud, st, "reserve_count", count);
+}
+
 void sq__desk_methods(lend_storage *out)
 {
+	out->reserve_insert = res_insert;
+	out->reserve_update = res_update;
+	out->reserve_get = res_get;
+	out->reserve_list = res_list;
+	out->reserve_count = res_count;
 	out->request_insert = req_insert;
 	out->request_update = req_update;
 	out->request_get = req_get;
