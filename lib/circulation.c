@@ -414,9 +414,18 @@ int lend__settle(lend_engine *e)
 
 /* ------------------------------------------------------ availability */
 
+/* When a loan is expected to end: its due time, or earlier as readers of
+ * the library actually finish (permille of the loan period, see desk.c). */
+struct due_ctx {
+	lend__rows d;
+	int64_t permille;
+};
+
 static int due_cb(void *ctx, const lend_sys_loan *row)
 {
-	return lend__rows_push(ctx, &row->due_at);
+	struct due_ctx *c = ctx;
+	int64_t end = row->issued_at + (row->due_at - row->issued_at) * c->permille / 1000;
+	return lend__rows_push(&c->d, &end);
 }
 
 /* Position of a place (or of a newcomer when h->id is 0) and the estimate. */
@@ -450,15 +459,18 @@ static int position_of(lend_engine *e, int64_t library_id, int64_t book_id, int6
 	lf.library_id = library_id;
 	lf.book_id = book_id;
 	lf.active = 1;
-	lend__rows d = LEND_ROWS(int64_t);
-	TRY(lend__rows_status(e, &d, ST(e, loan_list, &lf, due_cb, &d), "loan list"));
+	struct due_ctx dc = {LEND_ROWS(int64_t), 1000};
+	TRY(lend__desk_finish_permille(e, library_id, &dc.permille));
+	lend__rows *d = &dc.d;
+	TRY(lend__rows_status(e, d, ST(e, loan_list, &lf, due_cb, &dc), "loan list"));
 	lend_policy_rows p;
 	rc = lend__load_policy(e, library_id, ticket_id, &p);
 	if (rc == LEND_OK) {
 		int64_t days = lend_rules_resolve(&p, ticket_id, kind, LEND_SETTING_LOAN_DAYS, NULL);
-		*wait_until = lend_rules_wait_estimate(e->now, d.data, (int)d.n, f.copies - f.on_loan, ahead_active, days * DAY);
+		*wait_until = lend_rules_wait_estimate(e->now, d->data, (int)d->n, f.copies - f.on_loan, ahead_active,
+		                                       days * DAY * dc.permille / 1000);
 	}
-	lend__rows_free(&d);
+	lend__rows_free(d);
 	return rc;
 }
 

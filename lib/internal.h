@@ -251,6 +251,9 @@ LEND_HIDDEN int lend__desk_reserved(lend_engine *e, int64_t library_id, int64_t 
 LEND_HIDDEN int lend__desk_handoff(lend_engine *e, lend_gathered *g, int *served);
 /* A waiting place was left: its reservation, if any, passes on. */
 LEND_HIDDEN int lend__desk_hold_left(lend_engine *e, const lend_sys_hold *h);
+/* How long readers of a library actually keep a loan, in permille of its
+ * period, from its recent loan history (1000 while there is too little). */
+LEND_HIDDEN int lend__desk_finish_permille(lend_engine *e, int64_t library_id, int64_t *permille);
 /* Effective limits of a ticket for a kind with what is used (circulation.c). */
 LEND_HIDDEN int lend__limits_fill(lend_engine *e, const lend_sys_ticket *t, int kind, lend_limits *l);
 

@@ -765,6 +765,57 @@ static void test_reserve_decline_and_leave(void **state)
 	th_check_clean(t);
 }
 
+/* --------------------------------------------------------- wait estimates */
+
+/* With fewer than 20 ended loans the estimate is the due dates; once the
+ * library's readers are seen to finish in half the period, it halves. */
+static void test_wait_estimate_from_history(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t hist = th_book(t, "History", LEND_KIND_EBOOK, 0, 0);
+	th_copies(t, w.lib, hist, 1);
+	for (int i = 0; i < 20; i++) {
+		lend_loan *l = NULL;
+		TH_OK(t, lend_take(t->e, w.ra[i % 3], w.tk[i % 3], hist, &l));
+		th_now += 7 * TH_DAY; /* returned after 7 of 14 days */
+		TH_OK(t, lend_return(t->e, w.ra[i % 3], lend_loan_id(l)));
+		lend_loan_free(l);
+		if (i == 18) {
+			/* 19 ended loans: not enough history yet */
+			int64_t b = th_book(t, "Early", LEND_KIND_EBOOK, 0, 0);
+			th_copies(t, w.lib, b, 1);
+			TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, NULL));
+			lend_hold *h = NULL;
+			TH_OK(t, lend_queue_join(t->e, w.ra[1], w.tk[1], b, &h));
+			assert_int_equal(lend_hold_wait_until(h), th_now + 14 * TH_DAY);
+			lend_hold_free(h);
+		}
+	}
+	int64_t b = th_book(t, "Wanted", LEND_KIND_EBOOK, 0, 0);
+	th_copies(t, w.lib, b, 1);
+	TH_OK(t, lend_take(t->e, w.ra[2], w.tk[2], b, NULL));
+	int64_t r3 = th_reader(t, "Fourth", 1990, 1, 1);
+	int64_t tk3 = th_ticket(t, w.lib, r3);
+	lend_hold *h = NULL;
+	TH_OK(t, lend_queue_join(t->e, th_as_reader(t, r3), tk3, b, &h));
+	assert_int_equal(lend_hold_position(h), 1);
+	assert_int_equal(lend_hold_wait_until(h), th_now + 7 * TH_DAY);
+	lend_hold_free(h);
+	/* the second in line: one more (shortened) loan period after that */
+	TH_OK(t, lend_queue_join(t->e, w.ra[1], w.tk[1], b, &h));
+	assert_int_equal(lend_hold_position(h), 2);
+	assert_int_equal(lend_hold_wait_until(h), th_now + 14 * TH_DAY);
+	lend_hold_free(h);
+	lend_availability *v = NULL;
+	TH_OK(t, lend_availability_get(t->e, w.ra[0], w.tk[0], b, &v));
+	assert_int_equal(lend_availability_verdict(v), LEND_VERDICT_QUEUE);
+	assert_int_equal(lend_availability_wait_until(v), th_now + 21 * TH_DAY);
+	lend_availability_free(v);
+	th_check_clean(t);
+}
+
 /* ------------------------------------------- validity starting mid-day */
 
 /* Spec section 6: a copy freed while its waiting reader's card is not yet
@@ -862,6 +913,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_renewal_refused_someone_queued, th_setup_file, th_teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_lapse_and_confirm, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_decline_and_leave, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_wait_estimate_from_history, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_validity_starts_midday, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_validity_starts_after_reopen, th_setup_file, th_teardown),
 	};
