@@ -155,6 +155,7 @@ int lend__issue(lend_engine *e, lend_gathered *g, int origin, lend_sys_loan *loa
 	g->fund.on_loan++;
 	g->fund.updated_at = e->now;
 	TRY_ST(e, "fund update", ST(e, fund_put, &g->fund));
+	TRY(lend__desk_license_bind(e, loan, &g->fund));
 	if (g->hold_id) {
 		lend_sys_hold h;
 		TRY(lend__load_hold(e, g->hold_id, &h));
@@ -183,6 +184,7 @@ int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when
 	f.on_loan--;
 	f.updated_at = e->now;
 	TRY_ST(e, "fund update", ST(e, fund_put, &f));
+	TRY(lend__desk_license_release(e, loan, &f));
 	return lend__notify(e, LEND_NOTE_LOAN_ENDED, loan->reader_id, loan->library_id, loan->book_id, loan->id,
 	                    reason == LEND_END_EXPIRED ? "ended automatically" : "returned");
 }
@@ -353,8 +355,8 @@ static int by_ticket(const void *a, const void *b)
 int lend__settle(lend_engine *e)
 {
 	lend__rows all = LEND_ROWS(lend_sys_loan);
-	int rc = LEND_OK;
-	for (;;) {
+	int rc = lend__desk_license_settle(e); /* expired licenses lend no more */
+	while (rc == LEND_OK) {
 		lend_sys_loan_filter lf;
 		memset(&lf, 0, sizeof lf);
 		lf.active = 1;

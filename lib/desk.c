@@ -139,7 +139,8 @@ int lend__desk_storage_ok(lend_engine *e)
 	if (e->st.request_insert && e->st.request_update && e->st.request_get && e->st.request_list &&
 	    e->st.request_count && e->st.renewal_insert && e->st.renewal_get && e->st.ticket_started &&
 	    e->st.reserve_insert && e->st.reserve_update && e->st.reserve_get && e->st.reserve_list &&
-	    e->st.reserve_count)
+	    e->st.reserve_count && e->st.license_insert && e->st.license_update && e->st.license_list &&
+	    e->st.license_bind && e->st.license_of_loan && e->st.license_loans)
 		return LEND_OK;
 	return lend__fail(e, LEND_ESTATE, "the storage backend does not implement the librarian's desk");
 }
@@ -926,7 +927,9 @@ static int started_cb(void *ctx, const lend_sys_ticket *row)
 
 int lend__desk_settle_needed(lend_engine *e, int *needed)
 {
-	TRY(lend__desk_reserve_settle_needed(e, needed));
+	TRY(lend__desk_license_settle_needed(e, needed));
+	if (!*needed)
+		TRY(lend__desk_reserve_settle_needed(e, needed));
 	if (*needed || !e->st.ticket_started || !e->desk_started_seen)
 		return LEND_OK; /* the first call's daily sweep covers every ticket */
 	int rc = ST(e, ticket_started, e->desk_started_seen, e->now, flag_cb, needed);
@@ -1013,5 +1016,7 @@ int lend__desk_check(lend_engine *e, lend_report *rep)
 			rc = lend__nomem(e);
 	}
 	lend__rows_free(&w.issued);
-	return rc == LEND_OK ? lend__desk_reserve_check(e, rep) : rc;
+	if (rc == LEND_OK)
+		rc = lend__desk_reserve_check(e, rep);
+	return rc == LEND_OK ? lend__desk_license_check(e, rep) : rc;
 }

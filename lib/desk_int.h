@@ -22,5 +22,12 @@ LEND_HIDDEN int lend__desk_holder_only(lend_engine *e, const lend_actor *a, int6
 LEND_HIDDEN int lend__desk_reserve_settle_needed(lend_engine *e, int *needed);
 LEND_HIDDEN int lend__desk_reserve_settle(lend_engine *e);
 LEND_HIDDEN int lend__desk_reserve_check(lend_engine *e, lend_report *rep);
+/* Cancel the newest reservations of f's book beyond its free copies (their
+ * places keep waiting). */
+LEND_HIDDEN int lend__desk_reserve_trim(lend_engine *e, const lend_sys_fund *f);
+
+/* desk_license.c */
+LEND_HIDDEN int lend__desk_license_settle_needed(lend_engine *e, int *needed);
+LEND_HIDDEN int lend__desk_license_check(lend_engine *e, lend_report *rep);
 
 #endif

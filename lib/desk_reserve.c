@@ -151,6 +151,28 @@ static int end_reserve(lend_engine *e, lend_sys_reserve *r, int state, int64_t w
 	return lend__dispatch(e, r->library_id, r->book_id, &n);
 }
 
+int lend__desk_reserve_trim(lend_engine *e, const lend_sys_fund *f)
+{
+	if (!e->st.reserve_list)
+		return LEND_OK;
+	lend_sys_reserve_filter rf;
+	memset(&rf, 0, sizeof rf);
+	rf.library_id = f->library_id;
+	rf.book_id = f->book_id;
+	rf.state = LEND_RESERVE_ACTIVE;
+	lend__rows c;
+	TRY(collect_reserves(e, &rf, &c));
+	int rc = LEND_OK;
+	for (size_t i = c.n; rc == LEND_OK && i > 0 && f->on_loan + (int)i > f->copies; i--) {
+		lend_sys_reserve *r = &LEND_ROW(c, lend_sys_reserve, i - 1);
+		r->state = LEND_RESERVE_CANCELLED;
+		r->ended_at = e->now;
+		rc = write_reserve(e, r, 0);
+	}
+	lend__rows_free(&c);
+	return rc;
+}
+
 int lend__desk_hold_left(lend_engine *e, const lend_sys_hold *h)
 {
 	if (!e->st.reserve_list)

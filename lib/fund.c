@@ -33,12 +33,12 @@ static int fund_change(lend_engine *e, const lend_actor *a, int64_t library_id, 
 	int rc = lend__need_staff(e, a, library_id);
 	if (rc == LEND_OK)
 		rc = fund_load(e, library_id, book_id, &f, &b, bcur, lcur);
-	int held = 0; /* on loan or reserved for a waiting reader */
-	if (rc == LEND_OK && mode < 0 && (rc = lend__desk_reserved(e, library_id, book_id, &held)) == LEND_OK) {
+	int held = 0; /* on loan, reserved for a waiting reader, or a license's */
+	if (rc == LEND_OK && mode < 0 && (rc = lend__desk_held(e, library_id, book_id, &held)) == LEND_OK) {
 		held += f.on_loan;
 		if (f.copies - copies < held)
 			rc = lend__deny(e, LEND_REASON_COPIES_ON_LOAN,
-			                "refused: %d of %d copies are on loan or reserved; at most %d can be withdrawn", held,
+			                "refused: %d of %d copies are on loan, reserved or licensed with terms; at most %d can be withdrawn", held,
 			                f.copies, f.copies - held);
 		f.copies -= copies;
 	} else if (rc == LEND_OK) {

@@ -249,6 +249,15 @@ LEND_HIDDEN int lend__desk_reserved(lend_engine *e, int64_t library_id, int64_t 
  * hand-off mode says: issue it, or reserve it for the reader to confirm.
  * *served = 0 when the place already holds a reservation (skip it). */
 LEND_HIDDEN int lend__desk_handoff(lend_engine *e, lend_gathered *g, int *served);
+/* Copies of (library, book) not withdrawable besides those on loan. */
+LEND_HIDDEN int lend__desk_held(lend_engine *e, int64_t library_id, int64_t book_id, int *n);
+/* A loan was issued (after the fund was written): run it on a license; a
+ * loan ended: a closed license's copy leaves the fund. f is the fund row,
+ * written back when it changes. */
+LEND_HIDDEN int lend__desk_license_bind(lend_engine *e, const lend_sys_loan *loan, lend_sys_fund *f);
+LEND_HIDDEN int lend__desk_license_release(lend_engine *e, const lend_sys_loan *loan, lend_sys_fund *f);
+/* Close the licenses whose time has come (first thing in a settle). */
+LEND_HIDDEN int lend__desk_license_settle(lend_engine *e);
 /* A waiting place was left: its reservation, if any, passes on. */
 LEND_HIDDEN int lend__desk_hold_left(lend_engine *e, const lend_sys_hold *h);
 /* How long readers of a library actually keep a loan, in permille of its

@@ -93,6 +93,13 @@ FWD(reserve_get, (void *ud, int64_t id, lend_sys_reserve_cb cb, void *ctx), (RU,
 FWD(reserve_list, (void *ud, const lend_sys_reserve_filter *flt, lend_sys_reserve_cb cb, void *ctx),
     (RU, flt, cb, ctx))
 FWD(reserve_count, (void *ud, const lend_sys_reserve_filter *flt, int64_t *count), (RU, flt, count))
+FWD(license_insert, (void *ud, lend_sys_license *row), (RU, row))
+FWD(license_update, (void *ud, const lend_sys_license *row), (RU, row))
+FWD(license_list, (void *ud, const lend_sys_license_filter *flt, lend_sys_license_cb cb, void *ctx),
+    (RU, flt, cb, ctx))
+FWD(license_bind, (void *ud, int64_t loan_id, int64_t license_id), (RU, loan_id, license_id))
+FWD(license_of_loan, (void *ud, int64_t loan_id, int64_t *license_id), (RU, loan_id, license_id))
+FWD(license_loans, (void *ud, int64_t license_id, int64_t *active), (RU, license_id, active))
 
 /* -- accounts and sign-in */
 
@@ -202,6 +209,12 @@ lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier
 	SET(reserve_get);
 	SET(reserve_list);
 	SET(reserve_count);
+	SET(license_insert);
+	SET(license_update);
+	SET(license_list);
+	SET(license_bind);
+	SET(license_of_loan);
+	SET(license_loans);
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	/* -- the catalog */

@@ -765,6 +765,155 @@ static void test_reserve_decline_and_leave(void **state)
 	th_check_clean(t);
 }
 
+/* ------------------------------------------------------------- licenses */
+
+static void license_state(th *t, int64_t lib, int64_t book, size_t i, int *on_loan, int64_t *closed_at,
+                          int64_t *checkouts)
+{
+	lend_licenses *ls = NULL;
+	TH_OK(t, lend_license_list(t->e, t->admin, lib, book, &ls));
+	const lend_license *l = lend_licenses_get(ls, i);
+	assert_non_null(l);
+	if (on_loan)
+		*on_loan = lend_license_on_loan(l);
+	if (closed_at)
+		*closed_at = lend_license_closed_at(l);
+	if (checkouts)
+		*checkouts = lend_license_checkouts_left(l);
+	lend_licenses_free(ls);
+}
+
+/* The soonest-expiring license is spent first; an expired one lends no
+ * more, and its copies leave the fund as their loans end. */
+static void test_license_spending_and_expiry(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b = th_book(t, "Licensed", LEND_KIND_EBOOK, 100000, 0);
+	int64_t late = 0, soon = 0;
+	TH_OK(t, lend_license_add(t->e, w.lib_a, w.lib, b, 1, T0 + 20 * TH_DAY, LEND_UNLIMITED, &late));
+	TH_OK(t, lend_license_add(t->e, w.lib_a, w.lib, b, 1, T0 + 5 * TH_DAY, LEND_UNLIMITED, &soon));
+	assert_true(late > 0 && soon > late);
+	int copies = 0, on_loan = 0;
+	TH_OK(t, th_fund(t, w.lib, b, &copies, NULL, NULL));
+	assert_int_equal(copies, 2);
+	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, NULL)); /* on the one expiring at +5d */
+	int n = -1;
+	license_state(t, w.lib, b, 1, &n, NULL, NULL);
+	assert_int_equal(n, 1);
+	license_state(t, w.lib, b, 0, &n, NULL, NULL);
+	assert_int_equal(n, 0);
+	TH_OK(t, lend_take(t->e, w.ra[1], w.tk[1], b, NULL));
+	lend_hold *h = NULL;
+	TH_OK(t, lend_queue_join(t->e, w.ra[2], w.tk[2], b, &h));
+	int64_t hold = lend_hold_id(h);
+	lend_hold_free(h);
+	/* the +5d license expires in the middle of the queue */
+	th_now = T0 + 5 * TH_DAY;
+	int64_t closed = 0;
+	license_state(t, w.lib, b, 1, &n, &closed, NULL);
+	assert_int_equal(closed, T0 + 5 * TH_DAY);
+	assert_int_equal(n, 1);
+	TH_OK(t, th_fund(t, w.lib, b, &copies, &on_loan, NULL));
+	assert_int_equal(copies, 2); /* its loan still runs */
+	th_check_clean(t);
+	/* both loans end: the expired license's copy leaves, the other goes to R2 */
+	th_now = T0 + 14 * TH_DAY;
+	int st = 0;
+	th_hold(t, hold, &st, NULL, NULL, NULL);
+	assert_int_equal(st, LEND_HOLD_SERVED);
+	TH_OK(t, th_fund(t, w.lib, b, &copies, &on_loan, NULL));
+	assert_int_equal(copies, 1);
+	assert_int_equal(on_loan, 1);
+	th_check_clean(t);
+	/* the last license expires; once R2's loan ends the fund is empty */
+	th_now = T0 + 28 * TH_DAY;
+	TH_OK(t, th_fund(t, w.lib, b, &copies, &on_loan, NULL));
+	assert_int_equal(copies, 0);
+	assert_int_equal(on_loan, 0);
+	lend_availability *v = NULL;
+	TH_OK(t, lend_availability_get(t->e, w.ra[0], w.tk[0], b, &v));
+	assert_int_equal(lend_availability_verdict(v), LEND_VERDICT_REQUEST);
+	lend_availability_free(v);
+	th_check_clean(t);
+}
+
+/* A queue waits on while the only license has expired; a new license
+ * serves it at once. */
+static void test_license_expiry_mid_queue(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b = th_book(t, "Licensed", LEND_KIND_AUDIOBOOK, 0, 0);
+	TH_OK(t, lend_license_add(t->e, w.lib_a, w.lib, b, 1, T0 + 10 * TH_DAY, LEND_UNLIMITED, NULL));
+	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, NULL));
+	lend_hold *h = NULL;
+	TH_OK(t, lend_queue_join(t->e, w.ra[1], w.tk[1], b, &h));
+	int64_t hold = lend_hold_id(h);
+	lend_hold_free(h);
+	th_now = T0 + 14 * TH_DAY + 1;
+	int st = 0;
+	th_hold(t, hold, &st, NULL, NULL, NULL);
+	assert_int_equal(st, LEND_HOLD_WAITING);
+	int copies = -1;
+	TH_OK(t, th_fund(t, w.lib, b, &copies, NULL, NULL));
+	assert_int_equal(copies, 0);
+	th_check_clean(t);
+	TH_OK(t, lend_license_add(t->e, w.lib_a, w.lib, b, 2, 0, 5, NULL));
+	th_hold(t, hold, &st, NULL, NULL, NULL);
+	assert_int_equal(st, LEND_HOLD_SERVED);
+	th_check_clean(t);
+}
+
+/* Checkouts: a used-up license lends no more; perpetual copies are spent
+ * after licenses and are the only ones withdrawn. */
+static void test_license_checkouts_and_perpetual(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b = th_book(t, "Licensed", LEND_KIND_EBOOK, 100, 0);
+	th_copies(t, w.lib, b, 1); /* perpetual */
+	TH_OK(t, lend_license_add(t->e, w.lib_a, w.lib, b, 1, 0, 2, NULL));
+	TH_DENIED(t, LEND_REASON_COPIES_ON_LOAN, lend_fund_remove_copies(t->e, w.lib_a, w.lib, b, 2));
+	lend_loan *l = NULL;
+	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, &l)); /* on the license (1 checkout left) */
+	int n = -1;
+	int64_t left = 0, closed = 0;
+	license_state(t, w.lib, b, 0, &n, &closed, &left);
+	assert_int_equal(n, 1);
+	assert_int_equal(left, 1);
+	TH_OK(t, lend_return(t->e, w.ra[0], lend_loan_id(l)));
+	lend_loan_free(l);
+	TH_OK(t, lend_take(t->e, w.ra[1], w.tk[1], b, &l)); /* the last checkout: the license closes */
+	license_state(t, w.lib, b, 0, &n, &closed, &left);
+	assert_int_equal(left, 0);
+	assert_int_equal(closed, th_now);
+	TH_OK(t, lend_take(t->e, w.ra[2], w.tk[2], b, NULL)); /* the perpetual copy */
+	int copies = -1;
+	TH_OK(t, th_fund(t, w.lib, b, &copies, NULL, NULL));
+	assert_int_equal(copies, 2);
+	th_check_clean(t);
+	TH_OK(t, lend_return(t->e, w.ra[1], lend_loan_id(l)));
+	lend_loan_free(l);
+	TH_OK(t, th_fund(t, w.lib, b, &copies, NULL, NULL));
+	assert_int_equal(copies, 1);
+	TH_DENIED(t, LEND_REASON_COPIES_ON_LOAN, lend_fund_remove_copies(t->e, w.lib_a, w.lib, b, 1));
+	th_check_clean(t);
+	/* bad input and rights */
+	TH_RC(t, LEND_EINVAL, lend_license_add(t->e, w.lib_a, w.lib, b, 0, 0, LEND_UNLIMITED, NULL));
+	TH_RC(t, LEND_EINVAL, lend_license_add(t->e, w.lib_a, w.lib, b, 1, 0, 0, NULL));
+	TH_RC(t, LEND_EINVAL, lend_license_add(t->e, w.lib_a, w.lib, b, 1, -5, LEND_UNLIMITED, NULL));
+	TH_RC(t, LEND_EINVAL, lend_license_add(t->e, w.lib_a, w.lib, b, 1, th_now, LEND_UNLIMITED, NULL));
+	TH_RC(t, LEND_EPERM, lend_license_add(t->e, w.ra[0], w.lib, b, 1, 0, LEND_UNLIMITED, NULL));
+	TH_RC(t, LEND_ENOTFOUND, lend_license_add(t->e, w.lib_a, w.lib, 99999, 1, 0, LEND_UNLIMITED, NULL));
+	lend_licenses *ls = NULL;
+	TH_RC(t, LEND_EPERM, lend_license_list(t->e, w.ra[0], w.lib, b, &ls));
+	th_check_clean(t);
+}
+
 /* --------------------------------------------------------- wait estimates */
 
 /* With fewer than 20 ended loans the estimate is the due dates; once the
@@ -913,6 +1062,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_renewal_refused_someone_queued, th_setup_file, th_teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_lapse_and_confirm, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_decline_and_leave, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_license_spending_and_expiry, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_license_expiry_mid_queue, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_license_checkouts_and_perpetual, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_wait_estimate_from_history, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_validity_starts_midday, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_validity_starts_after_reopen, th_setup_file, th_teardown),

@@ -14,9 +14,10 @@
  *  the fund;  B4: 1 copy on loan to R0 (nobody waits).
  *  P1: R3's pending request for B3;  P2: R2's pending request for B1.
  *  B5 (audiobook, hand-off mode "reserve" for audiobooks): 1 copy, freed by
- *  R0 at T0 and reserved for R1 (RV1, until T0+3d); R2 waits behind him. */
+ *  R0 at T0 and reserved for R1 (RV1, until T0+3d); R2 waits behind him.
+ *  R3 waits for B1.  B6: a license of 1 copy until T0+2d, lent to R1. */
 static struct {
-	int64_t lib, staff, r[4], tk[4], b1, b2, b3, b4, b5, loan_b4, p1, p2, rv1, h1;
+	int64_t lib, staff, r[4], tk[4], b1, b2, b3, b4, b5, b6, loan_b4, p1, p2, rv1, h1;
 } W;
 static char template_path[96];
 #define T0 TH_START
@@ -67,6 +68,10 @@ static void build_template(const char *path)
 	assert_int_equal(lend_reserves_count(rs), 1);
 	W.rv1 = lend_reserve_id(lend_reserves_get(rs, 0));
 	lend_reserves_free(rs);
+	TH_OK(&t, lend_queue_join(t.e, ra[3], W.tk[3], W.b1, NULL));
+	W.b6 = th_book(&t, "B6", LEND_KIND_EBOOK, 100, 0);
+	TH_OK(&t, lend_license_add(t.e, t.admin, W.lib, W.b6, 1, T0 + 2 * TH_DAY, LEND_UNLIMITED, NULL));
+	TH_OK(&t, lend_take(t.e, ra[1], W.tk[1], W.b6, NULL));
 	lend_request *r = NULL;
 	TH_OK(&t, lend_request_create(t.e, ra[3], W.tk[3], W.b3, &r));
 	W.p1 = lend_request_id(r);
@@ -97,6 +102,15 @@ static int op_renew(run *r) { return lend_renew(r->e, r->reader[0], W.loan_b4, N
 static int op_correct(run *r) { return lend_budget_correct(r->e, r->staff, W.lib, -1000, "bank fee"); }
 static int op_confirm(run *r) { return lend_reserve_confirm(r->e, r->reader[1], W.rv1, NULL); }
 static int op_decline(run *r) { return lend_reserve_decline(r->e, r->reader[1], W.rv1); }
+static int op_license_add(run *r)
+{
+	return lend_license_add(r->e, r->staff, W.lib, W.b1, 1, T0 + 10 * TH_DAY, 3, NULL);
+}
+static int op_license_expiry(run *r)
+{
+	th_now = T0 + 2 * TH_DAY;
+	return lend_engine_tick(r->e, NULL, NULL);
+}
 static int op_lapse(run *r)
 {
 	th_now = T0 + 3 * TH_DAY; /* the reservation's time */
@@ -140,8 +154,10 @@ static void eff_issued(run *r)
 {
 	lend_loans *l = NULL;
 	assert_int_equal(lend_loan_list(r->e, r->admin, W.r[1], 1, &l), LEND_OK);
-	assert_int_equal(lend_loans_count(l), 1);
-	assert_int_equal(lend_loan_origin(lend_loans_get(l, 0)), LEND_ORIGIN_LIBRARIAN);
+	int by_librarian = 0;
+	for (size_t i = 0; i < lend_loans_count(l); i++)
+		by_librarian += lend_loan_origin(lend_loans_get(l, i)) == LEND_ORIGIN_LIBRARIAN;
+	assert_int_equal(by_librarian, 1);
 	lend_loans_free(l);
 }
 static void eff_renewed(run *r)
@@ -159,6 +175,21 @@ static int hold_state(run *r, int64_t id)
 	int s = lend_hold_state(h);
 	lend_hold_free(h);
 	return s;
+}
+static void eff_r3_has_b1(run *r)
+{
+	lend_loans *l = NULL;
+	assert_int_equal(lend_loan_list(r->e, r->admin, W.r[3], 1, &l), LEND_OK);
+	assert_int_equal(lend_loans_count(l), 1);
+	assert_int_equal(lend_loan_book_id(lend_loans_get(l, 0)), W.b1);
+	lend_loans_free(l);
+}
+static void eff_license_closed(run *r)
+{
+	lend_licenses *l = NULL;
+	assert_int_equal(lend_license_list(r->e, r->admin, W.lib, W.b6, &l), LEND_OK);
+	assert_int_equal(lend_license_closed_at(lend_licenses_get(l, 0)), T0 + 2 * TH_DAY);
+	lend_licenses_free(l);
 }
 static void eff_confirmed(run *r) { assert_int_equal(hold_state(r, W.h1), LEND_HOLD_SERVED); }
 static void eff_passed_on(run *r)
@@ -190,6 +221,8 @@ static const scenario scenarios[] = {
 	{"reserve confirm", op_confirm, eff_confirmed, 1},
 	{"reserve decline", op_decline, eff_passed_on, 1},
 	{"reserve lapse", op_lapse, eff_passed_on, 1},
+	{"license add with a queue", op_license_add, eff_r3_has_b1, 1},
+	{"license expiry", op_license_expiry, eff_license_closed, 1},
 };
 
 static void check_clean(lend_engine *e)

@@ -177,6 +177,41 @@ LEND_EXTERN size_t lend_reserves_count(const lend_reserves *l);
 LEND_EXTERN const lend_reserve *lend_reserves_get(const lend_reserves *l, size_t i);
 LEND_EXTERN void lend_reserves_free(lend_reserves *l);
 
+/* ------------------------------------------------ licenses with terms */
+
+/* A fund entry may hold licenses with terms, like those of the ODL
+ * standard, beside perpetual copies (lend_fund_add_copies, purchases): each
+ * lends `copies` at once, until expires_at (0: no end), for `checkouts`
+ * more loans (LEND_UNLIMITED: no limit). An expired or used-up license
+ * lends no more (its running loans run to their end); a new loan runs on
+ * the open license with a free copy that expires soonest, and on a
+ * perpetual copy only when no license has one free. lend_fund_copies()
+ * counts the copies that may be on loan now; lend_fund_remove_copies()
+ * withdraws only perpetual copies. */
+typedef struct lend_license lend_license;
+typedef struct lend_licenses lend_licenses;
+
+/* Add a license to a library's fund (admin or a librarian of the library);
+ * waiting readers get its copies at once. *id_out (optional) gets its id. */
+LEND_EXTERN int lend_license_add(lend_engine *e, const lend_actor *a, int64_t library_id, int64_t book_id,
+                                 int copies, int64_t expires_at, int64_t checkouts, int64_t *id_out);
+/* The licenses of a fund entry, oldest first, open and closed (staff). */
+LEND_EXTERN int lend_license_list(lend_engine *e, const lend_actor *a, int64_t library_id, int64_t book_id,
+                                  lend_licenses **out);
+LEND_EXTERN int64_t lend_license_id(const lend_license *l);
+LEND_EXTERN int64_t lend_license_library_id(const lend_license *l);
+LEND_EXTERN int64_t lend_license_book_id(const lend_license *l);
+LEND_EXTERN int lend_license_copies(const lend_license *l);
+LEND_EXTERN int64_t lend_license_expires_at(const lend_license *l);     /* 0: no end */
+LEND_EXTERN int64_t lend_license_checkouts_left(const lend_license *l); /* LEND_UNLIMITED: no limit */
+LEND_EXTERN int64_t lend_license_created_at(const lend_license *l);
+/* When it stopped lending (expired or used up), 0 while it lends. */
+LEND_EXTERN int64_t lend_license_closed_at(const lend_license *l);
+LEND_EXTERN int lend_license_on_loan(const lend_license *l); /* its loans running now */
+LEND_EXTERN size_t lend_licenses_count(const lend_licenses *l);
+LEND_EXTERN const lend_license *lend_licenses_get(const lend_licenses *l, size_t i);
+LEND_EXTERN void lend_licenses_free(lend_licenses *l);
+
 /* ---------------------------------------------------------- the ledger */
 
 enum lend_ledger_kind {

@@ -228,7 +228,32 @@ typedef struct lend_sys_reserve_filter {
 	int32_t limit;          /* 0: no limit; order is always id ascending */
 } lend_sys_reserve_filter;
 
+/* A license with terms (like ODL) in a library's fund: `copies` loans at
+ * once, until expires_at (0: no end), for checkouts_left more loans (-1: no
+ * limit). closed_at: when it stopped lending (expired or used up), 0 while
+ * open. The fund's copies count, besides perpetual copies, each open
+ * license's `copies` and each closed one's loans still running. */
+typedef struct lend_sys_license {
+	int64_t id;
+	int64_t library_id;
+	int64_t book_id;
+	int32_t copies;
+	int64_t expires_at;
+	int64_t checkouts_left;
+	int64_t created_at;
+	int64_t closed_at;
+} lend_sys_license;
+
+typedef struct lend_sys_license_filter {
+	int64_t library_id;
+	int64_t book_id;
+	int32_t open;           /* 1: closed_at = 0 only */
+	int64_t expires_before; /* 0 < expires_at <= expires_before */
+	int32_t limit;          /* 0: no limit; order is always id ascending */
+} lend_sys_license_filter;
+
 typedef int (*lend_sys_request_cb)(void *ctx, const lend_sys_request *row);
+typedef int (*lend_sys_license_cb)(void *ctx, const lend_sys_license *row);
 typedef int (*lend_sys_reserve_cb)(void *ctx, const lend_sys_reserve *row);
 
 /* -- accounts and sign-in */
@@ -401,6 +426,18 @@ struct lend_storage {
 	int (*reserve_get)(void *ud, int64_t id, lend_sys_reserve_cb cb, void *ctx);
 	int (*reserve_list)(void *ud, const lend_sys_reserve_filter *f, lend_sys_reserve_cb cb, void *ctx);
 	int (*reserve_count)(void *ud, const lend_sys_reserve_filter *f, int64_t *count);
+	/* Licenses. license_insert sets row->id (ids grow); license_update
+	 * writes every field of the row with that id; license_list orders by id.
+	 * license_bind records which license a loan runs on (EEXISTS if the
+	 * loan has one); license_of_loan gives it (ENOTFOUND: a perpetual
+	 * copy); license_loans counts the license's loans still active
+	 * (ended_at = 0). */
+	int (*license_insert)(void *ud, lend_sys_license *row);
+	int (*license_update)(void *ud, const lend_sys_license *row);
+	int (*license_list)(void *ud, const lend_sys_license_filter *f, lend_sys_license_cb cb, void *ctx);
+	int (*license_bind)(void *ud, int64_t loan_id, int64_t license_id);
+	int (*license_of_loan)(void *ud, int64_t loan_id, int64_t *license_id);
+	int (*license_loans)(void *ud, int64_t license_id, int64_t *active);
 
 	/* -- accounts and sign-in */
 

@@ -50,7 +50,24 @@ const char sq__desk_schema[] =
 	"CREATE INDEX desk_reserves_book ON desk_reserves (library_id, book_id, state);\n"
 	"CREATE INDEX desk_reserves_state ON desk_reserves (state, expires_at);\n"
 	"CREATE INDEX desk_reserves_hold ON desk_reserves (hold_id);\n"
-	"CREATE INDEX desk_reserves_reader ON desk_reserves (reader_id);\n";
+	"CREATE INDEX desk_reserves_reader ON desk_reserves (reader_id);\n"
+	"CREATE TABLE desk_licenses (\n"
+	"id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"library_id INTEGER NOT NULL DEFAULT 0,\n"
+	"book_id INTEGER NOT NULL DEFAULT 0,\n"
+	"copies INTEGER NOT NULL DEFAULT 0,\n"
+	"expires_at INTEGER NOT NULL DEFAULT 0,\n"
+	"checkouts_left INTEGER NOT NULL DEFAULT 0,\n"
+	"created_at INTEGER NOT NULL DEFAULT 0,\n"
+	"closed_at INTEGER NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE INDEX desk_licenses_book ON desk_licenses (library_id, book_id);\n"
+	"CREATE INDEX desk_licenses_open ON desk_licenses (closed_at, expires_at);\n"
+	"CREATE TABLE desk_license_loans (\n"
+	"loan_id INTEGER PRIMARY KEY,\n"
+	"license_id INTEGER NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE INDEX desk_license_loans_license ON desk_license_loans (license_id);\n";
 
 #define REQ_COLS                                                                                                       \
 	"ticket_id, reader_id, library_id, book_id, state, origin, created_at, decided_at, decided_by, reason, "      \
@@ -460,8 +477,152 @@ static int res_count(void *ud, const lend_sys_reserve_filter *f, int64_t *count)
 	return rc != LEND_OK ? rc : sq__run_count(ud, st, "reserve_count", count);
 }
 
+/* ------------------------------------------------------------ licenses */
+
+#define LIC_COLS "library_id, book_id, copies, expires_at, checkouts_left, created_at, closed_at"
+static const char sql_lic_insert[] = "INSERT INTO desk_licenses (" LIC_COLS ") VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char sql_lic_update[] =
+	"UPDATE desk_licenses SET (" LIC_COLS ") = (?2, ?3, ?4, ?5, ?6, ?7, ?8) WHERE id = ?1";
+/* ?1 library, ?2 book, ?3 open, ?4 expires_before, ?5 limit */
+#define LIC_WHERE                                                                                                      \
+	"(?1 = 0 OR library_id = ?1) AND (?2 = 0 OR book_id = ?2) AND (?3 = 0 OR closed_at = 0) AND "                 \
+	"(?4 = 0 OR (expires_at > 0 AND expires_at <= ?4))"
+static const char sql_lic_list_book[] = "SELECT id, " LIC_COLS " FROM desk_licenses WHERE library_id = ?1 AND "
+					"book_id = ?2 AND " LIC_WHERE " ORDER BY id LIMIT ?5";
+static const char sql_lic_list_open[] = "SELECT id, " LIC_COLS " FROM desk_licenses WHERE closed_at = 0 AND "
+					LIC_WHERE " ORDER BY id LIMIT ?5";
+static const char sql_lic_list_all[] = "SELECT id, " LIC_COLS " FROM desk_licenses WHERE " LIC_WHERE
+				       " ORDER BY id LIMIT ?5";
+static const char sql_lic_bind[] = "INSERT INTO desk_license_loans (loan_id, license_id) VALUES (?1, ?2)";
+static const char sql_lic_of_loan[] = "SELECT license_id FROM desk_license_loans WHERE loan_id = ?1";
+static const char sql_lic_loans[] = "SELECT count(*) FROM desk_license_loans b JOIN loans l ON l.id = b.loan_id "
+				    "WHERE b.license_id = ?1 AND l.ended_at = 0";
+
+static int lic_write(void *ud, const char *sql, const lend_sys_license *r, int with_id, const char *what)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql, &st, what);
+	if (rc != LEND_OK)
+		return rc;
+	const int64_t v[] = {r->id,         r->library_id,     r->book_id,    r->copies,
+	                     r->expires_at, r->checkouts_left, r->created_at, r->closed_at};
+	int brc = SQLITE_OK;
+	for (int i = with_id ? 0 : 1; brc == SQLITE_OK && i < 8; i++)
+		brc = sqlite3_bind_int64(st, i + 1, v[i]);
+	if ((rc = bound(s, st, what, brc)) != LEND_OK)
+		return rc;
+	return sq__run(s, st, what, with_id);
+}
+
+static int lic_insert(void *ud, lend_sys_license *row)
+{
+	int rc = lic_write(ud, sql_lic_insert, row, 0, "license_insert");
+	if (rc == LEND_OK)
+		row->id = sqlite3_last_insert_rowid(sq__db(ud));
+	return rc;
+}
+
+static int lic_update(void *ud, const lend_sys_license *row)
+{
+	return lic_write(ud, sql_lic_update, row, 1, "license_update");
+}
+
+static int lic_list(void *ud, const lend_sys_license_filter *f, lend_sys_license_cb cb, void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	const char *sql = f->library_id && f->book_id ? sql_lic_list_book : f->open ? sql_lic_list_open : sql_lic_list_all;
+	int rc = sq__prep(s, sql, &st, "license_list");
+	if (rc != LEND_OK)
+		return rc;
+	const int64_t v[] = {f->library_id, f->book_id, f->open, f->expires_before, f->limit > 0 ? f->limit : -1};
+	int brc = SQLITE_OK;
+	for (int i = 0; brc == SQLITE_OK && i < 5; i++)
+		brc = sqlite3_bind_int64(st, i + 1, v[i]);
+	if ((rc = bound(s, st, "license_list", brc)) != LEND_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		lend_sys_license r;
+		memset(&r, 0, sizeof r);
+		r.id = sqlite3_column_int64(st, 0);
+		r.library_id = sqlite3_column_int64(st, 1);
+		r.book_id = sqlite3_column_int64(st, 2);
+		r.copies = sqlite3_column_int(st, 3);
+		r.expires_at = sqlite3_column_int64(st, 4);
+		r.checkouts_left = sqlite3_column_int64(st, 5);
+		r.created_at = sqlite3_column_int64(st, 6);
+		r.closed_at = sqlite3_column_int64(st, 7);
+		int stop = cb(ctx, &r);
+		if (stop) {
+			sq__done(s, st);
+			return stop;
+		}
+	}
+	int r = rc == SQLITE_DONE ? LEND_OK : sq__fail(s, "license_list", rc);
+	sq__done(s, st);
+	return r;
+}
+
+static int lic_bind(void *ud, int64_t loan_id, int64_t license_id)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql_lic_bind, &st, "license_bind");
+	if (rc != LEND_OK)
+		return rc;
+	int brc = sqlite3_bind_int64(st, 1, loan_id);
+	if (brc == SQLITE_OK)
+		brc = sqlite3_bind_int64(st, 2, license_id);
+	if ((rc = bound(s, st, "license_bind", brc)) != LEND_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	int r = rc == SQLITE_DONE         ? LEND_OK
+	        : rc == SQLITE_CONSTRAINT ? sq__fail_msg(s, "license_bind", "the loan has a license", LEND_EEXISTS)
+	                                  : sq__fail(s, "license_bind", rc);
+	sq__done(s, st);
+	return r;
+}
+
+static int lic_scalar(void *ud, const char *sql, int64_t key, int64_t *out, int none_is_zero, const char *what)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql, &st, what);
+	if (rc != LEND_OK)
+		return rc;
+	if ((rc = bound(s, st, what, sqlite3_bind_int64(st, 1, key))) != LEND_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	int r = LEND_OK;
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE && none_is_zero)
+		*out = 0;
+	else
+		r = rc == SQLITE_DONE ? sq__not_found(s, what) : sq__fail(s, what, rc);
+	sq__done(s, st);
+	return r;
+}
+
+static int lic_of_loan(void *ud, int64_t loan_id, int64_t *license_id)
+{
+	return lic_scalar(ud, sql_lic_of_loan, loan_id, license_id, 0, "license_of_loan");
+}
+
+static int lic_loans(void *ud, int64_t license_id, int64_t *active)
+{
+	return lic_scalar(ud, sql_lic_loans, license_id, active, 1, "license_loans");
+}
+
 void sq__desk_methods(lend_storage *out)
 {
+	out->license_insert = lic_insert;
+	out->license_update = lic_update;
+	out->license_list = lic_list;
+	out->license_bind = lic_bind;
+	out->license_of_loan = lic_of_loan;
+	out->license_loans = lic_loans;
 	out->reserve_insert = res_insert;
 	out->reserve_update = res_update;
 	out->reserve_get = res_get;
