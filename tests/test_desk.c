@@ -403,6 +403,42 @@ static void test_desk_other_library(void **state)
 	th_check_clean(t);
 }
 
+/* Ticket administration by the librarian, in his library only. */
+static void test_ticket_administration(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t libb = th_library(t, "Branch", 0);
+	lend_reader *draft = NULL;
+	assert_int_equal(lend_reader_new(&draft), LEND_OK);
+	assert_int_equal(lend_reader_set_name(draft, "Новый читатель"), LEND_OK);
+	int64_t rid = 0;
+	TH_OK(t, lend_reader_add(t->e, w.lib_a, draft, &rid));
+	lend_reader_free(draft);
+	lend_ticket *tk = NULL;
+	TH_OK(t, lend_ticket_issue(t->e, w.lib_a, w.lib, rid, NULL, &tk));
+	assert_true(strlen(lend_ticket_number(tk)) >= 8);
+	int64_t tid = lend_ticket_id(tk);
+	lend_ticket_free(tk);
+	TH_RC(t, LEND_EPERM, lend_ticket_issue(t->e, w.lib_a, libb, rid, NULL, &tk));
+	TH_OK(t, lend_ticket_set_blocked(t->e, w.lib_a, tid, 1));
+	TH_OK(t, lend_ticket_set_blocked(t->e, w.lib_a, tid, 0));
+	TH_OK(t, lend_ticket_set_validity(t->e, w.lib_a, tid, th_now, th_now + 365 * TH_DAY));
+	TH_OK(t, lend_ticket_set_limit(t->e, w.lib_a, tid, LEND_KIND_AUDIOBOOK, LEND_SETTING_MAX_LOANS, 2));
+	lend_limits *lim = NULL;
+	TH_OK(t, lend_limits_get(t->e, w.lib_a, tid, LEND_KIND_AUDIOBOOK, &lim));
+	assert_int_equal(lend_limits_value(lim, LEND_SETTING_MAX_LOANS), 2);
+	lend_limits_free(lim);
+	/* a card of another library is out of his reach */
+	int64_t tb = th_ticket(t, libb, rid);
+	TH_RC(t, LEND_EPERM, lend_ticket_set_blocked(t->e, w.lib_a, tb, 1));
+	TH_RC(t, LEND_EPERM, lend_ticket_set_validity(t->e, w.lib_a, tb, 0, 0));
+	TH_RC(t, LEND_EPERM, lend_ticket_set_limit(t->e, w.lib_a, tb, 0, LEND_SETTING_MAX_LOANS, 1));
+	TH_RC(t, LEND_EPERM, lend_limits_get(t->e, w.lib_a, tb, 0, &lim));
+	th_check_clean(t);
+}
+
 /* --------------------------------------------------------- direct issue */
 
 static void test_direct_issue(void **state)
@@ -1055,6 +1091,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_request_duplicates_and_max, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_request_pending_context, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_desk_other_library, th_setup_file, th_teardown),
+		cmocka_unit_test_setup_teardown(test_ticket_administration, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_direct_issue, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_monthly_quota_month_boundary, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_ledger, th_setup_memory, th_teardown),
