@@ -91,13 +91,17 @@ LEND_EXTERN const lend_request *lend_requests_get(const lend_requests *l, size_t
 {
 	return l && i < l->v.n ? l->v.items[i] : NULL;
 }
+void lend__desk_vec_free(lend__vec *v, void (*free_item)(void *item))
+{
+	for (size_t i = 0; i < v->n; i++)
+		free_item(v->items[i]);
+	free(v->items);
+}
+
 LEND_EXTERN void lend_requests_free(lend_requests *l)
 {
-	if (!l)
-		return;
-	for (size_t i = 0; i < l->v.n; i++)
-		lend_request_free(l->v.items[i]);
-	free(l->v.items);
+	if (l)
+		lend__desk_vec_free(&l->v, request_free_item);
 	free(l);
 }
 
@@ -106,8 +110,9 @@ LEND_EXTERN const lend_ledger_entry *lend_ledger_get(const lend_ledger *l, size_
 {
 	return l && i < l->v.n ? l->v.items[i] : NULL;
 }
-static void entry_free(lend_ledger_entry *x)
+static void entry_free(void *item)
 {
+	lend_ledger_entry *x = item;
 	if (x) {
 		free(x->note);
 		free(x);
@@ -115,11 +120,8 @@ static void entry_free(lend_ledger_entry *x)
 }
 LEND_EXTERN void lend_ledger_free(lend_ledger *l)
 {
-	if (!l)
-		return;
-	for (size_t i = 0; i < l->v.n; i++)
-		entry_free(l->v.items[i]);
-	free(l->v.items);
+	if (l)
+		lend__desk_vec_free(&l->v, entry_free);
 	free(l);
 }
 LEND_EXTERN int64_t lend_ledger_entry_id(const lend_ledger_entry *x) { return x ? x->row.id : 0; }
@@ -413,6 +415,38 @@ LEND_EXTERN int lend_request_get(lend_engine *e, const lend_actor *a, int64_t re
 	return LEND_OK;
 }
 
+/* A listing of requests: a reader's (f->reader_id; the reader, his
+ * libraries' librarians, admin) or a library's pending ones with their
+ * decision context (f->library_id; its staff). */
+static int request_listing(lend_engine *e, const lend_actor *a, const lend_sys_request_filter *f,
+                           lend_requests **out)
+{
+	lend_requests *l = calloc(1, sizeof *l);
+	if (!l)
+		return lend__nomem(e);
+	int rc = lend__begin(e, 0);
+	lend_sys_reader rd;
+	lend_sys_library lib;
+	char cur[4];
+	if (rc == LEND_OK && f->reader_id && (rc = lend__load_reader(e, f->reader_id, &rd)) == LEND_OK)
+		rc = lend__need_reader_access(e, a, f->reader_id);
+	if (rc == LEND_OK && f->library_id && (rc = lend__need_staff(e, a, f->library_id)) == LEND_OK)
+		rc = lend__load_library(e, f->library_id, &lib, cur);
+	if (rc == LEND_OK)
+		rc = list_requests(e, f, &l->v);
+	if (rc == LEND_OK && f->reader_id)
+		rc = lend__vec_keep_staffed(e, a, &l->v, request_library, request_free_item);
+	for (size_t i = 0; rc == LEND_OK && f->library_id && i < l->v.n; i++)
+		rc = fill_context(e, l->v.items[i]);
+	rc = lend__end(e, rc);
+	if (rc != LEND_OK) {
+		lend_requests_free(l);
+		return rc;
+	}
+	*out = l;
+	return LEND_OK;
+}
+
 LEND_EXTERN int lend_request_list(lend_engine *e, const lend_actor *a, int64_t reader_id, int state,
                                   lend_requests **out)
 {
@@ -423,30 +457,13 @@ LEND_EXTERN int lend_request_list(lend_engine *e, const lend_actor *a, int64_t r
 		return lend__fail(e, LEND_EINVAL, "out is NULL");
 	if (state < 0 || state > LEND_REQUEST_CANCELLED)
 		return lend__fail(e, LEND_EINVAL, "unknown request state %d", state);
-	lend_requests *l = calloc(1, sizeof *l);
-	if (!l)
-		return lend__nomem(e);
-	int rc = lend__begin(e, 0);
-	lend_sys_reader rd;
-	if (rc == LEND_OK)
-		rc = lend__load_reader(e, reader_id, &rd);
-	if (rc == LEND_OK)
-		rc = lend__need_reader_access(e, a, reader_id);
+	if (reader_id <= 0)
+		return lend__fail(e, LEND_ENOTFOUND, "no reader %lld", (long long)reader_id);
 	lend_sys_request_filter f;
 	memset(&f, 0, sizeof f);
 	f.reader_id = reader_id;
 	f.state = state;
-	if (rc == LEND_OK)
-		rc = list_requests(e, &f, &l->v);
-	if (rc == LEND_OK)
-		rc = lend__vec_keep_staffed(e, a, &l->v, request_library, request_free_item);
-	rc = lend__end(e, rc);
-	if (rc != LEND_OK) {
-		lend_requests_free(l);
-		return rc;
-	}
-	*out = l;
-	return LEND_OK;
+	return request_listing(e, a, &f, out);
 }
 
 LEND_EXTERN int lend_request_pending(lend_engine *e, const lend_actor *a, int64_t library_id, int limit,
@@ -459,32 +476,14 @@ LEND_EXTERN int lend_request_pending(lend_engine *e, const lend_actor *a, int64_
 		return lend__fail(e, LEND_EINVAL, "out is NULL");
 	if (limit < 1 || limit > 1000)
 		return lend__fail(e, LEND_EINVAL, "limit must be 1 to 1000");
-	lend_requests *l = calloc(1, sizeof *l);
-	if (!l)
-		return lend__nomem(e);
-	int rc = lend__begin(e, 0);
-	if (rc == LEND_OK)
-		rc = lend__need_staff(e, a, library_id);
-	lend_sys_library lib;
-	char cur[4];
-	if (rc == LEND_OK)
-		rc = lend__load_library(e, library_id, &lib, cur);
+	if (library_id <= 0)
+		return lend__fail(e, LEND_ENOTFOUND, "no library %lld", (long long)library_id);
 	lend_sys_request_filter f;
 	memset(&f, 0, sizeof f);
 	f.library_id = library_id;
 	f.state = LEND_REQUEST_PENDING;
 	f.limit = limit;
-	if (rc == LEND_OK)
-		rc = list_requests(e, &f, &l->v);
-	for (size_t i = 0; rc == LEND_OK && i < l->v.n; i++)
-		rc = fill_context(e, l->v.items[i]);
-	rc = lend__end(e, rc);
-	if (rc != LEND_OK) {
-		lend_requests_free(l);
-		return rc;
-	}
-	*out = l;
-	return LEND_OK;
+	return request_listing(e, a, &f, out);
 }
 
 /* ------------------------------------------------ approve, issue, deny */

@@ -15,6 +15,8 @@ LEND_HIDDEN int lend__desk_storage_ok(lend_engine *e);
 	} while (0)
 /* The account an actor stands for in records (0 for the administrator). */
 LEND_HIDDEN int64_t lend__desk_account(const lend_actor *a);
+/* Free the items of a list's vector and its array. */
+LEND_HIDDEN void lend__desk_vec_free(lend__vec *v, void (*free_item)(void *item));
 /* Only the card's holder (or admin) may do this. */
 LEND_HIDDEN int lend__desk_holder_only(lend_engine *e, const lend_actor *a, int64_t reader_id);
 

@@ -40,11 +40,8 @@ LEND_EXTERN const lend_license *lend_licenses_get(const lend_licenses *l, size_t
 }
 LEND_EXTERN void lend_licenses_free(lend_licenses *l)
 {
-	if (!l)
-		return;
-	for (size_t i = 0; i < l->v.n; i++)
-		free(l->v.items[i]);
-	free(l->v.items);
+	if (l)
+		lend__desk_vec_free(&l->v, free);
 	free(l);
 }
 

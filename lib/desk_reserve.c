@@ -35,11 +35,8 @@ LEND_EXTERN const lend_reserve *lend_reserves_get(const lend_reserves *l, size_t
 }
 LEND_EXTERN void lend_reserves_free(lend_reserves *l)
 {
-	if (!l)
-		return;
-	for (size_t i = 0; i < l->v.n; i++)
-		free(l->v.items[i]);
-	free(l->v.items);
+	if (l)
+		lend__desk_vec_free(&l->v, free);
 	free(l);
 }
 

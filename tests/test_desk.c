@@ -58,6 +58,21 @@ static void last_detail(th *t, int kind, char *buf, size_t n)
 	lend_notifications_free(l);
 }
 
+/* Reader 0 takes the book's only free copy and reader 1 waits for it: the
+ * loan's id in *loan, the waiting place's id returned. */
+static int64_t lent_with_queue(th *t, world *w, int64_t book, int64_t *loan)
+{
+	lend_loan *l = NULL;
+	TH_OK(t, lend_take(t->e, w->ra[0], w->tk[0], book, &l));
+	*loan = lend_loan_id(l);
+	lend_loan_free(l);
+	lend_hold *h = NULL;
+	TH_OK(t, lend_queue_join(t->e, w->ra[1], w->tk[1], book, &h));
+	int64_t id = lend_hold_id(h);
+	lend_hold_free(h);
+	return id;
+}
+
 /* ------------------------------------------------------------ requests */
 
 static void test_request_approve_free_copy(void **state)
@@ -671,19 +686,15 @@ static void test_reserve_lapse_and_confirm(void **state)
 	int64_t b = th_book(t, "Reserved", LEND_KIND_EBOOK, 0, 0);
 	th_copies(t, w.lib, b, 1);
 	TH_OK(t, lend_policy_set(t->e, w.lib_a, w.lib, LEND_KIND_ANY, LEND_SETTING_HANDOFF_MODE, 1));
-	lend_loan *l0 = NULL;
-	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, &l0));
+	int64_t l0 = 0;
+	int64_t h1 = lent_with_queue(t, &w, b, &l0);
 	lend_hold *h = NULL;
-	TH_OK(t, lend_queue_join(t->e, w.ra[1], w.tk[1], b, &h));
-	int64_t h1 = lend_hold_id(h);
-	lend_hold_free(h);
 	TH_OK(t, lend_queue_join(t->e, w.ra[2], w.tk[2], b, &h));
 	int64_t h2 = lend_hold_id(h);
 	lend_hold_free(h);
 	th_now += 3600;
 	int64_t freed = th_now;
-	TH_OK(t, lend_return(t->e, w.ra[0], lend_loan_id(l0)));
-	lend_loan_free(l0);
+	TH_OK(t, lend_return(t->e, w.ra[0], l0));
 	/* reserved for R1 for 3 days: not issued, not free for anyone else */
 	int64_t r1 = only_reserve(t, w.r[1], 1);
 	assert_true(r1 > 0);
@@ -758,15 +769,10 @@ static void test_reserve_decline_and_leave(void **state)
 	th_copies(t, w.lib, b, 1);
 	TH_OK(t, lend_policy_set(t->e, w.lib_a, w.lib, LEND_KIND_AUDIOBOOK, LEND_SETTING_HANDOFF_MODE, 1));
 	TH_OK(t, lend_policy_set(t->e, w.lib_a, w.lib, LEND_KIND_ANY, LEND_SETTING_RESERVE_DAYS, 5));
-	lend_loan *l0 = NULL;
-	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, &l0));
-	lend_hold *h = NULL;
-	TH_OK(t, lend_queue_join(t->e, w.ra[1], w.tk[1], b, &h));
-	int64_t h1 = lend_hold_id(h);
-	lend_hold_free(h);
+	int64_t l0 = 0;
+	int64_t h1 = lent_with_queue(t, &w, b, &l0);
 	TH_OK(t, lend_queue_join(t->e, w.ra[2], w.tk[2], b, NULL));
-	TH_OK(t, lend_return(t->e, w.ra[0], lend_loan_id(l0)));
-	lend_loan_free(l0);
+	TH_OK(t, lend_return(t->e, w.ra[0], l0));
 	int64_t r1 = only_reserve(t, w.r[1], 1);
 	lend_reserve *rv = NULL;
 	TH_OK(t, lend_reserve_get(t->e, w.lib_a, r1, &rv));
@@ -1012,17 +1018,12 @@ static void test_validity_starts_midday(void **state)
 	make_world(t, &w, 0);
 	int64_t b = th_book(t, "B", LEND_KIND_EBOOK, 0, 0);
 	th_copies(t, w.lib, b, 1);
-	lend_loan *l0 = NULL;
-	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, &l0));
-	lend_hold *h = NULL;
-	TH_OK(t, lend_queue_join(t->e, w.ra[1], w.tk[1], b, &h));
-	int64_t hold = lend_hold_id(h);
-	lend_hold_free(h);
+	int64_t l0 = 0;
+	int64_t hold = lent_with_queue(t, &w, b, &l0);
 	th_now = th_utc(2026, 1, 12, 10, 0, 0);
 	TH_OK(t, lend_ticket_set_validity(t->e, w.lib_a, w.tk[1], th_utc(2026, 1, 12, 14, 0, 0), 0));
 	th_now = th_utc(2026, 1, 12, 11, 0, 0);
-	TH_OK(t, lend_return(t->e, w.ra[0], lend_loan_id(l0)));
-	lend_loan_free(l0);
+	TH_OK(t, lend_return(t->e, w.ra[0], l0));
 	int st = 0;
 	th_hold(t, hold, &st, NULL, NULL, NULL);
 	assert_int_equal(st, LEND_HOLD_WAITING);
@@ -1045,16 +1046,11 @@ static void test_validity_starts_after_reopen(void **state)
 	make_world(t, &w, 0);
 	int64_t b = th_book(t, "B", LEND_KIND_EBOOK, 0, 0);
 	th_copies(t, w.lib, b, 1);
-	lend_loan *l0 = NULL;
-	TH_OK(t, lend_take(t->e, w.ra[0], w.tk[0], b, &l0));
-	lend_hold *h = NULL;
-	TH_OK(t, lend_queue_join(t->e, w.ra[1], w.tk[1], b, &h));
-	int64_t hold = lend_hold_id(h);
-	lend_hold_free(h);
+	int64_t l0 = 0;
+	int64_t hold = lent_with_queue(t, &w, b, &l0);
 	TH_OK(t, lend_ticket_set_validity(t->e, w.lib_a, w.tk[1], th_utc(2026, 1, 12, 14, 0, 0), 0));
 	th_now = th_utc(2026, 1, 12, 11, 0, 0);
-	TH_OK(t, lend_return(t->e, w.ra[0], lend_loan_id(l0)));
-	lend_loan_free(l0);
+	TH_OK(t, lend_return(t->e, w.ra[0], l0));
 	/* a second engine on the same file, active since before 14:00 */
 	th_now = th_utc(2026, 1, 12, 12, 0, 0);
 	lend_options *o = NULL;

@@ -160,43 +160,64 @@ static int req_update(void *ud, const lend_sys_request *row)
 	return sq__run(s, st, "request_update", 1);
 }
 
-/* Step a request query, handing each row to cb; single: a get. */
-static int req_iterate(sq *s, sqlite3_stmt *st, const char *what, lend_sys_request_cb cb, void *ctx, int single)
+/* Step a bound query: read_row turns each row into its struct and hands it
+ * to the caller's callback (returning its stop value; *oom on no memory).
+ * single: a get, which hands at most one row and is ENOTFOUND without one. */
+typedef int (*row_fn)(sqlite3_stmt *st, void *p, int *oom);
+
+static int step_rows(sq *s, sqlite3_stmt *st, const char *what, row_fn read_row, void *p, int single)
 {
-	int rc;
+	int rc, oom = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		lend_sys_request r;
-		memset(&r, 0, sizeof r);
-		int64_t *v[] = {&r.id, &r.ticket_id, &r.reader_id, &r.library_id, &r.book_id};
-		for (int i = 0; i < 5; i++)
-			*v[i] = sqlite3_column_int64(st, i);
-		r.state = sqlite3_column_int(st, 5);
-		r.origin = sqlite3_column_int(st, 6);
-		r.created_at = sqlite3_column_int64(st, 7);
-		r.decided_at = sqlite3_column_int64(st, 8);
-		r.decided_by = sqlite3_column_int64(st, 9);
-		r.reason = sqlite3_column_int(st, 10);
-		r.overridden = sqlite3_column_int(st, 11);
-		r.text = sq__text(st, 12);
-		r.loan_id = sqlite3_column_int64(st, 13);
-		r.hold_id = sqlite3_column_int64(st, 14);
-		if (!r.text) {
+		int stop = read_row(st, p, &oom);
+		if (oom) {
 			sq__done(s, st);
 			return sq__fail_msg(s, what, "out of memory", LEND_ENOMEM);
 		}
-		int stop = cb(ctx, &r);
 		if (stop || single) {
 			sq__done(s, st);
 			return stop;
 		}
 	}
-	if (rc != SQLITE_DONE) {
-		int r = sq__fail(s, what, rc);
-		sq__done(s, st);
-		return r;
-	}
+	int r = rc == SQLITE_DONE ? (single ? sq__not_found(s, what) : LEND_OK) : sq__fail(s, what, rc);
 	sq__done(s, st);
-	return single ? sq__not_found(s, what) : LEND_OK;
+	return r;
+}
+
+struct req_p {
+	lend_sys_request_cb cb;
+	void *ctx;
+};
+
+static int req_row(sqlite3_stmt *st, void *p, int *oom)
+{
+	struct req_p *c = p;
+	lend_sys_request r;
+	memset(&r, 0, sizeof r);
+	int64_t *v[] = {&r.id, &r.ticket_id, &r.reader_id, &r.library_id, &r.book_id};
+	for (int i = 0; i < 5; i++)
+		*v[i] = sqlite3_column_int64(st, i);
+	r.state = sqlite3_column_int(st, 5);
+	r.origin = sqlite3_column_int(st, 6);
+	r.created_at = sqlite3_column_int64(st, 7);
+	r.decided_at = sqlite3_column_int64(st, 8);
+	r.decided_by = sqlite3_column_int64(st, 9);
+	r.reason = sqlite3_column_int(st, 10);
+	r.overridden = sqlite3_column_int(st, 11);
+	r.text = sq__text(st, 12);
+	r.loan_id = sqlite3_column_int64(st, 13);
+	r.hold_id = sqlite3_column_int64(st, 14);
+	if (!r.text) {
+		*oom = 1;
+		return 0;
+	}
+	return c->cb(c->ctx, &r);
+}
+
+static int req_iterate(sq *s, sqlite3_stmt *st, const char *what, lend_sys_request_cb cb, void *ctx, int single)
+{
+	struct req_p p = {cb, ctx};
+	return step_rows(s, st, what, req_row, &p, single);
 }
 
 static int req_get(void *ud, int64_t id, lend_sys_request_cb cb, void *ctx)
@@ -295,6 +316,31 @@ static int ren_get(void *ud, int64_t loan_id, lend_sys_renewal *out)
 	return r;
 }
 
+struct ticket_p {
+	lend_sys_ticket_cb cb;
+	void *ctx;
+};
+
+static int ticket_row(sqlite3_stmt *st, void *p, int *oom)
+{
+	struct ticket_p *c = p;
+	lend_sys_ticket t;
+	memset(&t, 0, sizeof t);
+	t.id = sqlite3_column_int64(st, 0);
+	t.library_id = sqlite3_column_int64(st, 1);
+	t.reader_id = sqlite3_column_int64(st, 2);
+	t.number = sq__text(st, 3);
+	t.valid_from = sqlite3_column_int64(st, 4);
+	t.valid_until = sqlite3_column_int64(st, 5);
+	t.blocked = sqlite3_column_int(st, 6);
+	t.created_at = sqlite3_column_int64(st, 7);
+	if (!t.number) {
+		*oom = 1;
+		return 0;
+	}
+	return c->cb(c->ctx, &t);
+}
+
 static int ticket_started(void *ud, int64_t after, int64_t upto, lend_sys_ticket_cb cb, void *ctx)
 {
 	sq *s = ud;
@@ -307,30 +353,8 @@ static int ticket_started(void *ud, int64_t after, int64_t upto, lend_sys_ticket
 		brc = sqlite3_bind_int64(st, 2, upto);
 	if ((rc = bound(s, st, "ticket_started", brc)) != LEND_OK)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		lend_sys_ticket t;
-		memset(&t, 0, sizeof t);
-		t.id = sqlite3_column_int64(st, 0);
-		t.library_id = sqlite3_column_int64(st, 1);
-		t.reader_id = sqlite3_column_int64(st, 2);
-		t.number = sq__text(st, 3);
-		t.valid_from = sqlite3_column_int64(st, 4);
-		t.valid_until = sqlite3_column_int64(st, 5);
-		t.blocked = sqlite3_column_int(st, 6);
-		t.created_at = sqlite3_column_int64(st, 7);
-		if (!t.number) {
-			sq__done(s, st);
-			return sq__fail_msg(s, "ticket_started", "out of memory", LEND_ENOMEM);
-		}
-		int stop = cb(ctx, &t);
-		if (stop) {
-			sq__done(s, st);
-			return stop;
-		}
-	}
-	int r = rc == SQLITE_DONE ? LEND_OK : sq__fail(s, "ticket_started", rc);
-	sq__done(s, st);
-	return r;
+	struct ticket_p p = {cb, ctx};
+	return step_rows(s, st, "ticket_started", ticket_row, &p, 0);
 }
 
 /* ------------------------------------------------------------ reserves */
@@ -401,29 +425,32 @@ static int res_update(void *ud, const lend_sys_reserve *row)
 	return res_write(ud, sql_res_update, row, 1, "reserve_update");
 }
 
+struct res_p {
+	lend_sys_reserve_cb cb;
+	void *ctx;
+};
+
+static int res_row(sqlite3_stmt *st, void *p, int *oom)
+{
+	(void)oom;
+	struct res_p *c = p;
+	lend_sys_reserve r;
+	memset(&r, 0, sizeof r);
+	int64_t *v[RES_NCOLS + 1];
+	res_fields(&r, v);
+	for (int i = 0; i <= RES_NCOLS; i++) {
+		if (v[i])
+			*v[i] = sqlite3_column_int64(st, i);
+		else
+			r.state = sqlite3_column_int(st, i);
+	}
+	return c->cb(c->ctx, &r);
+}
+
 static int res_iterate(sq *s, sqlite3_stmt *st, const char *what, lend_sys_reserve_cb cb, void *ctx, int single)
 {
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		lend_sys_reserve r;
-		memset(&r, 0, sizeof r);
-		int64_t *v[RES_NCOLS + 1];
-		res_fields(&r, v);
-		for (int i = 0; i <= RES_NCOLS; i++) {
-			if (v[i])
-				*v[i] = sqlite3_column_int64(st, i);
-			else
-				r.state = sqlite3_column_int(st, i);
-		}
-		int stop = cb(ctx, &r);
-		if (stop || single) {
-			sq__done(s, st);
-			return stop;
-		}
-	}
-	int r = rc == SQLITE_DONE ? (single ? sq__not_found(s, what) : LEND_OK) : sq__fail(s, what, rc);
-	sq__done(s, st);
-	return r;
+	struct res_p p = {cb, ctx};
+	return step_rows(s, st, what, res_row, &p, single);
 }
 
 static int res_get(void *ud, int64_t id, lend_sys_reserve_cb cb, void *ctx)
@@ -528,6 +555,28 @@ static int lic_update(void *ud, const lend_sys_license *row)
 	return lic_write(ud, sql_lic_update, row, 1, "license_update");
 }
 
+struct lic_p {
+	lend_sys_license_cb cb;
+	void *ctx;
+};
+
+static int lic_row(sqlite3_stmt *st, void *p, int *oom)
+{
+	(void)oom;
+	struct lic_p *c = p;
+	lend_sys_license r;
+	memset(&r, 0, sizeof r);
+	r.id = sqlite3_column_int64(st, 0);
+	r.library_id = sqlite3_column_int64(st, 1);
+	r.book_id = sqlite3_column_int64(st, 2);
+	r.copies = sqlite3_column_int(st, 3);
+	r.expires_at = sqlite3_column_int64(st, 4);
+	r.checkouts_left = sqlite3_column_int64(st, 5);
+	r.created_at = sqlite3_column_int64(st, 6);
+	r.closed_at = sqlite3_column_int64(st, 7);
+	return c->cb(c->ctx, &r);
+}
+
 static int lic_list(void *ud, const lend_sys_license_filter *f, lend_sys_license_cb cb, void *ctx)
 {
 	sq *s = ud;
@@ -542,26 +591,8 @@ static int lic_list(void *ud, const lend_sys_license_filter *f, lend_sys_license
 		brc = sqlite3_bind_int64(st, i + 1, v[i]);
 	if ((rc = bound(s, st, "license_list", brc)) != LEND_OK)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		lend_sys_license r;
-		memset(&r, 0, sizeof r);
-		r.id = sqlite3_column_int64(st, 0);
-		r.library_id = sqlite3_column_int64(st, 1);
-		r.book_id = sqlite3_column_int64(st, 2);
-		r.copies = sqlite3_column_int(st, 3);
-		r.expires_at = sqlite3_column_int64(st, 4);
-		r.checkouts_left = sqlite3_column_int64(st, 5);
-		r.created_at = sqlite3_column_int64(st, 6);
-		r.closed_at = sqlite3_column_int64(st, 7);
-		int stop = cb(ctx, &r);
-		if (stop) {
-			sq__done(s, st);
-			return stop;
-		}
-	}
-	int r = rc == SQLITE_DONE ? LEND_OK : sq__fail(s, "license_list", rc);
-	sq__done(s, st);
-	return r;
+	struct lic_p p = {cb, ctx};
+	return step_rows(s, st, "license_list", lic_row, &p, 0);
 }
 
 static int lic_bind(void *ud, int64_t loan_id, int64_t license_id)
