@@ -133,6 +133,25 @@ static int bound(sq *s, sqlite3_stmt *st, const char *what, int rc)
 	return r;
 }
 
+/* Write a row of integers: v[i] binds parameter i + 1, from v[1] for an
+ * insert (which sets *id_out) or v[0] (the id) for an update. */
+static int write_ints(void *ud, const char *sql, const char *what, const int64_t *v, int n, int64_t *id_out)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql, &st, what);
+	if (rc != LEND_OK)
+		return rc;
+	int brc = SQLITE_OK;
+	for (int i = id_out ? 1 : 0; brc == SQLITE_OK && i < n; i++)
+		brc = sqlite3_bind_int64(st, i + 1, v[i]);
+	if ((rc = bound(s, st, what, brc)) != LEND_OK || (rc = sq__run(s, st, what, !id_out)) != LEND_OK)
+		return rc;
+	if (id_out)
+		*id_out = sqlite3_last_insert_rowid(sq__db(s));
+	return LEND_OK;
+}
+
 static int req_insert(void *ud, lend_sys_request *row)
 {
 	sq *s = ud;
@@ -394,35 +413,24 @@ static void res_fields(lend_sys_reserve *r, int64_t *v[RES_NCOLS + 1])
 	memcpy(v, f, sizeof f);
 }
 
-static int res_write(void *ud, const char *sql, const lend_sys_reserve *row, int with_id, const char *what)
+static int res_write(void *ud, const char *sql, const lend_sys_reserve *row, int64_t *id_out, const char *what)
 {
-	sq *s = ud;
-	sqlite3_stmt *st;
-	int rc = sq__prep(s, sql, &st, what);
-	if (rc != LEND_OK)
-		return rc;
 	lend_sys_reserve r = *row;
-	int64_t *v[RES_NCOLS + 1];
-	res_fields(&r, v);
-	int brc = with_id ? sqlite3_bind_int64(st, 1, r.id) : SQLITE_OK;
-	for (int i = 1; brc == SQLITE_OK && i <= RES_NCOLS; i++)
-		brc = sqlite3_bind_int64(st, i + 1, v[i] ? *v[i] : r.state);
-	if ((rc = bound(s, st, what, brc)) != LEND_OK)
-		return rc;
-	return sq__run(s, st, what, with_id);
+	int64_t *f[RES_NCOLS + 1], v[RES_NCOLS + 1];
+	res_fields(&r, f);
+	for (int i = 0; i <= RES_NCOLS; i++)
+		v[i] = f[i] ? *f[i] : r.state;
+	return write_ints(ud, sql, what, v, RES_NCOLS + 1, id_out);
 }
 
 static int res_insert(void *ud, lend_sys_reserve *row)
 {
-	int rc = res_write(ud, sql_res_insert, row, 0, "reserve_insert");
-	if (rc == LEND_OK)
-		row->id = sqlite3_last_insert_rowid(sq__db(ud));
-	return rc;
+	return res_write(ud, sql_res_insert, row, &row->id, "reserve_insert");
 }
 
 static int res_update(void *ud, const lend_sys_reserve *row)
 {
-	return res_write(ud, sql_res_update, row, 1, "reserve_update");
+	return res_write(ud, sql_res_update, row, NULL, "reserve_update");
 }
 
 struct res_p {
@@ -525,34 +533,21 @@ static const char sql_lic_of_loan[] = "SELECT license_id FROM desk_license_loans
 static const char sql_lic_loans[] = "SELECT count(*) FROM desk_license_loans b JOIN loans l ON l.id = b.loan_id "
 				    "WHERE b.license_id = ?1 AND l.ended_at = 0";
 
-static int lic_write(void *ud, const char *sql, const lend_sys_license *r, int with_id, const char *what)
+static int lic_write(void *ud, const char *sql, const lend_sys_license *r, int64_t *id_out, const char *what)
 {
-	sq *s = ud;
-	sqlite3_stmt *st;
-	int rc = sq__prep(s, sql, &st, what);
-	if (rc != LEND_OK)
-		return rc;
 	const int64_t v[] = {r->id,         r->library_id,     r->book_id,    r->copies,
 	                     r->expires_at, r->checkouts_left, r->created_at, r->closed_at};
-	int brc = SQLITE_OK;
-	for (int i = with_id ? 0 : 1; brc == SQLITE_OK && i < 8; i++)
-		brc = sqlite3_bind_int64(st, i + 1, v[i]);
-	if ((rc = bound(s, st, what, brc)) != LEND_OK)
-		return rc;
-	return sq__run(s, st, what, with_id);
+	return write_ints(ud, sql, what, v, 8, id_out);
 }
 
 static int lic_insert(void *ud, lend_sys_license *row)
 {
-	int rc = lic_write(ud, sql_lic_insert, row, 0, "license_insert");
-	if (rc == LEND_OK)
-		row->id = sqlite3_last_insert_rowid(sq__db(ud));
-	return rc;
+	return lic_write(ud, sql_lic_insert, row, &row->id, "license_insert");
 }
 
 static int lic_update(void *ud, const lend_sys_license *row)
 {
-	return lic_write(ud, sql_lic_update, row, 1, "license_update");
+	return lic_write(ud, sql_lic_update, row, NULL, "license_update");
 }
 
 struct lic_p {
