@@ -39,11 +39,23 @@ static int64_t request(th *t, world *w, int i, int64_t book)
 	return id;
 }
 
-static lend_request *get_request(th *t, int64_t id)
+/* A request's state or reason, read as the administrator. */
+static int request_field(th *t, int64_t id, int (*field)(const lend_request *))
 {
 	lend_request *r = NULL;
 	TH_OK(t, lend_request_get(t->e, t->admin, id, &r));
-	return r;
+	int v = field(r);
+	lend_request_free(r);
+	return v;
+}
+
+/* The database is byte for byte what it was (frees before). */
+static void same_db(th *t, char *before)
+{
+	char *after = th_dump_db(t->path);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
 }
 
 /* The detail of the newest outbox note of a kind ("" if none), copied. */
@@ -161,13 +173,8 @@ static void test_request_approve_one_kopeck_short(void **state)
 	char *before = th_dump_db(t->path);
 	TH_DENIED(t, LEND_REASON_BUDGET, lend_request_approve(t->e, w.lib_a, q, NULL));
 	assert_non_null(strstr(lend_engine_errmsg(t->e), "39899"));
-	char *after = th_dump_db(t->path);
-	assert_string_equal(before, after);
-	free(before);
-	free(after);
-	lend_request *r = get_request(t, q);
-	assert_int_equal(lend_request_state(r), LEND_REQUEST_PENDING);
-	lend_request_free(r);
+	same_db(t, before);
+	assert_int_equal(request_field(t, q, lend_request_state), LEND_REQUEST_PENDING);
 	th_check_clean(t);
 }
 
@@ -278,9 +285,7 @@ static void test_request_deny(void **state)
 	/* deny for the other reasons too */
 	int64_t q3 = request(t, &w, 2, b);
 	TH_OK(t, lend_request_deny(t->e, w.lib_a, q3, LEND_REASON_TOO_EXPENSIVE, "too dear"));
-	lend_request *g = get_request(t, q3);
-	assert_int_equal(lend_request_reason(g), LEND_REASON_TOO_EXPENSIVE);
-	lend_request_free(g);
+	assert_int_equal(request_field(t, q3, lend_request_reason), LEND_REASON_TOO_EXPENSIVE);
 	th_check_clean(t);
 }
 
@@ -308,9 +313,7 @@ static void test_request_duplicates_and_max(void **state)
 	TH_RC(t, LEND_EPERM, lend_request_cancel(t->e, w.ra[1], q0));
 	TH_RC(t, LEND_EPERM, lend_request_create(t->e, w.lib_a, w.tk[0], b[2], NULL));
 	TH_OK(t, lend_request_cancel(t->e, w.ra[0], q0));
-	lend_request *r = get_request(t, q0);
-	assert_int_equal(lend_request_state(r), LEND_REQUEST_CANCELLED);
-	lend_request_free(r);
+	assert_int_equal(request_field(t, q0, lend_request_state), LEND_REQUEST_CANCELLED);
 	request(t, &w, 0, b[2]);
 	/* a per-ticket override wins over the library's value */
 	TH_OK(t, lend_ticket_set_limit(t->e, w.lib_a, w.tk[0], LEND_KIND_ANY, LEND_SETTING_MAX_REQUESTS, 3));
@@ -407,10 +410,7 @@ static void test_desk_other_library(void **state)
 	TH_RC(t, LEND_EPERM, lend_ledger_list(t->e, w.lib_a, libb, 0, 0, &lg));
 	TH_RC(t, LEND_EPERM, lend_issue(t->e, w.lib_a, tkb, b, 0, NULL, NULL));
 	TH_RC(t, LEND_EPERM, lend_ledger_list(t->e, w.ra[0], w.lib, 0, 0, &lg));
-	char *after = th_dump_db(t->path);
-	assert_string_equal(before, after);
-	free(before);
-	free(after);
+	same_db(t, before);
 	/* a librarian lists a reader's requests only in his libraries */
 	TH_OK(t, lend_library_grant(t->e, t->admin, w.lib, rb));
 	lend_actor *rb_staff = th_as_librarian(t, rb);
@@ -651,10 +651,7 @@ static void test_renewal_refused_someone_queued(void **state)
 	char *before = th_dump_db(t->path);
 	TH_DENIED(t, LEND_REASON_SOMEONE_WAITS, lend_renew(t->e, w.ra[0], loan, NULL));
 	assert_non_null(strstr(lend_engine_errmsg(t->e), "1 reader is waiting"));
-	char *after = th_dump_db(t->path);
-	assert_string_equal(before, after);
-	free(before);
-	free(after);
+	same_db(t, before);
 	/* a reader who let the others go first does not stop a renewal */
 	TH_OK(t, lend_queue_suspend(t->e, w.ra[1], lend_hold_id(h), th_now + 60 * TH_DAY));
 	TH_OK(t, lend_renew(t->e, w.lib_a, loan, NULL));
