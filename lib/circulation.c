@@ -463,14 +463,24 @@ static int position_of(lend_engine *e, int64_t library_id, int64_t book_id, int6
 	lf.active = 1;
 	struct due_ctx dc = {LEND_ROWS(int64_t), 1000};
 	TRY(lend__desk_finish_permille(e, library_id, &dc.permille));
+	int reserved = 0;
+	TRY(lend__desk_reserved(e, library_id, book_id, &reserved));
 	lend__rows *d = &dc.d;
 	TRY(lend__rows_status(e, d, ST(e, loan_list, &lf, due_cb, &dc), "loan list"));
 	lend_policy_rows p;
 	rc = lend__load_policy(e, library_id, ticket_id, &p);
 	if (rc == LEND_OK) {
-		int64_t days = lend_rules_resolve(&p, ticket_id, kind, LEND_SETTING_LOAN_DAYS, NULL);
-		*wait_until = lend_rules_wait_estimate(e->now, d->data, (int)d->n, f.copies - f.on_loan, ahead_active,
-		                                       days * DAY * dc.permille / 1000);
+		int64_t keep = lend_rules_resolve(&p, ticket_id, kind, LEND_SETTING_LOAN_DAYS, NULL) * DAY * dc.permille / 1000;
+		/* A reserved copy counts as lent now to a reader ahead. */
+		for (int i = 0; i < reserved && rc == LEND_OK; i++) {
+			int64_t end = e->now + keep;
+			if (lend__rows_push(d, &end) != 0)
+				rc = lend__nomem(e);
+		}
+		ahead_active = ahead_active > reserved ? ahead_active - reserved : 0;
+		if (rc == LEND_OK)
+			*wait_until = lend_rules_wait_estimate(e->now, d->data, (int)d->n, f.copies - f.on_loan - reserved,
+			                                       ahead_active, keep);
 	}
 	lend__rows_free(d);
 	return rc;

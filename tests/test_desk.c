@@ -715,6 +715,10 @@ static void test_reserve_lapse_and_confirm(void **state)
 	int64_t tk3 = th_ticket(t, w.lib, r3);
 	lend_actor *a3 = th_as_reader(t, r3);
 	TH_DENIED(t, LEND_REASON_NO_FREE_COPY, lend_take(t->e, a3, tk3, b, NULL));
+	TH_OK(t, lend_queue_join(t->e, a3, tk3, b, &h)); /* behind R2, with a wait */
+	assert_int_equal(lend_hold_position(h), 3);
+	assert_int_equal(lend_hold_wait_until(h), th_now + 28 * TH_DAY); /* R1 keeps it, then R2 */
+	lend_hold_free(h);
 	TH_DENIED(t, LEND_REASON_COPIES_ON_LOAN, lend_fund_remove_copies(t->e, w.lib_a, w.lib, b, 1));
 	TH_RC(t, LEND_EPERM, lend_reserve_confirm(t->e, w.ra[2], r1, NULL));
 	th_check_clean(t);
