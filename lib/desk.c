@@ -133,6 +133,16 @@ LEND_EXTERN int64_t lend_ledger_entry_actor_id(const lend_ledger_entry *x) { ret
 LEND_EXTERN const char *lend_ledger_entry_note(const lend_ledger_entry *x) { return x ? x->note : ""; }
 LEND_EXTERN int64_t lend_ledger_entry_balance(const lend_ledger_entry *x) { return x ? x->balance : 0; }
 
+LEND_EXTERN int64_t lend_limits_left(const lend_limits *l, int setting)
+{
+	if (!l || (setting != LEND_SETTING_SELF_SERVICE_LIMIT && setting != LEND_SETTING_MAX_LOANS &&
+	           setting != LEND_SETTING_MAX_REQUESTS && setting != LEND_SETTING_MONTHLY_QUOTA))
+		return 0;
+	if (l->value[setting] == LEND_UNLIMITED)
+		return LEND_UNLIMITED;
+	return l->value[setting] > l->used[setting] ? l->value[setting] - l->used[setting] : 0;
+}
+
 /* ------------------------------------------------------------ helpers */
 
 /* A host's backend written before the desk lacks its methods. */

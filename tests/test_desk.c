@@ -305,6 +305,11 @@ static void test_request_duplicates_and_max(void **state)
 	TH_OK(t, lend_limits_get(t->e, w.ra[0], w.tk[0], LEND_KIND_ANY, &lim));
 	assert_int_equal(lend_limits_used(lim, LEND_SETTING_MAX_REQUESTS), 2);
 	assert_non_null(strstr(lend_limits_summary(lim), "2 of 2 requests open"));
+	assert_int_equal(lend_limits_left(lim, LEND_SETTING_MAX_REQUESTS), 0);
+	assert_int_equal(lend_limits_left(lim, LEND_SETTING_SELF_SERVICE_LIMIT), 3);
+	assert_int_equal(lend_limits_left(lim, LEND_SETTING_MONTHLY_QUOTA), LEND_UNLIMITED);
+	assert_int_equal(lend_limits_left(lim, LEND_SETTING_LOAN_DAYS), 0);
+	assert_int_equal(lend_limits_left(NULL, LEND_SETTING_MAX_LOANS), 0);
 	lend_limits_free(lim);
 	TH_DENIED(t, LEND_REASON_TOO_MANY_REQUESTS, lend_request_create(t->e, w.ra[0], w.tk[0], b[2], NULL));
 	assert_non_null(strstr(lend_engine_errmsg(t->e), "2 of 2 requests open"));
@@ -451,6 +456,56 @@ static void test_ticket_administration(void **state)
 	TH_RC(t, LEND_EPERM, lend_ticket_set_validity(t->e, w.lib_a, tb, 0, 0));
 	TH_RC(t, LEND_EPERM, lend_ticket_set_limit(t->e, w.lib_a, tb, 0, LEND_SETTING_MAX_LOANS, 1));
 	TH_RC(t, LEND_EPERM, lend_limits_get(t->e, w.lib_a, tb, 0, &lim));
+	th_check_clean(t);
+}
+
+/* Bad input leaves nothing changed. */
+static void test_desk_bad_input(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 1000);
+	int64_t b = th_book(t, "Book", LEND_KIND_EBOOK, 100, 0);
+	th_copies(t, w.lib, b, 1);
+	int64_t q = request(t, &w, 0, b);
+	char longtext[1100];
+	memset(longtext, 'x', sizeof longtext - 1);
+	longtext[sizeof longtext - 1] = '\0';
+	char *before = th_dump_db(t->path);
+	TH_RC(t, LEND_EINVAL, lend_request_deny(t->e, w.lib_a, q, LEND_REASON_LIBRARIAN, longtext));
+	TH_RC(t, LEND_EINVAL, lend_request_deny(t->e, w.lib_a, q, LEND_REASON_BUDGET, "\xed\xa0\x80"));
+	TH_RC(t, LEND_EINVAL, lend_issue(t->e, w.lib_a, w.tk[1], b, 0, longtext, NULL));
+	TH_RC(t, LEND_EINVAL, lend_issue(t->e, w.lib_a, w.tk[1], b, 0, "\xc0\xaf", NULL));
+	TH_RC(t, LEND_EINVAL, lend_issue(t->e, w.lib_a, w.tk[1], b, -1, NULL, NULL));
+	TH_RC(t, LEND_ENOTFOUND, lend_issue(t->e, w.lib_a, 99999, b, 0, NULL, NULL));
+	TH_RC(t, LEND_ENOTFOUND, lend_issue(t->e, w.lib_a, w.tk[1], -3, 0, NULL, NULL));
+	TH_RC(t, LEND_ENOTFOUND, lend_request_approve(t->e, w.lib_a, 0, NULL));
+	TH_RC(t, LEND_ENOTFOUND, lend_renew(t->e, w.ra[0], -1, NULL));
+	TH_RC(t, LEND_ENOTFOUND, lend_reserve_confirm(t->e, w.ra[0], 12345, NULL));
+	TH_RC(t, LEND_ENOTFOUND, lend_reserve_decline(t->e, w.ra[0], 12345));
+	TH_RC(t, LEND_EINVAL, lend_budget_correct(t->e, w.lib_a, w.lib, INT64_MIN, "overflow"));
+	TH_RC(t, LEND_EINVAL, lend_budget_correct(t->e, w.lib_a, w.lib, 10, longtext));
+	TH_RC(t, LEND_EINVAL, lend_license_add(t->e, w.lib_a, w.lib, b, -1, 0, LEND_UNLIMITED, NULL));
+	TH_RC(t, LEND_EINVAL, lend_license_add(t->e, w.lib_a, w.lib, b, 1, 0, -7, NULL));
+	lend_requests *l = NULL;
+	TH_RC(t, LEND_EINVAL, lend_request_list(t->e, w.ra[0], w.r[0], 9, &l));
+	TH_RC(t, LEND_EINVAL, lend_request_list(t->e, w.ra[0], w.r[0], 0, NULL));
+	TH_RC(t, LEND_ENOTFOUND, lend_request_list(t->e, t->admin, 99999, 0, &l));
+	TH_RC(t, LEND_EINVAL, lend_request_pending(t->e, w.lib_a, w.lib, 1001, &l));
+	TH_RC(t, LEND_EINVAL, lend_request_create(t->e, NULL, w.tk[0], b, NULL));
+	TH_RC(t, LEND_EINVAL, lend_request_approve(NULL, w.lib_a, q, NULL));
+	lend_ledger *lg = NULL;
+	TH_RC(t, LEND_EINVAL, lend_ledger_list(t->e, w.lib_a, w.lib, -1, 0, &lg));
+	same_db(t, before);
+	lend_request_free(NULL);
+	lend_requests_free(NULL);
+	lend_ledger_free(NULL);
+	lend_reserve_free(NULL);
+	lend_reserves_free(NULL);
+	lend_licenses_free(NULL);
+	assert_int_equal(lend_request_id(NULL), 0);
+	assert_null(lend_requests_get(NULL, 0));
+	assert_string_equal(lend_request_text(NULL), "");
 	th_check_clean(t);
 }
 
@@ -1088,6 +1143,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_request_duplicates_and_max, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_request_pending_context, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_desk_other_library, th_setup_file, th_teardown),
+		cmocka_unit_test_setup_teardown(test_desk_bad_input, th_setup_file, th_teardown),
 		cmocka_unit_test_setup_teardown(test_ticket_administration, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_direct_issue, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_monthly_quota_month_boundary, th_setup_memory, th_teardown),

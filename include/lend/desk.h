@@ -108,6 +108,12 @@ LEND_EXTERN size_t lend_requests_count(const lend_requests *l);
 LEND_EXTERN const lend_request *lend_requests_get(const lend_requests *l, size_t i);
 LEND_EXTERN void lend_requests_free(lend_requests *l);
 
+/* What is left of a counted limit of lend_limits_get() (self-service,
+ * loans, requests, monthly quota): value - used, never below 0;
+ * LEND_UNLIMITED for a limit without a value; 0 for a setting that counts
+ * nothing. */
+LEND_EXTERN int64_t lend_limits_left(const lend_limits *l, int setting);
+
 /* --------------------------------------------------------- direct issue */
 
 /* Issue a book to a reader without a request (a librarian of the ticket's
