@@ -1012,6 +1012,39 @@ static void test_license_checkouts_and_perpetual(void **state)
 	th_check_clean(t);
 }
 
+/* A license expiring under a reserved copy: the reservation is withdrawn,
+ * the reader keeps his place. */
+static void test_license_expiry_under_reservation(void **state)
+{
+	th *t = *state;
+	world w;
+	make_world(t, &w, 0);
+	int64_t b = th_book(t, "Licensed", LEND_KIND_EBOOK, 0, 0);
+	TH_OK(t, lend_policy_set(t->e, w.lib_a, w.lib, LEND_KIND_ANY, LEND_SETTING_HANDOFF_MODE, 1));
+	TH_OK(t, lend_license_add(t->e, w.lib_a, w.lib, b, 1, T0 + 2 * TH_DAY, LEND_UNLIMITED, NULL));
+	int64_t l0 = 0;
+	int64_t hold = lent_with_queue(t, &w, b, &l0);
+	TH_OK(t, lend_return(t->e, w.ra[0], l0));
+	int64_t r1 = only_reserve(t, w.r[1], 1);
+	assert_true(r1 > 0);
+	th_now = T0 + 2 * TH_DAY;
+	lend_reserve *rv = NULL;
+	TH_OK(t, lend_reserve_get(t->e, w.ra[1], r1, &rv));
+	assert_int_equal(lend_reserve_state(rv), LEND_RESERVE_CANCELLED);
+	lend_reserve_free(rv);
+	int st = 0;
+	th_hold(t, hold, &st, NULL, NULL, NULL);
+	assert_int_equal(st, LEND_HOLD_WAITING);
+	int copies = -1;
+	TH_OK(t, th_fund(t, w.lib, b, &copies, NULL, NULL));
+	assert_int_equal(copies, 0);
+	th_check_clean(t);
+	/* a new license: the copy is reserved for him again */
+	TH_OK(t, lend_license_add(t->e, w.lib_a, w.lib, b, 1, 0, LEND_UNLIMITED, NULL));
+	assert_true(only_reserve(t, w.r[1], 1) > r1);
+	th_check_clean(t);
+}
+
 /* --------------------------------------------------------- wait estimates */
 
 /* With fewer than 20 ended loans the estimate is the due dates; once the
@@ -1155,6 +1188,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_license_spending_and_expiry, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_license_expiry_mid_queue, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_license_checkouts_and_perpetual, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_license_expiry_under_reservation, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_wait_estimate_from_history, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_validity_starts_midday, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_validity_starts_after_reopen, th_setup_file, th_teardown),
