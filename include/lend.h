@@ -93,6 +93,11 @@ enum lend_reason {
 	LEND_REASON_SUSPEND_TOO_LONG = 19, /* a queue place is suspended for a year at most */
 	/* Values are grouped by area; each group appends within its block. */
 	/* -- the librarian's desk: 20..39 */
+	LEND_REASON_ALREADY_REQUESTED = 20, /* a request for this book is pending */
+	LEND_REASON_RENEWALS_OFF = 21,      /* the library does not renew loans */
+	LEND_REASON_ALREADY_RENEWED = 22,   /* a loan is renewed once at most */
+	LEND_REASON_SOMEONE_WAITS = 23,     /* readers wait for the book: no renewal */
+	LEND_REASON_LIBRARIAN = 24,         /* the librarian's own words */
 	/* -- accounts and sign-in: 40..59 */
 	/* -- the reader's shelf: 60..79 */
 	LEND_REASON_BALANCE = 60,       /* the balance does not cover the price */
@@ -189,6 +194,8 @@ enum lend_note_kind {
 	LEND_NOTE_APP_ACTIVATION = 11,
 	/* Values are grouped by area; each group appends within its block. */
 	/* -- the librarian's desk: 20..39 */
+	LEND_NOTE_LOAN_RENEWED = 20, /* detail: due_at=<new due time> */
+	LEND_NOTE_RESERVE_LAPSED = 21, /* detail: reserve_id=<id>; the reader left the queue */
 	/* -- accounts and sign-in: 40..59 */
 	/* -- the reader's shelf: 60..79 */
 	LEND_NOTE_BALANCE_CREDITED = 60,

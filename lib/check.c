@@ -224,6 +224,8 @@ static int run_checks(lend_engine *e, lend_report *rep)
 			lend__clear(e);
 			continue;
 		}
+		if (g.in.on_loan >= g.in.copies)
+			continue; /* the free copies are reserved for waiting readers */
 		if (lend_rules_handoff(&g.in) == LEND_REASON_NONE)
 			REPORT("library %lld, book %lld: a copy is idle while eligible reader %lld waits (place %lld)",
 			       (long long)h->library_id, (long long)h->book_id, (long long)h->reader_id, (long long)h->id);
@@ -247,6 +249,8 @@ LEND_EXTERN int lend_engine_check(lend_engine *e, lend_report **out)
 		rc = run_checks(e, rep);
 	/* Each area checks its own invariants: rc = lend__<area>_check(e, rep). */
 	/* -- the librarian's desk */
+	if (rc == LEND_OK)
+		rc = lend__desk_check(e, rep);
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	if (rc == LEND_OK)

@@ -86,7 +86,9 @@ int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gather
 	in->monthly_quota = lend_rules_resolve(p, ticket_id, kind, LEND_SETTING_MONTHLY_QUOTA, &ks_month);
 	in->max_copies = lend_rules_resolve(p, ticket_id, kind, LEND_SETTING_MAX_COPIES, NULL);
 	in->copies = g->fund.copies;
-	in->on_loan = g->fund.on_loan;
+	int reserved = 0;
+	TRY(lend__desk_reserved(e, g->ticket.library_id, book_id, &reserved));
+	in->on_loan = g->fund.on_loan + reserved; /* a reserved copy is not free */
 	in->budget = g->library.budget;
 
 	/* One pass over the reader's active loans gives every count. */
@@ -152,6 +154,7 @@ int lend__issue(lend_engine *e, lend_gathered *g, int origin, lend_sys_loan *loa
 	g->fund.on_loan++;
 	g->fund.updated_at = e->now;
 	TRY_ST(e, "fund update", ST(e, fund_put, &g->fund));
+	TRY(lend__desk_license_bind(e, loan, &g->fund));
 	if (g->hold_id) {
 		lend_sys_hold h;
 		TRY(lend__load_hold(e, g->hold_id, &h));
@@ -180,6 +183,7 @@ int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when
 	f.on_loan--;
 	f.updated_at = e->now;
 	TRY_ST(e, "fund update", ST(e, fund_put, &f));
+	TRY(lend__desk_license_release(e, loan, &f));
 	char detail[64];
 	snprintf(detail, sizeof detail, "end_reason=%d\nended_at=%lld", reason, (long long)when);
 	return lend__notify(e, LEND_NOTE_LOAN_ENDED, loan->reader_id, loan->library_id, loan->book_id, loan->id,
@@ -202,7 +206,9 @@ int lend__dispatch(lend_engine *e, int64_t library_id, int64_t book_id, int64_t 
 		if (rc == LEND_ENOTFOUND)
 			return LEND_OK;
 		TRY_ST(e, "fund", rc);
-		if (f.on_loan >= f.copies)
+		int reserved = 0;
+		TRY(lend__desk_reserved(e, library_id, book_id, &reserved));
+		if (f.on_loan + reserved >= f.copies)
 			return LEND_OK;
 		/* Most hand-offs go to one of the first few places: read a short
 		 * page first, the whole queue only if nobody there may have it. */
@@ -224,10 +230,8 @@ int lend__dispatch(lend_engine *e, int64_t library_id, int64_t book_id, int64_t 
 				lend_gathered g;
 				rc = lend__gather(e, h->ticket_id, book_id, &g);
 				if (rc == LEND_OK && lend_rules_handoff(&g.in) == LEND_REASON_NONE) {
-					lend_sys_loan loan;
 					g.hold_id = h->id;
-					rc = lend__issue(e, &g, LEND_ORIGIN_QUEUE, &loan);
-					served = rc == LEND_OK;
+					rc = lend__desk_handoff(e, &g, &served);
 					if (served && handoffs)
 						(*handoffs)++;
 				}
@@ -329,7 +333,7 @@ int lend__settle_needed(lend_engine *e, int *needed)
 	rc = ST(e, hold_list, &hf, hold_flag_cb, needed);
 	if (rc != LEND_OK && rc != 1)
 		return lend__storage_fail(e, rc, "queue list");
-	return LEND_OK;
+	return *needed ? LEND_OK : lend__desk_settle_needed(e, needed);
 }
 
 static int by_library_book(const void *a, const void *b)
@@ -352,8 +356,8 @@ static int by_ticket(const void *a, const void *b)
 int lend__settle(lend_engine *e)
 {
 	lend__rows all = LEND_ROWS(lend_sys_loan);
-	int rc = LEND_OK;
-	for (;;) {
+	int rc = lend__desk_license_settle(e); /* expired licenses lend no more */
+	while (rc == LEND_OK) {
 		lend_sys_loan_filter lf;
 		memset(&lf, 0, sizeof lf);
 		lf.active = 1;
@@ -408,14 +412,23 @@ int lend__settle(lend_engine *e)
 		rc = lend__dispatch_all(e, &e->settled_handoffs);
 		e->sweeping_day = today;
 	}
-	return rc;
+	return rc == LEND_OK ? lend__desk_settle(e) : rc;
 }
 
 /* ------------------------------------------------------ availability */
 
+/* When a loan is expected to end: its due time, or earlier as readers of
+ * the library actually finish (permille of the loan period, see desk.c). */
+struct due_ctx {
+	lend__rows d;
+	int64_t permille;
+};
+
 static int due_cb(void *ctx, const lend_sys_loan *row)
 {
-	return lend__rows_push(ctx, &row->due_at);
+	struct due_ctx *c = ctx;
+	int64_t end = row->issued_at + (row->due_at - row->issued_at) * c->permille / 1000;
+	return lend__rows_push(&c->d, &end);
 }
 
 /* Position of a place (or of a newcomer when h->id is 0) and the estimate. */
@@ -449,15 +462,28 @@ static int position_of(lend_engine *e, int64_t library_id, int64_t book_id, int6
 	lf.library_id = library_id;
 	lf.book_id = book_id;
 	lf.active = 1;
-	lend__rows d = LEND_ROWS(int64_t);
-	TRY(lend__rows_status(e, &d, ST(e, loan_list, &lf, due_cb, &d), "loan list"));
+	struct due_ctx dc = {LEND_ROWS(int64_t), 1000};
+	TRY(lend__desk_finish_permille(e, library_id, &dc.permille));
+	int reserved = 0;
+	TRY(lend__desk_reserved(e, library_id, book_id, &reserved));
+	lend__rows *d = &dc.d;
+	TRY(lend__rows_status(e, d, ST(e, loan_list, &lf, due_cb, &dc), "loan list"));
 	lend_policy_rows p;
 	rc = lend__load_policy(e, library_id, ticket_id, &p);
 	if (rc == LEND_OK) {
-		int64_t days = lend_rules_resolve(&p, ticket_id, kind, LEND_SETTING_LOAN_DAYS, NULL);
-		*wait_until = lend_rules_wait_estimate(e->now, d.data, (int)d.n, f.copies - f.on_loan, ahead_active, days * DAY);
+		int64_t keep = lend_rules_resolve(&p, ticket_id, kind, LEND_SETTING_LOAN_DAYS, NULL) * DAY * dc.permille / 1000;
+		/* A reserved copy counts as lent now to a reader ahead. */
+		for (int i = 0; i < reserved && rc == LEND_OK; i++) {
+			int64_t end = e->now + keep;
+			if (lend__rows_push(d, &end) != 0)
+				rc = lend__nomem(e);
+		}
+		ahead_active = ahead_active > reserved ? ahead_active - reserved : 0;
+		if (rc == LEND_OK)
+			*wait_until = lend_rules_wait_estimate(e->now, d->data, (int)d->n, f.copies - f.on_loan - reserved,
+			                                       ahead_active, keep);
 	}
-	lend__rows_free(&d);
+	lend__rows_free(d);
 	return rc;
 }
 
@@ -683,54 +709,32 @@ LEND_EXTERN int lend_loan_list(lend_engine *e, const lend_actor *a, int64_t read
 	return LEND_OK;
 }
 
-LEND_EXTERN int lend_limits_get(lend_engine *e, const lend_actor *a, int64_t ticket_id, int kind, lend_limits **out)
+/* Fill l with the effective limits of ticket t for a kind and what is used
+ * of each (inside a transaction). */
+int lend__limits_fill(lend_engine *e, const lend_sys_ticket *t, int kind, lend_limits *l)
 {
-	LEND_ENTER(e);
-	if (!out)
-		return lend__fail(e, LEND_EINVAL, "out is NULL");
-	*out = NULL;
-	if (kind < LEND_KIND_ANY || kind > LEND_KIND_AUDIOBOOK)
-		return lend__fail(e, LEND_EINVAL, "unknown kind of book %d", kind);
-	TRY(lend__need_actor(e, a));
-	lend_limits *l = calloc(1, sizeof *l);
-	if (!l)
-		return lend__nomem(e);
-	int rc = lend__begin(e, 0);
-	lend_sys_ticket t;
 	lend_policy_rows p;
-	if (rc == LEND_OK)
-		rc = lend__load_ticket(e, ticket_id, &t);
-	if (rc == LEND_OK)
-		rc = lend__need_reader_or_staff(e, a, t.reader_id, t.library_id);
-	if (rc == LEND_OK)
-		rc = lend__load_policy(e, t.library_id, ticket_id, &p);
+	int64_t ticket_id = t->id;
+	TRY(lend__load_policy(e, t->library_id, ticket_id, &p));
 	int ks[LEND_SETTING_COUNT + 1] = {0};
-	if (rc == LEND_OK) {
-		for (int s = 1; s <= LEND_SETTING_COUNT; s++)
-			l->value[s] = lend_rules_resolve(&p, ticket_id, kind, s, &ks[s]);
-		struct loan_scan sc = {t.library_id, 0, kind, ks[LEND_SETTING_MAX_LOANS] && kind,
-		                       ks[LEND_SETTING_SELF_SERVICE_LIMIT] && kind, 0, 0, 0};
-		lend_sys_loan_filter lf;
-		memset(&lf, 0, sizeof lf);
-		lf.ticket_id = ticket_id;
-		lf.active = 1;
-		if ((rc = ST(e, loan_list, &lf, loan_scan_cb, &sc)) != LEND_OK)
-			rc = lend__storage_fail(e, rc, "loan list");
-		l->used[LEND_SETTING_MAX_LOANS] = sc.loans;
-		l->used[LEND_SETTING_SELF_SERVICE_LIMIT] = sc.self_loans;
-		struct month_scan m = {kind, ks[LEND_SETTING_MONTHLY_QUOTA] && kind, 0};
-		memset(&lf, 0, sizeof lf);
-		lf.ticket_id = ticket_id;
-		lf.issued_since = lend__month_start(e->now);
-		if (rc == LEND_OK && (rc = ST(e, loan_list, &lf, month_scan_cb, &m)) != LEND_OK)
-			rc = lend__storage_fail(e, rc, "loan list");
-		l->used[LEND_SETTING_MONTHLY_QUOTA] = m.n;
-	}
-	rc = lend__end(e, rc);
-	if (rc != LEND_OK) {
-		free(l);
-		return rc;
-	}
+	for (int s = 1; s <= LEND_SETTING_COUNT; s++)
+		l->value[s] = lend_rules_resolve(&p, ticket_id, kind, s, &ks[s]);
+	struct loan_scan sc = {t->library_id, 0, kind, ks[LEND_SETTING_MAX_LOANS] && kind,
+	                       ks[LEND_SETTING_SELF_SERVICE_LIMIT] && kind, 0, 0, 0};
+	lend_sys_loan_filter lf;
+	memset(&lf, 0, sizeof lf);
+	lf.ticket_id = ticket_id;
+	lf.active = 1;
+	TRY_ST(e, "loan list", ST(e, loan_list, &lf, loan_scan_cb, &sc));
+	l->used[LEND_SETTING_MAX_LOANS] = sc.loans;
+	l->used[LEND_SETTING_SELF_SERVICE_LIMIT] = sc.self_loans;
+	struct month_scan m = {kind, ks[LEND_SETTING_MONTHLY_QUOTA] && kind, 0};
+	memset(&lf, 0, sizeof lf);
+	lf.ticket_id = ticket_id;
+	lf.issued_since = lend__month_start(e->now);
+	TRY_ST(e, "loan list", ST(e, loan_list, &lf, month_scan_cb, &m));
+	l->used[LEND_SETTING_MONTHLY_QUOTA] = m.n;
+	TRY(lend__desk_open_requests(e, ticket_id, &l->used[LEND_SETTING_MAX_REQUESTS]));
 	char lim[4][32];
 	int sets[4] = {LEND_SETTING_SELF_SERVICE_LIMIT, LEND_SETTING_MAX_LOANS, LEND_SETTING_MAX_REQUESTS,
 	               LEND_SETTING_MONTHLY_QUOTA};
@@ -746,6 +750,34 @@ LEND_EXTERN int lend_limits_get(lend_engine *e, const lend_actor *a, int64_t tic
 	         (long long)l->used[LEND_SETTING_SELF_SERVICE_LIMIT], lim[0], (long long)l->used[LEND_SETTING_MAX_LOANS],
 	         lim[1], (long long)l->used[LEND_SETTING_MAX_REQUESTS], lim[2],
 	         (long long)l->used[LEND_SETTING_MONTHLY_QUOTA], lim[3]);
+	return LEND_OK;
+}
+
+LEND_EXTERN int lend_limits_get(lend_engine *e, const lend_actor *a, int64_t ticket_id, int kind, lend_limits **out)
+{
+	LEND_ENTER(e);
+	if (!out)
+		return lend__fail(e, LEND_EINVAL, "out is NULL");
+	*out = NULL;
+	if (kind < LEND_KIND_ANY || kind > LEND_KIND_AUDIOBOOK)
+		return lend__fail(e, LEND_EINVAL, "unknown kind of book %d", kind);
+	TRY(lend__need_actor(e, a));
+	lend_limits *l = calloc(1, sizeof *l);
+	if (!l)
+		return lend__nomem(e);
+	int rc = lend__begin(e, 0);
+	lend_sys_ticket t;
+	if (rc == LEND_OK)
+		rc = lend__load_ticket(e, ticket_id, &t);
+	if (rc == LEND_OK)
+		rc = lend__need_reader_or_staff(e, a, t.reader_id, t.library_id);
+	if (rc == LEND_OK)
+		rc = lend__limits_fill(e, &t, kind, l);
+	rc = lend__end(e, rc);
+	if (rc != LEND_OK) {
+		free(l);
+		return rc;
+	}
 	*out = l;
 	return LEND_OK;
 }

@@ -226,6 +226,7 @@ int lend__end(lend_engine *e, int rc)
 		if (crc == LEND_OK) {
 			if (e->sweeping_day)
 				e->swept_day = e->sweeping_day;
+			lend__desk_committed(e);
 			return LEND_OK;
 		}
 		rc = lend__storage_fail(e, crc, "commit");

@@ -47,6 +47,11 @@ LEND_EXTERN const char *lend_reason_string(int reason)
 	case LEND_REASON_FREE_COPY: return "a copy is free: take it instead";
 	case LEND_REASON_SUSPEND_TOO_LONG: return "a queue place can be suspended for a year at most";
 	/* -- the librarian's desk */
+	case LEND_REASON_ALREADY_REQUESTED: return "a request for this book is already pending";
+	case LEND_REASON_RENEWALS_OFF: return "the library does not renew loans";
+	case LEND_REASON_ALREADY_RENEWED: return "the loan was renewed once already";
+	case LEND_REASON_SOMEONE_WAITS: return "other readers are waiting for this book";
+	case LEND_REASON_LIBRARIAN: return "the librarian's decision";
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	case LEND_REASON_BALANCE: return "the balance does not cover the price";
@@ -73,6 +78,8 @@ LEND_EXTERN const char *lend_note_kind_string(int kind)
 	case LEND_NOTE_PASSWORD_RECOVERY: return "password_recovery";
 	case LEND_NOTE_APP_ACTIVATION: return "app_activation";
 	/* -- the librarian's desk */
+	case LEND_NOTE_LOAN_RENEWED: return "loan_renewed";
+	case LEND_NOTE_RESERVE_LAPSED: return "reserve_lapsed";
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	case LEND_NOTE_BALANCE_CREDITED: return "balance_credited";

@@ -33,11 +33,13 @@ static int fund_change(lend_engine *e, const lend_actor *a, int64_t library_id, 
 	int rc = lend__need_staff(e, a, library_id);
 	if (rc == LEND_OK)
 		rc = fund_load(e, library_id, book_id, &f, &b, bcur, lcur);
-	if (rc == LEND_OK && mode < 0) {
-		if (f.copies - copies < f.on_loan)
+	int held = 0; /* on loan, reserved for a waiting reader, or a license's */
+	if (rc == LEND_OK && mode < 0 && (rc = lend__desk_held(e, library_id, book_id, &held)) == LEND_OK) {
+		held += f.on_loan;
+		if (f.copies - copies < held)
 			rc = lend__deny(e, LEND_REASON_COPIES_ON_LOAN,
-			                "refused: %d of %d copies are on loan; at most %d can be withdrawn", f.on_loan,
-			                f.copies, f.copies - f.on_loan);
+			                "refused: %d of %d copies are on loan, reserved or licensed with terms; at most %d can be withdrawn", held,
+			                f.copies, f.copies - held);
 		f.copies -= copies;
 	} else if (rc == LEND_OK) {
 		if (mode == 2) {

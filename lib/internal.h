@@ -36,6 +36,10 @@ struct lend_engine {
 	char errmsg[512];
 	/* State of each area, in the area's own block. */
 	/* -- the librarian's desk */
+	/* Every ticket whose validity began by this time has had its waiting
+	 * places served (0: not yet; the first daily sweep covers all). */
+	int64_t desk_started_seen;
+	int64_t desk_started_seeing; /* set by settle, kept on commit */
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	/* -- the catalog */
@@ -233,6 +237,36 @@ struct lend_limits {
 /* ---- the areas: each declares what other files call in its own block;
  * what only its own files share lives in a header of its own. */
 /* -- the librarian's desk (desk.c) */
+/* Pending requests of a ticket (its open requests). */
+LEND_HIDDEN int lend__desk_open_requests(lend_engine *e, int64_t ticket_id, int64_t *n);
+/* Settle: serve the places of tickets whose validity began since the last
+ * settle (spec section 6: no idle copy while an eligible reader waits). */
+LEND_HIDDEN int lend__desk_settle_needed(lend_engine *e, int *needed);
+LEND_HIDDEN int lend__desk_settle(lend_engine *e);
+LEND_HIDDEN void lend__desk_committed(lend_engine *e);
+LEND_HIDDEN int lend__desk_check(lend_engine *e, lend_report *rep);
+/* Copies of (library, book) reserved for a waiting reader: not free. */
+LEND_HIDDEN int lend__desk_reserved(lend_engine *e, int64_t library_id, int64_t book_id, int *n);
+/* Hand the copy freed for g's waiting place (g->hold_id) on as the library's
+ * hand-off mode says: issue it, or reserve it for the reader to confirm.
+ * *served = 0 when the place already holds a reservation (skip it). */
+LEND_HIDDEN int lend__desk_handoff(lend_engine *e, lend_gathered *g, int *served);
+/* Copies of (library, book) not withdrawable besides those on loan. */
+LEND_HIDDEN int lend__desk_held(lend_engine *e, int64_t library_id, int64_t book_id, int *n);
+/* A loan was issued (after the fund was written): run it on a license; a
+ * loan ended: a closed license's copy leaves the fund. f is the fund row,
+ * written back when it changes. */
+LEND_HIDDEN int lend__desk_license_bind(lend_engine *e, const lend_sys_loan *loan, lend_sys_fund *f);
+LEND_HIDDEN int lend__desk_license_release(lend_engine *e, const lend_sys_loan *loan, lend_sys_fund *f);
+/* Close the licenses whose time has come (first thing in a settle). */
+LEND_HIDDEN int lend__desk_license_settle(lend_engine *e);
+/* A waiting place was left: its reservation, if any, passes on. */
+LEND_HIDDEN int lend__desk_hold_left(lend_engine *e, const lend_sys_hold *h);
+/* How long readers of a library actually keep a loan, in permille of its
+ * period, from its recent loan history (1000 while there is too little). */
+LEND_HIDDEN int lend__desk_finish_permille(lend_engine *e, int64_t library_id, int64_t *permille);
+/* Effective limits of a ticket for a kind with what is used (circulation.c). */
+LEND_HIDDEN int lend__limits_fill(lend_engine *e, const lend_sys_ticket *t, int kind, lend_limits *l);
 
 /* -- accounts and sign-in (accounts.c) */
 

@@ -28,7 +28,7 @@ LEND_EXTERN int lend_queue_join(lend_engine *e, const lend_actor *a, int64_t tic
 		else if (!g.in_fund || g.fund.copies <= 0)
 			rc = lend__deny(e, LEND_REASON_NOT_IN_FUND,
 			                "refused: the library holds no copy of this book; take it or ask the librarian");
-		else if (g.fund.on_loan < g.fund.copies)
+		else if (g.in.on_loan < g.in.copies) /* reserved copies are not free */
 			rc = lend__deny(e, LEND_REASON_FREE_COPY, "refused: a copy is free; take it instead");
 	}
 	lend_sys_hold h;
@@ -86,6 +86,8 @@ LEND_EXTERN int lend_queue_leave(lend_engine *e, const lend_actor *a, int64_t ho
 		h.ended_at = e->now;
 		rc = hold_write(e, &h);
 	}
+	if (rc == LEND_OK)
+		rc = lend__desk_hold_left(e, &h);
 	return lend__end(e, rc);
 }
 

@@ -78,6 +78,29 @@ FWD(ledger_list, (void *ud, int64_t library_id, int64_t from, int64_t to, lend_s
     (RU, library_id, from, to, cb, ctx))
 /* Each area forwards its methods in its own block. */
 /* -- the librarian's desk */
+FWD(request_insert, (void *ud, lend_sys_request *row), (RU, row))
+FWD(request_update, (void *ud, const lend_sys_request *row), (RU, row))
+FWD(request_get, (void *ud, int64_t id, lend_sys_request_cb cb, void *ctx), (RU, id, cb, ctx))
+FWD(request_list, (void *ud, const lend_sys_request_filter *flt, lend_sys_request_cb cb, void *ctx),
+    (RU, flt, cb, ctx))
+FWD(request_count, (void *ud, const lend_sys_request_filter *flt, int64_t *count), (RU, flt, count))
+FWD(renewal_insert, (void *ud, const lend_sys_renewal *row), (RU, row))
+FWD(renewal_get, (void *ud, int64_t loan_id, lend_sys_renewal *out), (RU, loan_id, out))
+FWD(ticket_started, (void *ud, int64_t after, int64_t upto, lend_sys_ticket_cb cb, void *ctx),
+    (RU, after, upto, cb, ctx))
+FWD(reserve_insert, (void *ud, lend_sys_reserve *row), (RU, row))
+FWD(reserve_update, (void *ud, const lend_sys_reserve *row), (RU, row))
+FWD(reserve_get, (void *ud, int64_t id, lend_sys_reserve_cb cb, void *ctx), (RU, id, cb, ctx))
+FWD(reserve_list, (void *ud, const lend_sys_reserve_filter *flt, lend_sys_reserve_cb cb, void *ctx),
+    (RU, flt, cb, ctx))
+FWD(reserve_count, (void *ud, const lend_sys_reserve_filter *flt, int64_t *count), (RU, flt, count))
+FWD(license_insert, (void *ud, lend_sys_license *row), (RU, row))
+FWD(license_update, (void *ud, const lend_sys_license *row), (RU, row))
+FWD(license_list, (void *ud, const lend_sys_license_filter *flt, lend_sys_license_cb cb, void *ctx),
+    (RU, flt, cb, ctx))
+FWD(license_bind, (void *ud, int64_t loan_id, int64_t license_id), (RU, loan_id, license_id))
+FWD(license_of_loan, (void *ud, int64_t loan_id, int64_t *license_id), (RU, loan_id, license_id))
+FWD(license_loans, (void *ud, int64_t license_id, int64_t *active), (RU, license_id, active))
 
 /* -- accounts and sign-in */
 
@@ -207,6 +230,25 @@ lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier
 	SET(ledger_insert);
 	SET(ledger_list);
 	/* -- the librarian's desk */
+	SET(request_insert);
+	SET(request_update);
+	SET(request_get);
+	SET(request_list);
+	SET(request_count);
+	SET(renewal_insert);
+	SET(renewal_get);
+	SET(ticket_started);
+	SET(reserve_insert);
+	SET(reserve_update);
+	SET(reserve_get);
+	SET(reserve_list);
+	SET(reserve_count);
+	SET(license_insert);
+	SET(license_update);
+	SET(license_list);
+	SET(license_bind);
+	SET(license_of_loan);
+	SET(license_loans);
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	SET(wallet_insert);

@@ -208,6 +208,8 @@ const struct setting_name setting_names[] = {
 	{"max-copies", LEND_SETTING_MAX_COPIES, 0, "copies of one title the library buys at most"},
 	{"renewals", LEND_SETTING_RENEWALS, 0, "whether a loan may be extended (0 off, 1 on)"},
 	{"reminder-days", LEND_SETTING_REMINDER_DAYS, 0, "days before its end a loan is recalled to the reader"},
+	{"handoff-mode", LEND_SETTING_HANDOFF_MODE, 0, "a freed copy: 0 issued at once, 1 reserved to confirm"},
+	{"reserve-days", LEND_SETTING_RESERVE_DAYS, 0, "days a reserved copy waits for its reader"},
 };
 const int setting_count = (int)(sizeof setting_names / sizeof setting_names[0]);
 

@@ -55,6 +55,7 @@ struct command {
 extern const struct command cmds_library[], cmds_reader[], cmds_book[], cmds_fund[], cmds_circ[], cmds_admin[],
 	cmds_demo[];
 /* -- the librarian's desk */
+extern const struct command cmds_desk[];
 /* -- accounts and sign-in */
 /* -- the reader's shelf */
 extern const struct command cmds_shelf[];

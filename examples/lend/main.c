@@ -11,6 +11,7 @@
 static const struct command *const tables[] = {
 	cmds_admin, cmds_demo, cmds_library, cmds_reader, cmds_book, cmds_fund, cmds_circ,
 	/* -- the librarian's desk */
+	cmds_desk,
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	cmds_shelf,

@@ -187,6 +187,8 @@ const char *reason_id(int reason)
 		"not_released", "self_service_limit", "max_loans",        "too_expensive",     "budget",
 		"no_free_copy", "already_yours",    "already_queued",     "not_in_fund",       "too_many_requests",
 		"monthly_quota", "copy_limit",      "copies_on_loan",     "free_copy",         "suspend_too_long",
+		/* the librarian's desk: 20.. */
+		"already_requested", "renewals_off", "already_renewed", "someone_waits", "librarian",
 	};
 	if (reason <= 0 || reason >= (int)(sizeof ids / sizeof ids[0]))
 		return reason == 0 ? NULL : "unknown";

@@ -162,6 +162,99 @@ typedef struct lend_sys_ledger {
 
 /* Rows of each area, in the area's own block. */
 /* -- the librarian's desk */
+/* A request to the librarian, or the record of a direct issue (origin 2).
+ * state: lend_request_state; origin: lend_request_origin. */
+typedef struct lend_sys_request {
+	int64_t id;
+	int64_t ticket_id;
+	int64_t reader_id;
+	int64_t library_id;
+	int64_t book_id;
+	int32_t state;
+	int32_t origin;
+	int64_t created_at;
+	int64_t decided_at; /* 0 while pending */
+	int64_t decided_by; /* the librarian's account, 0 for the administrator */
+	int32_t reason;     /* a denial's lend_reason, or the limit a direct issue overrode */
+	int32_t overridden; /* a direct issue past the limits */
+	const char *text;   /* the librarian's words */
+	int64_t loan_id;    /* the loan it turned into */
+	int64_t hold_id;    /* the queue place it turned into */
+} lend_sys_request;
+
+/* Which requests a listing or count covers. A field left 0 does not filter. */
+typedef struct lend_sys_request_filter {
+	int64_t reader_id;
+	int64_t ticket_id;
+	int64_t library_id;
+	int64_t book_id;
+	int32_t state;
+	int32_t origin;
+	int32_t limit; /* 0: no limit; order is always id ascending (oldest first) */
+} lend_sys_request_filter;
+
+/* A loan's renewal; key loan_id (a loan is renewed at most once). */
+typedef struct lend_sys_renewal {
+	int64_t loan_id;
+	int64_t at;
+	int64_t old_due_at;
+	int64_t new_due_at;
+	int64_t actor_id; /* the account that renewed, 0 for the administrator */
+} lend_sys_renewal;
+
+/* A freed copy reserved for a waiting reader (hand-off mode "reserve").
+ * state: lend_reserve_state. */
+typedef struct lend_sys_reserve {
+	int64_t id;
+	int64_t library_id;
+	int64_t book_id;
+	int64_t hold_id; /* the queue place it was reserved for */
+	int64_t ticket_id;
+	int64_t reader_id;
+	int64_t created_at;
+	int64_t expires_at;
+	int32_t state;
+	int64_t ended_at; /* 0 while active */
+	int64_t loan_id;  /* CONFIRMED: the loan */
+} lend_sys_reserve;
+
+typedef struct lend_sys_reserve_filter {
+	int64_t library_id;
+	int64_t book_id;
+	int64_t hold_id;
+	int64_t reader_id;
+	int32_t state;
+	int64_t expires_before; /* expires_at <= expires_before */
+	int32_t limit;          /* 0: no limit; order is always id ascending */
+} lend_sys_reserve_filter;
+
+/* A license with terms (like ODL) in a library's fund: `copies` loans at
+ * once, until expires_at (0: no end), for checkouts_left more loans (-1: no
+ * limit). closed_at: when it stopped lending (expired or used up), 0 while
+ * open. The fund's copies count, besides perpetual copies, each open
+ * license's `copies` and each closed one's loans still running. */
+typedef struct lend_sys_license {
+	int64_t id;
+	int64_t library_id;
+	int64_t book_id;
+	int32_t copies;
+	int64_t expires_at;
+	int64_t checkouts_left;
+	int64_t created_at;
+	int64_t closed_at;
+} lend_sys_license;
+
+typedef struct lend_sys_license_filter {
+	int64_t library_id;
+	int64_t book_id;
+	int32_t open;           /* 1: closed_at = 0 only */
+	int64_t expires_before; /* 0 < expires_at <= expires_before */
+	int32_t limit;          /* 0: no limit; order is always id ascending */
+} lend_sys_license_filter;
+
+typedef int (*lend_sys_request_cb)(void *ctx, const lend_sys_request *row);
+typedef int (*lend_sys_license_cb)(void *ctx, const lend_sys_license *row);
+typedef int (*lend_sys_reserve_cb)(void *ctx, const lend_sys_reserve *row);
 
 /* -- accounts and sign-in */
 
@@ -408,6 +501,41 @@ struct lend_storage {
 
 	/* Methods of each area, in the area's own block. */
 	/* -- the librarian's desk */
+	/* Requests. request_insert sets row->id (ids grow); request_update
+	 * writes every field of the row with that id (ENOTFOUND if none);
+	 * request_list orders by id ascending. */
+	int (*request_insert)(void *ud, lend_sys_request *row);
+	int (*request_update)(void *ud, const lend_sys_request *row);
+	int (*request_get)(void *ud, int64_t id, lend_sys_request_cb cb, void *ctx);
+	int (*request_list)(void *ud, const lend_sys_request_filter *f, lend_sys_request_cb cb, void *ctx);
+	int (*request_count)(void *ud, const lend_sys_request_filter *f, int64_t *count);
+	/* Renewals: renewal_insert of a loan already renewed is LEND_EEXISTS;
+	 * renewal_get fills *out or is LEND_ENOTFOUND. */
+	int (*renewal_insert)(void *ud, const lend_sys_renewal *row);
+	int (*renewal_get)(void *ud, int64_t loan_id, lend_sys_renewal *out);
+	/* Tickets whose validity began in (after, upto]: after < valid_from <=
+	 * upto, by id. */
+	int (*ticket_started)(void *ud, int64_t after, int64_t upto, lend_sys_ticket_cb cb, void *ctx);
+	/* Reservations. reserve_insert sets row->id (ids grow); reserve_update
+	 * writes every field of the row with that id (ENOTFOUND if none);
+	 * reserve_list orders by id ascending. */
+	int (*reserve_insert)(void *ud, lend_sys_reserve *row);
+	int (*reserve_update)(void *ud, const lend_sys_reserve *row);
+	int (*reserve_get)(void *ud, int64_t id, lend_sys_reserve_cb cb, void *ctx);
+	int (*reserve_list)(void *ud, const lend_sys_reserve_filter *f, lend_sys_reserve_cb cb, void *ctx);
+	int (*reserve_count)(void *ud, const lend_sys_reserve_filter *f, int64_t *count);
+	/* Licenses. license_insert sets row->id (ids grow); license_update
+	 * writes every field of the row with that id; license_list orders by id.
+	 * license_bind records which license a loan runs on (EEXISTS if the
+	 * loan has one); license_of_loan gives it (ENOTFOUND: a perpetual
+	 * copy); license_loans counts the license's loans still active
+	 * (ended_at = 0). */
+	int (*license_insert)(void *ud, lend_sys_license *row);
+	int (*license_update)(void *ud, const lend_sys_license *row);
+	int (*license_list)(void *ud, const lend_sys_license_filter *f, lend_sys_license_cb cb, void *ctx);
+	int (*license_bind)(void *ud, int64_t loan_id, int64_t license_id);
+	int (*license_of_loan)(void *ud, int64_t loan_id, int64_t *license_id);
+	int (*license_loans)(void *ud, int64_t license_id, int64_t *active);
 
 	/* -- accounts and sign-in */
 
