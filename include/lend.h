@@ -94,6 +94,11 @@ enum lend_reason {
 	/* Values are grouped by area; each group appends within its block. */
 	/* -- the librarian's desk: 20..39 */
 	/* -- accounts and sign-in: 40..59 */
+	LEND_REASON_SIGNIN_DELAYED = 40, /* failed sign-ins: wait before the next try */
+	LEND_REASON_SIGNIN_LOCKED = 41,  /* too many failed sign-ins: locked for a while */
+	LEND_REASON_CODE_EXPIRED = 42,   /* the one-time code expired or a newer one was sent */
+	LEND_REASON_CODE_TRIES = 43,     /* the one-time code allows no more tries */
+	LEND_REASON_BIRTH_DATE_DIFFERS = 44, /* accounts of different people cannot merge */
 	/* -- the reader's shelf: 60..79 */
 	/* -- the catalog: 80..99 */
 };

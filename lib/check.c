@@ -244,6 +244,8 @@ LEND_EXTERN int lend_engine_check(lend_engine *e, lend_report **out)
 	/* Each area checks its own invariants: rc = lend__<area>_check(e, rep). */
 	/* -- the librarian's desk */
 	/* -- accounts and sign-in */
+	if (rc == LEND_OK)
+		rc = lend__accounts_check(e, rep);
 	/* -- the reader's shelf */
 	/* -- the catalog */
 	/* -- search */

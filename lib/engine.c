@@ -124,6 +124,7 @@ LEND_EXTERN int lend_engine_open(lend_engine **out, const char *path, const lend
 	*out = e;
 	if (!e)
 		return LEND_ENOMEM;
+	lend__accounts_open(e, opts ? opts->password_cost : 0);
 	e->clock = opts && opts->clock ? opts->clock : system_clock;
 	e->clock_ud = opts && opts->clock ? opts->clock_ud : NULL;
 	if (opts && opts->has_notifier) {
@@ -159,6 +160,7 @@ LEND_EXTERN void lend_engine_close(lend_engine *e)
 		e->st.free(e->st.userdata);
 	if (e->has_notifier && e->nt.free)
 		e->nt.free(e->nt.userdata);
+	lend__accounts_close(e);
 	free(e);
 }
 
@@ -190,6 +192,8 @@ int lend__begin(lend_engine *e, int write)
 		TRY(begin_raw(e, 0));
 		int needed = 0;
 		int rc = lend__settle_needed(e, &needed);
+		if (rc == LEND_OK && !needed)
+			rc = lend__accounts_begun(e);
 		if (rc != LEND_OK || !needed)
 			return rc == LEND_OK ? LEND_OK : lend__end(e, rc);
 		e->st.rollback(e->st.userdata);
@@ -197,6 +201,8 @@ int lend__begin(lend_engine *e, int write)
 	}
 	TRY(begin_raw(e, 1));
 	int rc = lend__settle(e);
+	if (rc == LEND_OK)
+		rc = lend__accounts_begun(e);
 	return rc == LEND_OK ? LEND_OK : lend__end(e, rc);
 }
 

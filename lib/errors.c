@@ -48,6 +48,11 @@ LEND_EXTERN const char *lend_reason_string(int reason)
 	case LEND_REASON_SUSPEND_TOO_LONG: return "a queue place can be suspended for a year at most";
 	/* -- the librarian's desk */
 	/* -- accounts and sign-in */
+	case LEND_REASON_SIGNIN_DELAYED: return "too many failed sign-ins: wait before trying again";
+	case LEND_REASON_SIGNIN_LOCKED: return "too many failed sign-ins: sign-in is locked for a while";
+	case LEND_REASON_CODE_EXPIRED: return "the code expired or a newer one was sent";
+	case LEND_REASON_CODE_TRIES: return "the code allows no more tries";
+	case LEND_REASON_BIRTH_DATE_DIFFERS: return "the accounts name different birth dates";
 	/* -- the reader's shelf */
 	/* -- the catalog */
 	default: return "unknown reason";
@@ -91,6 +96,7 @@ void lend__clear(lend_engine *e)
 	e->errcode = LEND_OK;
 	e->reason = LEND_REASON_NONE;
 	e->errmsg[0] = '\0';
+	e->session_due = e->session_reader = 0;
 }
 
 static int vfail(lend_engine *e, int code, int reason, const char *fmt, va_list ap)

@@ -36,6 +36,11 @@ struct lend_engine {
 	/* State of each area, in the area's own block. */
 	/* -- the librarian's desk */
 	/* -- accounts and sign-in */
+	unsigned long long pw_ops; /* Argon2id parameters of new hashes */
+	size_t pw_mem;
+	char *pw_dummy; /* a hash verified for unknown logins (made on first use) */
+	int64_t session_due; /* the session of the call's actor, checked at begin */
+	int64_t session_reader;
 	/* -- the reader's shelf */
 	/* -- the catalog */
 	/* -- search */
@@ -49,11 +54,13 @@ struct lend_options {
 	lend_storage st;
 	int has_storage;
 	int busy_timeout_ms;
+	int password_cost; /* lend_password_cost (accounts) */
 };
 
 struct lend_actor {
 	int kind;
 	int64_t reader_id;
+	int64_t session_id; /* accounts: 0 unless made by a sign-in */
 };
 
 /* ---- errors.c */
@@ -233,6 +240,14 @@ struct lend_limits {
 /* -- the librarian's desk (desk.c) */
 
 /* -- accounts and sign-in (accounts.c) */
+/* The password cost of an engine (lend_engine_open), and its release. */
+LEND_HIDDEN void lend__accounts_open(lend_engine *e, int password_cost);
+LEND_HIDDEN void lend__accounts_close(lend_engine *e);
+/* The session check of the permission path: at once when a transaction is
+ * open, else at the call's lend__begin. */
+LEND_HIDDEN int lend__accounts_actor(lend_engine *e, const lend_actor *a);
+LEND_HIDDEN int lend__accounts_begun(lend_engine *e);
+LEND_HIDDEN int lend__accounts_check(lend_engine *e, lend_report *rep);
 
 /* -- the reader's shelf (shelf.c) */
 
