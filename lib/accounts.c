@@ -50,7 +50,7 @@ int acct__ready(lend_engine *e)
 		(const void *)s->throttle_put,  (const void *)s->throttle_delete, (const void *)s->session_insert,
 		(const void *)s->session_update, (const void *)s->session_get,    (const void *)s->session_list,
 		(const void *)s->audit_insert,  (const void *)s->audit_list,      (const void *)s->accounts_move,
-		(const void *)s->merged_list,
+		(const void *)s->merged_list,   (const void *)s->method_get,
 	};
 	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
 		if (!need[i])
@@ -318,6 +318,44 @@ static const char *login_kind_name(int kind)
 	return kind == LEND_LOGIN_TICKET ? "ticket" : kind == LEND_LOGIN_EMAIL ? "email" : "phone";
 }
 
+/* Refuse an attempt on a throttled key; th gets the key's row (zeros if none). */
+static int throttle_gate(lend_engine *e, const char *key, lend_sys_throttle *th)
+{
+	int rc = ST(e, throttle_get, key, th);
+	if (rc == LEND_ENOTFOUND)
+		memset(th, 0, sizeof *th);
+	else if (rc != LEND_OK)
+		return lend__storage_fail(e, rc, "throttle");
+	if (th->locked_until > e->now)
+		return lend__deny(e, LEND_REASON_SIGNIN_LOCKED,
+		                  "too many failed sign-ins: this login is locked for %lld more minutes",
+		                  (long long)((th->locked_until - e->now + 59) / 60));
+	if (th->next_at > e->now)
+		return lend__deny(e, LEND_REASON_SIGNIN_DELAYED, "too many failed sign-ins: try again in %lld seconds",
+		                  (long long)(th->next_at - e->now));
+	return LEND_OK;
+}
+
+/* Count a failure on a key: slow down after ACCT_FREE_FAILURES, lock at
+ * ACCT_LOCK_FAILURES; audited. Returns LEND_EAUTH with msg (to commit). */
+static int throttle_fail(lend_engine *e, const char *key, lend_sys_throttle *th, int64_t reader, const char *login,
+                         const char *msg)
+{
+	th->login_key = key;
+	th->failures++;
+	th->updated_at = e->now;
+	if (th->failures >= ACCT_LOCK_FAILURES) {
+		th->locked_until = e->now + ACCT_LOCK_TIME;
+		TRY(acct__audit(e, LEND_AUDIT_LOCKOUT, reader, NULL, "login=%s\nfailures=%d\nuntil=%lld", login,
+		                th->failures, (long long)th->locked_until));
+	} else if (th->failures >= ACCT_FREE_FAILURES) {
+		th->next_at = e->now + ((int64_t)ACCT_DELAY_BASE << (th->failures - ACCT_FREE_FAILURES));
+	}
+	TRY_ST(e, "throttle", ST(e, throttle_put, th));
+	TRY(acct__audit(e, LEND_AUDIT_SIGNIN_FAILED, reader, NULL, "login=%s\nfailures=%d", login, th->failures));
+	return lend__fail(e, LEND_EAUTH, "%s", msg);
+}
+
 int acct__verify(lend_engine *e, int kind, int64_t library_id, const char *login, const char *password,
                  int64_t *reader_id)
 {
@@ -328,43 +366,17 @@ int acct__verify(lend_engine *e, int kind, int64_t library_id, const char *login
 	char key[ACCT_HEX];
 	login_key(kind, library_id, login, key);
 	lend_sys_throttle th;
-	int rc = ST(e, throttle_get, key, &th);
-	if (rc == LEND_ENOTFOUND)
-		memset(&th, 0, sizeof th);
-	else if (rc != LEND_OK)
-		return lend__storage_fail(e, rc, "throttle");
-	if (th.locked_until > e->now)
-		return lend__deny(e, LEND_REASON_SIGNIN_LOCKED,
-		                  "too many failed sign-ins: this login is locked for %lld more minutes",
-		                  (long long)((th.locked_until - e->now + 59) / 60));
-	if (th.next_at > e->now)
-		return lend__deny(e, LEND_REASON_SIGNIN_DELAYED,
-		                  "too many failed sign-ins: try again in %lld seconds", (long long)(th.next_at - e->now));
+	TRY(throttle_gate(e, key, &th));
 	int64_t reader = 0, ticket = 0, match = 0;
 	TRY(resolve(e, kind, library_id, login, &reader, &ticket));
 	TRY(check_tickets(e, reader, ticket, password, &match));
-	if (match) {
-		if (th.failures)
-			TRY_ST(e, "throttle", ST(e, throttle_delete, key));
-		TRY(acct__usable(e, reader, kind == LEND_LOGIN_TICKET ? ticket : 0));
-		*reader_id = reader;
-		return LEND_OK;
-	}
-	/* A failure: count it, slow down, then lock. */
-	th.login_key = key;
-	th.failures++;
-	th.updated_at = e->now;
-	if (th.failures >= ACCT_LOCK_FAILURES) {
-		th.locked_until = e->now + ACCT_LOCK_TIME;
-		TRY(acct__audit(e, LEND_AUDIT_LOCKOUT, reader, NULL, "login=%s\nfailures=%d\nuntil=%lld",
-		                login_kind_name(kind), th.failures, (long long)th.locked_until));
-	} else if (th.failures >= ACCT_FREE_FAILURES) {
-		th.next_at = e->now + ((int64_t)ACCT_DELAY_BASE << (th.failures - ACCT_FREE_FAILURES));
-	}
-	TRY_ST(e, "throttle", ST(e, throttle_put, &th));
-	TRY(acct__audit(e, LEND_AUDIT_SIGNIN_FAILED, reader, NULL, "login=%s\nfailures=%d", login_kind_name(kind),
-	                th.failures));
-	return lend__fail(e, LEND_EAUTH, ACCT_FAIL_MSG);
+	if (!match)
+		return throttle_fail(e, key, &th, reader, login_kind_name(kind), ACCT_FAIL_MSG);
+	if (th.failures)
+		TRY_ST(e, "throttle", ST(e, throttle_delete, key));
+	TRY(acct__usable(e, reader, kind == LEND_LOGIN_TICKET ? ticket : 0));
+	*reader_id = reader;
+	return LEND_OK;
 }
 
 int acct__end_failed(lend_engine *e, int rc)
@@ -442,10 +454,20 @@ LEND_EXTERN int lend_password_change(lend_engine *e, const lend_actor *a, const 
 	if (a->kind != LEND_ACTOR_READER)
 		return lend__fail(e, LEND_EPERM, "only the reader himself changes his password");
 	TRY(lend__begin(e, 1));
+	/* The old password is throttled like a sign-in, per account. */
+	char key[ACCT_HEX], name[48];
+	snprintf(name, sizeof name, "change:%lld", (long long)a->reader_id);
+	acct__hex_hash(name, key);
+	lend_sys_throttle th;
 	int64_t match = 0;
-	int rc = check_tickets(e, a->reader_id, 0, old_password, &match);
+	int rc = throttle_gate(e, key, &th);
+	if (rc == LEND_OK)
+		rc = check_tickets(e, a->reader_id, 0, old_password, &match);
 	if (rc == LEND_OK && !match)
-		rc = lend__fail(e, LEND_EAUTH, "the old password is wrong");
+		return acct__end_failed(e, throttle_fail(e, key, &th, a->reader_id, "password_change",
+		                                         "the old password is wrong"));
+	if (rc == LEND_OK && th.failures && (rc = ST(e, throttle_delete, key)) != LEND_OK)
+		rc = lend__storage_fail(e, rc, "throttle");
 	lend__rows t = LEND_ROWS(lend_sys_ticket);
 	if (rc == LEND_OK)
 		rc = acct__tickets(e, a->reader_id, &t);

@@ -117,18 +117,23 @@ void acct__methods_free(lend__rows *r)
 	lend__rows_free(r);
 }
 
-static int find_method(lend_engine *e, int64_t method_id, acct_method *out, int64_t reader_hint)
+/* A method by id; a reader actor reaches only his own (EPERM otherwise). */
+static int find_method(lend_engine *e, const lend_actor *a, int64_t method_id, acct_method *out)
 {
-	lend__rows r;
-	TRY(acct__methods(e, reader_hint, &r));
-	int found = 0;
-	for (size_t i = 0; i < r.n && !found; i++)
-		if (LEND_ROW(r, acct_method, i).id == method_id) {
-			*out = LEND_ROW(r, acct_method, i);
-			found = 1;
-		}
+	lend__rows r = LEND_ROWS(acct_method);
+	int rc = ST(e, method_get, method_id, method_cb, &r);
+	if (r.oom)
+		rc = lend__nomem(e);
+	else if (rc == LEND_ENOTFOUND)
+		rc = lend__fail(e, LEND_ENOTFOUND, "no sign-in method %lld", (long long)method_id);
+	else if (rc != LEND_OK)
+		rc = lend__storage_fail(e, rc, "method");
+	if (rc == LEND_OK)
+		*out = LEND_ROW(r, acct_method, 0);
 	lend__rows_free(&r);
-	return found ? LEND_OK : lend__fail(e, LEND_ENOTFOUND, "no sign-in method %lld", (long long)method_id);
+	if (rc == LEND_OK && a->kind == LEND_ACTOR_READER && out->reader_id != a->reader_id)
+		rc = lend__fail(e, LEND_EPERM, "a reader manages only his own sign-in methods");
+	return rc;
 }
 
 static int reader_self_or_admin(lend_engine *e, const lend_actor *a, int64_t reader_id)
@@ -218,7 +223,7 @@ LEND_EXTERN int lend_method_confirm(lend_engine *e, const lend_actor *a, int64_t
 		return lend__fail(e, LEND_EPERM, "only the reader himself confirms his sign-in methods");
 	TRY(lend__begin(e, 1));
 	acct_method m;
-	int rc = find_method(e, method_id, &m, a->reader_id);
+	int rc = find_method(e, a, method_id, &m);
 	if (rc == LEND_OK && m.verified_at)
 		rc = lend__fail(e, LEND_ESTATE, "the method is already confirmed");
 	lend__rows r = LEND_ROWS(acct_secret);
@@ -275,7 +280,7 @@ LEND_EXTERN int lend_method_remove(lend_engine *e, const lend_actor *a, int64_t 
 		return lend__fail(e, LEND_EPERM, "only the reader himself removes his sign-in methods");
 	TRY(lend__begin(e, 1));
 	acct_method m;
-	int rc = find_method(e, method_id, &m, a->reader_id);
+	int rc = find_method(e, a, method_id, &m);
 	if (rc == LEND_OK)
 		rc = secrets_end_of(e, m.reader_id, ACCT_SECRET_METHOD, m.id);
 	if (rc == LEND_OK && (rc = ST(e, method_delete, m.id)) != LEND_OK)

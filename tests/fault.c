@@ -88,6 +88,7 @@ FWD(method_delete, (void *ud, int64_t id), (RU, id))
 FWD(method_find, (void *ud, int32_t kind, const char *value, lend_sys_method_cb cb, void *ctx),
     (RU, kind, value, cb, ctx))
 FWD(method_list, (void *ud, int64_t reader_id, lend_sys_method_cb cb, void *ctx), (RU, reader_id, cb, ctx))
+FWD(method_get, (void *ud, int64_t id, lend_sys_method_cb cb, void *ctx), (RU, id, cb, ctx))
 FWD(secret_insert, (void *ud, lend_sys_secret *row), (RU, row))
 FWD(secret_update, (void *ud, const lend_sys_secret *row), (RU, row))
 FWD(secret_find, (void *ud, const char *hash, lend_sys_secret_cb cb, void *ctx), (RU, hash, cb, ctx))
@@ -207,6 +208,7 @@ lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier
 	SET(method_delete);
 	SET(method_find);
 	SET(method_list);
+	SET(method_get);
 	SET(secret_insert);
 	SET(secret_update);
 	SET(secret_find);

@@ -120,6 +120,13 @@ static void test_password_change(void **state)
 	lend_ticket_free(tk);
 	lend_actor_free(a);
 	assert_true(aw_audit_count(t, w.reader, LEND_AUDIT_PASSWORD_CHANGED) == 1);
+	/* A stolen session cannot guess the password either: throttled. */
+	for (int i = 0; i < 5; i++)
+		TH_RC(t, LEND_EAUTH, lend_password_change(t->e, r, "guessed password", "takeover password"));
+	TH_DENIED(t, LEND_REASON_SIGNIN_DELAYED,
+	          lend_password_change(t->e, r, "brand new password", "takeover password"));
+	th_now += 30;
+	TH_OK(t, lend_password_change(t->e, r, "brand new password", "final password!"));
 }
 
 static void test_blocked_or_expired_ticket(void **state)
@@ -250,7 +257,7 @@ static void test_email_method(void **state)
 	snprintf(wrong, sizeof wrong, "%06d", (atoi(code) + 1) % 1000000);
 	TH_RC(t, LEND_EAUTH, lend_method_confirm(t->e, r, m, wrong));
 	/* Another reader cannot confirm it. */
-	TH_RC(t, LEND_ENOTFOUND, lend_method_confirm(t->e, th_as_reader(t, w.other), m, code));
+	TH_RC(t, LEND_EPERM, lend_method_confirm(t->e, th_as_reader(t, w.other), m, code));
 	TH_OK(t, lend_method_confirm(t->e, r, m, code));
 	TH_RC(t, LEND_ESTATE, lend_method_confirm(t->e, r, m, code));
 	TH_OK(t, lend_sign_in(t->e, LEND_LOGIN_EMAIL, 0, "READER@example.org", AW_PASSWORD, NULL, &a));

@@ -391,12 +391,14 @@ struct lend_storage {
 	/* Methods. method_insert sets row->id; it and method_update give
 	 * LEND_EEXISTS when a verified (kind, value) would repeat. method_find
 	 * gives the verified row of (kind, value) (ENOTFOUND if none);
-	 * method_list the rows of reader_id by id; method_delete by id. */
+	 * method_get the row of an id (ENOTFOUND if none); method_list the
+	 * rows of reader_id by id; method_delete by id. */
 	int (*method_insert)(void *ud, lend_sys_method *row);
 	int (*method_update)(void *ud, const lend_sys_method *row);
 	int (*method_delete)(void *ud, int64_t id);
 	int (*method_find)(void *ud, int32_t kind, const char *value, lend_sys_method_cb cb, void *ctx);
 	int (*method_list)(void *ud, int64_t reader_id, lend_sys_method_cb cb, void *ctx);
+	int (*method_get)(void *ud, int64_t id, lend_sys_method_cb cb, void *ctx);
 	/* One-time secrets. secret_insert sets row->id (LEND_EEXISTS on a
 	 * repeated hash); secret_update writes every field by id; secret_find
 	 * looks up the hash (ENOTFOUND if none); secret_list gives the

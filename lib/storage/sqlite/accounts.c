@@ -177,6 +177,7 @@ static const char METHOD_UPDATE[] = "UPDATE methods SET (" METHOD_COLS ") = (?2,
 static const char METHOD_DELETE[] = "DELETE FROM methods WHERE id = ?1";
 static const char METHOD_FIND[] =
 	"SELECT id, " METHOD_COLS " FROM methods WHERE kind = ?1 AND value = ?2 AND verified_at > 0";
+static const char METHOD_GET[] = "SELECT id, " METHOD_COLS " FROM methods WHERE id = ?1";
 static const char METHOD_LIST[] = "SELECT id, " METHOD_COLS " FROM methods WHERE reader_id = ?1 ORDER BY id";
 
 static int bind_method(sq *s, sqlite3_stmt *st, const char *what, const lend_sys_method *r, int with_id)
@@ -259,6 +260,13 @@ static int sq_method_list(void *ud, int64_t reader_id, lend_sys_method_cb cb, vo
 	sqlite3_stmt *st;
 	int rc = by_id(ud, METHOD_LIST, "method_list", reader_id, &st);
 	return rc == LEND_OK ? walk(ud, st, "method_list", method_row, (void *)cb, ctx, 0) : rc;
+}
+
+static int sq_method_get(void *ud, int64_t id, lend_sys_method_cb cb, void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = by_id(ud, METHOD_GET, "method_get", id, &st);
+	return rc == LEND_OK ? walk(ud, st, "method_get", method_row, (void *)cb, ctx, 1) : rc;
 }
 
 /* -------------------------------------------------------------- secrets */
@@ -580,6 +588,7 @@ void sq__accounts_methods(lend_storage *out)
 	out->method_delete = sq_method_delete;
 	out->method_find = sq_method_find;
 	out->method_list = sq_method_list;
+	out->method_get = sq_method_get;
 	out->secret_insert = sq_secret_insert;
 	out->secret_update = sq_secret_update;
 	out->secret_find = sq_secret_find;
