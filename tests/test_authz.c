@@ -25,107 +25,32 @@ static az Z;
 
 typedef int (*call_fn)(az *z, lend_actor *a);
 
+/* Calls that hand back a handle: made into x and freed. */
 /* ---- reads */
-static int c_reader_get(az *z, lend_actor *a)
-{
-	lend_reader *x = NULL;
-	int rc = lend_reader_get(z->t->e, a, z->R, &x);
-	lend_reader_free(x);
-	return rc;
-}
-static int c_ticket_get(az *z, lend_actor *a)
-{
-	lend_ticket *x = NULL;
-	int rc = lend_ticket_get(z->t->e, a, z->tR, &x);
-	lend_ticket_free(x);
-	return rc;
-}
-static int c_ticket_list(az *z, lend_actor *a)
-{
-	lend_tickets *x = NULL;
-	int rc = lend_ticket_list(z->t->e, a, z->R, &x);
-	lend_tickets_free(x);
-	return rc;
-}
-static int c_limits_get(az *z, lend_actor *a)
-{
-	lend_limits *x = NULL;
-	int rc = lend_limits_get(z->t->e, a, z->tR, LEND_KIND_ANY, &x);
-	lend_limits_free(x);
-	return rc;
-}
-static int c_availability(az *z, lend_actor *a)
-{
-	lend_availability *x = NULL;
-	int rc = lend_availability_get(z->t->e, a, z->tR, z->book3, &x);
-	lend_availability_free(x);
-	return rc;
-}
-static int c_loan_get(az *z, lend_actor *a)
-{
-	lend_loan *x = NULL;
-	int rc = lend_loan_get(z->t->e, a, z->loanR, &x);
-	lend_loan_free(x);
-	return rc;
-}
-static int c_loan_list(az *z, lend_actor *a)
-{
-	lend_loans *x = NULL;
-	int rc = lend_loan_list(z->t->e, a, z->R, 0, &x);
-	lend_loans_free(x);
-	return rc;
-}
-static int c_hold_get(az *z, lend_actor *a)
-{
-	lend_hold *x = NULL;
-	int rc = lend_hold_get(z->t->e, a, z->holdR, &x);
-	lend_hold_free(x);
-	return rc;
-}
-static int c_hold_list(az *z, lend_actor *a)
-{
-	lend_holds *x = NULL;
-	int rc = lend_hold_list(z->t->e, a, z->R, &x);
-	lend_holds_free(x);
-	return rc;
-}
-static int c_queue_get(az *z, lend_actor *a)
-{
-	lend_queue *x = NULL;
-	int rc = lend_queue_get(z->t->e, a, z->libA, z->book2, &x);
-	lend_queue_free(x);
-	return rc;
-}
-static int c_method_list(az *z, lend_actor *a)
-{
-	lend_methods *x = NULL;
-	int rc = lend_method_list(z->t->e, a, z->R, &x);
-	lend_methods_free(x);
-	return rc;
-}
-static int c_session_list(az *z, lend_actor *a)
-{
-	lend_sessions *x = NULL;
-	int rc = lend_session_list(z->t->e, a, z->R, &x);
-	lend_sessions_free(x);
-	return rc;
-}
-static int c_audit_list(az *z, lend_actor *a)
-{
-	lend_audit *x = NULL;
-	int rc = lend_audit_list(z->t->e, a, z->R, 0, 0, &x);
-	lend_audit_free(x);
-	return rc;
-}
+#define HANDLE_CALL(fname, type, free_fn, call)                                                                         \
+	static int fname(az *z, lend_actor *a)                                                                         \
+	{                                                                                                              \
+		type *x = NULL;                                                                                        \
+		int rc = call;                                                                                         \
+		free_fn(x);                                                                                            \
+		return rc;                                                                                             \
+	}
+HANDLE_CALL(c_reader_get, lend_reader, lend_reader_free, lend_reader_get(z->t->e, a, z->R, &x))
+HANDLE_CALL(c_ticket_get, lend_ticket, lend_ticket_free, lend_ticket_get(z->t->e, a, z->tR, &x))
+HANDLE_CALL(c_ticket_list, lend_tickets, lend_tickets_free, lend_ticket_list(z->t->e, a, z->R, &x))
+HANDLE_CALL(c_limits_get, lend_limits, lend_limits_free, lend_limits_get(z->t->e, a, z->tR, LEND_KIND_ANY, &x))
+HANDLE_CALL(c_availability, lend_availability, lend_availability_free, lend_availability_get(z->t->e, a, z->tR, z->book3, &x))
+HANDLE_CALL(c_loan_get, lend_loan, lend_loan_free, lend_loan_get(z->t->e, a, z->loanR, &x))
+HANDLE_CALL(c_loan_list, lend_loans, lend_loans_free, lend_loan_list(z->t->e, a, z->R, 0, &x))
+HANDLE_CALL(c_hold_get, lend_hold, lend_hold_free, lend_hold_get(z->t->e, a, z->holdR, &x))
+HANDLE_CALL(c_hold_list, lend_holds, lend_holds_free, lend_hold_list(z->t->e, a, z->R, &x))
+HANDLE_CALL(c_queue_get, lend_queue, lend_queue_free, lend_queue_get(z->t->e, a, z->libA, z->book2, &x))
+HANDLE_CALL(c_method_list, lend_methods, lend_methods_free, lend_method_list(z->t->e, a, z->R, &x))
+HANDLE_CALL(c_session_list, lend_sessions, lend_sessions_free, lend_session_list(z->t->e, a, z->R, &x))
+HANDLE_CALL(c_audit_list, lend_audit, lend_audit_free, lend_audit_list(z->t->e, a, z->R, 0, 0, &x))
 
 /* ---- changes */
-static int c_ticket_issue(az *z, lend_actor *a)
-{
-	lend_ticket *x = NULL;
-	int rc = lend_ticket_issue(z->t->e, a, z->libA, z->N, NULL, &x);
-	lend_ticket_free(x);
-	return rc;
-}
+HANDLE_CALL(c_ticket_issue, lend_ticket, lend_ticket_free, lend_ticket_issue(z->t->e, a, z->libA, z->N, NULL, &x))
 static int c_ticket_block(az *z, lend_actor *a) { return lend_ticket_set_blocked(z->t->e, a, z->tR, 1); }
 static int c_ticket_validity(az *z, lend_actor *a) { return lend_ticket_set_validity(z->t->e, a, z->tR, 0, 1); }
 static int c_ticket_limit(az *z, lend_actor *a)
@@ -167,13 +92,7 @@ static int c_identity_link(az *z, lend_actor *a)
 	return lend_identity_link(z->t->e, a, z->R, "vk", "attacker", NULL);
 }
 static int c_session_revoke(az *z, lend_actor *a) { return lend_session_revoke(z->t->e, a, z->sessionR); }
-static int c_outbox(az *z, lend_actor *a)
-{
-	lend_notifications *x = NULL;
-	int rc = lend_outbox_list(z->t->e, a, 0, 10, &x);
-	lend_notifications_free(x);
-	return rc;
-}
+HANDLE_CALL(c_outbox, lend_notifications, lend_notifications_free, lend_outbox_list(z->t->e, a, 0, 10, &x))
 
 enum { WHO_READER = 1, WHO_STAFF = 2, WHO_ADMIN = 3 };
 
