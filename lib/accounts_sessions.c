@@ -38,18 +38,16 @@ int lend__accounts_actor(lend_engine *e, const lend_actor *a)
 		return LEND_OK;
 	if (e->in_txn)
 		return session_live(e, a->session_id, a->reader_id);
-	e->session_due = a->session_id;
-	e->session_reader = a->reader_id;
-	return LEND_OK;
-}
-
-int lend__accounts_begun(lend_engine *e)
-{
-	if (!e->session_due)
-		return LEND_OK;
-	int64_t id = e->session_due;
-	e->session_due = 0;
-	return session_live(e, id, e->session_reader);
+	if (!e->has_storage)
+		return lend__fail(e, LEND_ESTATE, "the engine did not open");
+	int rc = e->st.begin(e->st.userdata, 0);
+	if (rc != LEND_OK)
+		return lend__storage_fail(e, rc, "begin read");
+	e->in_txn = 1;
+	rc = session_live(e, a->session_id, a->reader_id);
+	e->st.rollback(e->st.userdata);
+	e->in_txn = 0;
+	return rc;
 }
 
 /* ------------------------------------------------------------ sessions */

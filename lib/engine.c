@@ -192,8 +192,6 @@ int lend__begin(lend_engine *e, int write)
 		TRY(begin_raw(e, 0));
 		int needed = 0;
 		int rc = lend__settle_needed(e, &needed);
-		if (rc == LEND_OK && !needed)
-			rc = lend__accounts_begun(e);
 		if (rc != LEND_OK || !needed)
 			return rc == LEND_OK ? LEND_OK : lend__end(e, rc);
 		e->st.rollback(e->st.userdata);
@@ -201,8 +199,6 @@ int lend__begin(lend_engine *e, int write)
 	}
 	TRY(begin_raw(e, 1));
 	int rc = lend__settle(e);
-	if (rc == LEND_OK)
-		rc = lend__accounts_begun(e);
 	return rc == LEND_OK ? LEND_OK : lend__end(e, rc);
 }
 

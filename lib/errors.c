@@ -96,7 +96,6 @@ void lend__clear(lend_engine *e)
 	e->errcode = LEND_OK;
 	e->reason = LEND_REASON_NONE;
 	e->errmsg[0] = '\0';
-	e->session_due = e->session_reader = 0;
 }
 
 static int vfail(lend_engine *e, int code, int reason, const char *fmt, va_list ap)

@@ -39,8 +39,6 @@ struct lend_engine {
 	unsigned long long pw_ops; /* Argon2id parameters of new hashes */
 	size_t pw_mem;
 	char *pw_dummy; /* a hash verified for unknown logins (made on first use) */
-	int64_t session_due; /* the session of the call's actor, checked at begin */
-	int64_t session_reader;
 	/* -- the reader's shelf */
 	/* -- the catalog */
 	/* -- search */
@@ -243,10 +241,9 @@ struct lend_limits {
 /* The password cost of an engine (lend_engine_open), and its release. */
 LEND_HIDDEN void lend__accounts_open(lend_engine *e, int password_cost);
 LEND_HIDDEN void lend__accounts_close(lend_engine *e);
-/* The session check of the permission path: at once when a transaction is
- * open, else at the call's lend__begin. */
+/* The session check of the permission path (lend__need_actor): in the
+ * call's transaction, or in a read of its own before it begins. */
 LEND_HIDDEN int lend__accounts_actor(lend_engine *e, const lend_actor *a);
-LEND_HIDDEN int lend__accounts_begun(lend_engine *e);
 LEND_HIDDEN int lend__accounts_check(lend_engine *e, lend_report *rep);
 
 /* -- the reader's shelf (shelf.c) */

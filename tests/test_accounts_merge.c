@@ -315,6 +315,7 @@ static void run_faults(const char *name, fop op)
 	char work[96];
 	th_temp_path(work, sizeof work);
 	long n = 0;
+	char *before = NULL; /* the same pre-state for every run */
 	for (long k = 0; k == 0 || k <= n; k++) {
 		th_remove_db(work);
 		th_copy_file(template_path, work);
@@ -322,7 +323,8 @@ static void run_faults(const char *name, fop op)
 		lend_engine *e = fault_open(work, &f);
 		lend_actor *a = NULL;
 		assert_int_equal(lend_actor_reader(e, TW.A, &a), LEND_OK);
-		char *before = th_dump_db(work);
+		if (!before)
+			before = th_dump_db(work);
 		f->calls = 0;
 		f->fail_at = k;
 		int rc = op(e, a);
@@ -340,11 +342,11 @@ static void run_faults(const char *name, fop op)
 			assert_string_equal(before, after);
 			free(after);
 		}
-		free(before);
 		fault_check_clean(e);
 		lend_actor_free(a);
 		lend_engine_close(e);
 	}
+	free(before);
 	th_remove_db(work);
 	assert_true(n > 0);
 	print_message("%s: %ld storage calls, each failed once\n", name, n);
