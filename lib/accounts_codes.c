@@ -61,6 +61,22 @@ int acct__secrets_end(lend_engine *e, int64_t reader_id, int purpose)
 	return secrets_end_of(e, reader_id, purpose, 0);
 }
 
+/* The stored hash of a secret. A short numeric code is hashed with its
+ * method and time, so that equal codes of different methods (or times) do
+ * not collide on the unique hash; a token is hashed alone (it is looked up
+ * by its hash). */
+static void secret_hash(int digits, int64_t method_id, int64_t created_at, const char *text, char out[ACCT_HEX])
+{
+	char buf[128];
+	if (digits > 0) {
+		snprintf(buf, sizeof buf, "%lld:%lld:%s", (long long)method_id, (long long)created_at, text);
+		acct__hex_hash(buf, out);
+		sodium_memzero(buf, sizeof buf);
+	} else {
+		acct__hex_hash(text, out);
+	}
+}
+
 int acct__secret_new(lend_engine *e, int64_t reader_id, int purpose, int64_t method_id, int64_t lifetime,
                      int digits, char *text, size_t n)
 {
@@ -68,16 +84,18 @@ int acct__secret_new(lend_engine *e, int64_t reader_id, int purpose, int64_t met
 	size_t len = digits > 0 ? (size_t)digits : 26;
 	if (n <= len)
 		return lend__fail(e, LEND_EINVAL, "no room for the secret");
-	for (size_t i = 0; i < len; i++)
-		text[i] = digits > 0 ? (char)('0' + randombytes_uniform(10)) : token_alphabet[randombytes_uniform(32)];
-	text[len] = '\0';
-	char hash[ACCT_HEX];
-	acct__hex_hash(text, hash);
-	lend_sys_secret s = {0,        reader_id, purpose, method_id, hash, e->now, e->now + lifetime,
-	                     ACCT_CODE_TRIES, 0};
-	int rc = ST(e, secret_insert, &s);
-	if (rc == LEND_EEXISTS) /* a numeric code equal to a spent one: make another */
-		return acct__secret_new(e, reader_id, purpose, method_id, lifetime, digits, text, n);
+	int rc = LEND_EEXISTS;
+	/* A repeat is (nearly) impossible; a few new draws settle it. */
+	for (int attempt = 0; attempt < 8 && rc == LEND_EEXISTS; attempt++) {
+		for (size_t i = 0; i < len; i++)
+			text[i] = digits > 0 ? (char)('0' + randombytes_uniform(10)) : token_alphabet[randombytes_uniform(32)];
+		text[len] = '\0';
+		char hash[ACCT_HEX];
+		secret_hash(digits, method_id, e->now, text, hash);
+		lend_sys_secret s = {0,        reader_id, purpose, method_id, hash, e->now, e->now + lifetime,
+		                     ACCT_CODE_TRIES, 0};
+		rc = ST(e, secret_insert, &s);
+	}
 	TRY_ST(e, "secret", rc);
 	return LEND_OK;
 }
@@ -240,7 +258,7 @@ LEND_EXTERN int lend_method_confirm(lend_engine *e, const lend_actor *a, int64_t
 		rc = lend__deny(e, LEND_REASON_CODE_TRIES, "the code allows no more tries: ask for a new one");
 	if (rc == LEND_OK) {
 		char hash[ACCT_HEX];
-		acct__hex_hash(code, hash);
+		secret_hash(1, s->method_id, s->created_at, code, hash);
 		failed = sodium_memcmp(hash, s->hash, ACCT_HEX - 1) != 0;
 		if (failed)
 			s->tries_left--;
@@ -510,7 +528,7 @@ LEND_EXTERN int lend_activation_request(lend_engine *e, int login_kind, const ch
 static int take_secret(lend_engine *e, const char *text, int purpose, lend_sys_secret *out)
 {
 	char hash[ACCT_HEX];
-	acct__hex_hash(text, hash);
+	secret_hash(0, 0, 0, text, hash);
 	lend__rows r = LEND_ROWS(acct_secret);
 	int rc = ST(e, secret_find, hash, secret_cb, &r);
 	if (rc != LEND_OK && rc != LEND_ENOTFOUND && !r.oom) {

@@ -540,6 +540,61 @@ static void test_rehash_on_sign_in(void **state)
 	lend_options_free(o);
 }
 
+/* ------------------------------------------------------------ bad input */
+
+static void test_bad_input_changes_nothing(void **state)
+{
+	th *t = *state;
+	acct_world w;
+	aw_init(&w, t);
+	lend_actor *r = th_as_reader(t, w.reader), *a = NULL;
+	char *before = th_dump_db(t->path);
+	char big[400];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	TH_RC(t, LEND_EINVAL, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, NULL, AW_PASSWORD, NULL, &a));
+	TH_RC(t, LEND_EINVAL, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, "bad \xc3\x28 utf-8", AW_PASSWORD, NULL, &a));
+	TH_RC(t, LEND_EINVAL, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, big, AW_PASSWORD, NULL, &a));
+	TH_RC(t, LEND_EINVAL, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, w.number, NULL, NULL, &a));
+	TH_RC(t, LEND_EINVAL, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, w.number, big, NULL, &a));
+	TH_RC(t, LEND_EINVAL, lend_sign_in(t->e, LEND_LOGIN_TICKET, -1, w.number, AW_PASSWORD, NULL, &a));
+	TH_RC(t, LEND_EINVAL, lend_sign_in(t->e, LEND_LOGIN_EMAIL, w.lib, "a@b.cd", AW_PASSWORD, NULL, &a));
+	TH_RC(t, LEND_EINVAL, lend_sign_in(t->e, 0, 0, "a@b.cd", AW_PASSWORD, NULL, &a));
+	TH_RC(t, LEND_EINVAL, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, w.number, AW_PASSWORD, "bad \x01 label", &a));
+	TH_RC(t, LEND_EINVAL, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, w.number, AW_PASSWORD, NULL, NULL));
+	TH_RC(t, LEND_EINVAL, lend_sign_in_identity(t->e, "vk", NULL, NULL, &a));
+	TH_RC(t, LEND_EINVAL, lend_method_add(t->e, r, w.reader, LEND_METHOD_EMAIL, "bad\xff@example.org", NULL));
+	TH_RC(t, LEND_EINVAL, lend_method_add(t->e, r, w.reader, LEND_METHOD_EMAIL, big, NULL));
+	TH_RC(t, LEND_ENOTFOUND, lend_method_add(t->e, t->admin, 9999, LEND_METHOD_EMAIL, "a@example.org", NULL));
+	TH_RC(t, LEND_EINVAL, lend_method_confirm(t->e, r, 1, NULL));
+	TH_RC(t, LEND_ENOTFOUND, lend_method_confirm(t->e, r, 9999, "123456"));
+	TH_RC(t, LEND_ENOTFOUND, lend_method_remove(t->e, r, 9999));
+	TH_RC(t, LEND_EINVAL, lend_recovery_request(t->e, LEND_LOGIN_TICKET, 0, w.number));
+	TH_RC(t, LEND_EINVAL, lend_recovery_finish(t->e, NULL, "long enough pw"));
+	TH_RC(t, LEND_EINVAL, lend_activate(t->e, "code", NULL, NULL));
+	TH_RC(t, LEND_EINVAL, lend_audit_list(t->e, t->admin, -1, 0, 0, NULL));
+	lend_audit *log = NULL;
+	TH_RC(t, LEND_EINVAL, lend_audit_list(t->e, t->admin, -1, 0, 0, &log));
+	TH_RC(t, LEND_EINVAL, lend_audit_list(t->e, t->admin, 0, 100, 50, &log));
+	TH_RC(t, LEND_ENOTFOUND, lend_session_revoke(t->e, t->admin, 9999));
+	TH_RC(t, LEND_EINVAL, lend_account_merge(t->e, r, LEND_LOGIN_TICKET, w.lib, w.other_number, NULL));
+	TH_RC(t, LEND_EINVAL, lend_password_change(t->e, NULL, AW_PASSWORD, "long enough pw"));
+	char *after = th_dump_db(t->path);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	/* NULL handles are harmless. */
+	lend_methods_free(NULL);
+	lend_sessions_free(NULL);
+	lend_audit_free(NULL);
+	assert_int_equal(lend_methods_count(NULL), 0);
+	assert_string_equal(lend_audit_detail(NULL, 0), "");
+	assert_int_equal(lend_actor_session_id(NULL), 0);
+	assert_string_equal(lend_audit_event_string(999), "unknown");
+	assert_string_equal(lend_reason_string(LEND_REASON_SIGNIN_LOCKED),
+	                    "too many failed sign-ins: sign-in is locked for a while");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -557,6 +612,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_activation_and_sessions, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_no_plaintext_secret_is_stored, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_rehash_on_sign_in, aw_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, aw_setup, th_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
