@@ -55,6 +55,14 @@ static void test_sign_in_with_ticket(void **state)
 	assert_int_equal(ok, 1);
 	assert_int_equal(failed, 4);
 	lend_audit_free(log);
+	/* By time: nothing from a second on, everything up to it. */
+	TH_OK(t, lend_audit_list(t->e, t->admin, 0, th_now + 1, 0, &log));
+	assert_int_equal(lend_audit_count(log), 0);
+	lend_audit_free(log);
+	TH_OK(t, lend_audit_list(t->e, t->admin, w.reader, 0, th_now + 1, &log));
+	assert_int_equal(lend_audit_count(log), 3); /* password set, the success, the failure */
+	assert_int_equal(lend_audit_reader_id(log, 0), w.reader);
+	lend_audit_free(log);
 	/* A reader reads his own log, not another's; a librarian none. */
 	lend_actor *r = th_as_reader(t, w.reader);
 	TH_OK(t, lend_audit_list(t->e, r, w.reader, 0, 0, &log));

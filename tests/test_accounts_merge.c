@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "accounts_fixture.h"
 #include "fault.h"
 
@@ -169,6 +171,23 @@ static void test_merge_every_overlap(void **state)
 	assert_int_equal(aw_audit_count(t, w.A, LEND_AUDIT_MERGED), 1);
 	assert_true(aw_audit_count(t, w.A, LEND_AUDIT_METHOD_CONFIRMED) >= 2);
 	assert_int_equal(aw_audit_count(t, w.B, LEND_AUDIT_SIGNIN_OK), 0);
+	th_check_clean(t);
+
+	/* The check sees a row left behind on a merged-away reader. */
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	char sql[128];
+	snprintf(sql, sizeof sql, "UPDATE sessions SET reader_id = %lld WHERE id = 1", (long long)w.B);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	lend_report *rep = NULL;
+	TH_OK(t, lend_engine_check(t->e, &rep));
+	assert_int_equal(lend_report_count(rep), 1);
+	assert_non_null(strstr(lend_report_get(rep, 0), "merged away"));
+	lend_report_free(rep);
+	snprintf(sql, sizeof sql, "UPDATE sessions SET reader_id = %lld WHERE id = 1", (long long)w.A);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
 	th_check_clean(t);
 
 	/* The queues go on: C returns Y and the kept place gets it. */
