@@ -264,6 +264,7 @@ static void test_merge_during_handoff(void **state)
 
 static char template_path[96];
 static mw TW;
+static char token[40], act_code[40]; /* outstanding in the template */
 
 static int group_setup(void **state)
 {
@@ -274,6 +275,10 @@ static int group_setup(void **state)
 	lend_actor_free(TW.a);
 	lend_actor_free(TW.b_session);
 	TW.a = TW.b_session = NULL;
+	TH_OK(t, lend_recovery_request(t->e, LEND_LOGIN_EMAIL, 0, "b@example.org"));
+	aw_secret(t, LEND_NOTE_PASSWORD_RECOVERY, "token", token, sizeof token);
+	TH_OK(t, lend_activation_request(t->e, LEND_LOGIN_EMAIL, "b@example.org"));
+	aw_secret(t, LEND_NOTE_APP_ACTIVATION, "code", act_code, sizeof act_code);
 	th_close_engine(t);
 	th_temp_path(template_path, sizeof template_path);
 	th_copy_file(t->path, template_path);
@@ -317,6 +322,26 @@ static int op_recovery(lend_engine *e, lend_actor *a)
 {
 	(void)a;
 	return lend_recovery_request(e, LEND_LOGIN_EMAIL, 0, "b@example.org");
+}
+
+static int op_recovery_finish(lend_engine *e, lend_actor *a)
+{
+	(void)a;
+	return lend_recovery_finish(e, token, "Recovered-Password-1");
+}
+
+static int op_activate(lend_engine *e, lend_actor *a)
+{
+	(void)a;
+	lend_actor *x = NULL;
+	int rc = lend_activate(e, act_code, "app", &x);
+	lend_actor_free(x);
+	return rc;
+}
+
+static int op_method_add(lend_engine *e, lend_actor *a)
+{
+	return lend_method_add(e, a, TW.A, LEND_METHOD_PHONE, "+7 900 000 00 00", NULL);
 }
 
 static void fault_check_clean(lend_engine *e)
@@ -377,6 +402,9 @@ static void test_faults_sign_in(void **state)
 	run_faults("sign-in", op_sign_in);
 	run_faults("failed sign-in", op_sign_in_wrong);
 	run_faults("recovery request", op_recovery);
+	run_faults("recovery finish", op_recovery_finish);
+	run_faults("app activation", op_activate);
+	run_faults("method add", op_method_add);
 }
 
 static void test_faults_merge(void **state)
