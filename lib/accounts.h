@@ -3,6 +3,7 @@
 #define LEND_ACCOUNTS_PRIVATE_H
 
 #include <sodium.h>
+#include <stdio.h>
 
 #include "internal.h"
 
@@ -24,6 +25,23 @@ enum { ACCT_SECRET_METHOD = 1, ACCT_SECRET_RECOVERY = 2, ACCT_SECRET_ACTIVATION 
 #define ACCT_MAX_TICKETS 16                 /* passwords tried for an e-mail or phone login */
 #define ACCT_LOGIN_MAX 254
 #define ACCT_FAIL_MSG "the login or the password is wrong"
+
+/* A row copied out of a listing (rows live only during their callback),
+ * with its one string kept beside it; ctx is a lend__rows of copy_t. The
+ * copy's own pointer to the string must be re-aimed at text_member by its
+ * reader (rows move as the array grows). */
+#define ACCT_ROW_COPY(copy_t, row_t, row_member, field, text_member, size)                                            \
+	typedef struct copy_t {                                                                                        \
+		row_t row_member;                                                                                      \
+		char text_member[size];                                                                                \
+	} copy_t;                                                                                                      \
+	static int copy_t##_cb(void *ctx, const row_t *r)                                                             \
+	{                                                                                                              \
+		copy_t c;                                                                                              \
+		c.row_member = *r;                                                                                     \
+		snprintf(c.text_member, sizeof c.text_member, "%s", r->field ? r->field : "");                        \
+		return lend__rows_push(ctx, &c) ? 1 : 0;                                                               \
+	}
 
 /* libsodium ready and the storage has the accounts methods. */
 int acct__ready(lend_engine *e);

@@ -9,25 +9,14 @@
 static const char token_alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789"; /* 32 symbols */
 
 /* An outstanding secret copied out of a listing, its hash kept. */
-typedef struct acct_secret {
-	lend_sys_secret s;
-	char hash[ACCT_HEX];
-} acct_secret;
-
-static int secret_cb(void *ctx, const lend_sys_secret *r)
-{
-	acct_secret copy;
-	copy.s = *r;
-	snprintf(copy.hash, sizeof copy.hash, "%s", r->hash ? r->hash : "");
-	return lend__rows_push(ctx, &copy) ? 1 : 0;
-}
+ACCT_ROW_COPY(acct_secret, lend_sys_secret, s, hash, hash, ACCT_HEX)
 
 /* The reader's outstanding secrets of a purpose, newest first; each row's
  * s.hash must be re-pointed at its hash before use (rows move as they grow). */
 static int secrets_of(lend_engine *e, int64_t reader_id, int purpose, lend__rows *out)
 {
 	*out = (lend__rows)LEND_ROWS(acct_secret);
-	TRY(lend__rows_status(e, out, ST(e, secret_list, reader_id, purpose, secret_cb, out), "secret list"));
+	TRY(lend__rows_status(e, out, ST(e, secret_list, reader_id, purpose, acct_secret_cb, out), "secret list"));
 	for (size_t i = 0; i < out->n; i++)
 		LEND_ROW(*out, acct_secret, i).s.hash = LEND_ROW(*out, acct_secret, i).hash;
 	return LEND_OK;
@@ -530,7 +519,7 @@ static int take_secret(lend_engine *e, const char *text, int purpose, lend_sys_s
 	char hash[ACCT_HEX];
 	secret_hash(0, 0, 0, text, hash);
 	lend__rows r = LEND_ROWS(acct_secret);
-	int rc = ST(e, secret_find, hash, secret_cb, &r);
+	int rc = ST(e, secret_find, hash, acct_secret_cb, &r);
 	if (rc != LEND_OK && rc != LEND_ENOTFOUND && !r.oom) {
 		lend__rows_free(&r);
 		return lend__storage_fail(e, rc, "secret");

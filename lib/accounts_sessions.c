@@ -52,23 +52,12 @@ int lend__accounts_actor(lend_engine *e, const lend_actor *a)
 
 /* ------------------------------------------------------------ sessions */
 
-typedef struct acct_session {
-	lend_sys_session s;
-	char label[201];
-} acct_session;
-
-static int sessions_cb(void *ctx, const lend_sys_session *r)
-{
-	acct_session c;
-	c.s = *r;
-	snprintf(c.label, sizeof c.label, "%s", r->label ? r->label : "");
-	return lend__rows_push(ctx, &c) ? 1 : 0;
-}
+ACCT_ROW_COPY(acct_session, lend_sys_session, s, label, label, 201)
 
 static int sessions_of(lend_engine *e, int64_t reader_id, lend__rows *out)
 {
 	*out = (lend__rows)LEND_ROWS(acct_session);
-	TRY(lend__rows_status(e, out, ST(e, session_list, reader_id, sessions_cb, out), "session list"));
+	TRY(lend__rows_status(e, out, ST(e, session_list, reader_id, acct_session_cb, out), "session list"));
 	for (size_t i = 0; i < out->n; i++)
 		LEND_ROW(*out, acct_session, i).s.label = LEND_ROW(*out, acct_session, i).label;
 	return LEND_OK;
@@ -184,18 +173,7 @@ LEND_EXTERN int lend_session_revoke(lend_engine *e, const lend_actor *a, int64_t
 
 /* ----------------------------------------------------------- audit log */
 
-typedef struct acct_audit {
-	lend_sys_audit r;
-	char detail[512];
-} acct_audit;
-
-static int audit_cb(void *ctx, const lend_sys_audit *r)
-{
-	acct_audit c;
-	c.r = *r;
-	snprintf(c.detail, sizeof c.detail, "%s", r->detail ? r->detail : "");
-	return lend__rows_push(ctx, &c) ? 1 : 0;
-}
+ACCT_ROW_COPY(acct_audit, lend_sys_audit, r, detail, detail, 512)
 
 struct lend_audit {
 	lend__rows rows;
@@ -220,7 +198,7 @@ LEND_EXTERN int lend_audit_list(lend_engine *e, const lend_actor *a, int64_t rea
 	l->rows = (lend__rows)LEND_ROWS(acct_audit);
 	int rc = lend__begin(e, 0);
 	if (rc == LEND_OK)
-		rc = lend__end(e, lend__rows_status(e, &l->rows, ST(e, audit_list, reader_id, from, to, audit_cb, &l->rows),
+		rc = lend__end(e, lend__rows_status(e, &l->rows, ST(e, audit_list, reader_id, from, to, acct_audit_cb, &l->rows),
 		                                    "audit list"));
 	if (rc != LEND_OK) {
 		free(l);
