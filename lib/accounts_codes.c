@@ -565,6 +565,10 @@ LEND_EXTERN int lend_recovery_finish(lend_engine *e, const char *token, const ch
 	for (size_t i = 0; rc == LEND_OK && i < t.n; i++)
 		rc = acct__set_password(e, LEND_ROW(t, lend_sys_ticket, i).id, new_password);
 	lend__rows_free(&t);
+	/* Whoever knew the old password is signed out everywhere. */
+	int found = 0;
+	if (rc == LEND_OK)
+		rc = acct__sessions_revoke(e, NULL, s.reader_id, 0, &found);
 	if (rc == LEND_OK)
 		rc = acct__audit(e, LEND_AUDIT_RECOVERY_DONE, s.reader_id, NULL, "by=recovery");
 	return lend__end(e, rc);

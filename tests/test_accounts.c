@@ -383,6 +383,8 @@ static void test_recovery(void **state)
 	/* An account with no confirmed address: nothing to send it to. */
 	TH_OK(t, lend_recovery_request(t->e, LEND_LOGIN_TICKET, w.lib, w.other_number));
 	assert_int_equal(th_outbox_count_of(t, LEND_NOTE_PASSWORD_RECOVERY, 0), before);
+	lend_actor *before_reset = NULL;
+	TH_OK(t, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, w.number, AW_PASSWORD, "old device", &before_reset));
 	/* By ticket number, then by e-mail: only the newest token works. */
 	char t1[40], t2[40];
 	TH_OK(t, lend_recovery_request(t->e, LEND_LOGIN_TICKET, w.lib, w.number));
@@ -394,6 +396,10 @@ static void test_recovery(void **state)
 	TH_RC(t, LEND_EINVAL, lend_recovery_finish(t->e, t2, "short"));
 	TH_OK(t, lend_recovery_finish(t->e, t2, "recovered password"));
 	TH_RC(t, LEND_EAUTH, lend_recovery_finish(t->e, t2, "another password"));
+	/* The recovery signed every session out. */
+	lend_tickets *tl = NULL;
+	TH_RC(t, LEND_EPERM, lend_ticket_list(t->e, before_reset, w.reader, &tl));
+	lend_actor_free(before_reset);
 	lend_actor *a = NULL;
 	TH_RC(t, LEND_EAUTH, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, w.number, AW_PASSWORD, NULL, &a));
 	TH_OK(t, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, w.number, "recovered password", NULL, &a));
