@@ -522,6 +522,20 @@ LEND_EXTERN int lend_sign_in(lend_engine *e, int login_kind, int64_t library_id,
 	return rc;
 }
 
+LEND_EXTERN int lend_actor_staff(lend_engine *e, const lend_actor *signed_in, lend_actor **out)
+{
+	LEND_ENTER(e);
+	if (!out)
+		return lend__fail(e, LEND_EINVAL, "out is NULL");
+	*out = NULL;
+	TRY(lend__need_actor(e, signed_in));
+	if (signed_in->kind != LEND_ACTOR_READER || !signed_in->session_id)
+		return lend__fail(e, LEND_EINVAL, "a signed-in reader is required");
+	TRY(lend_actor_librarian(e, signed_in->reader_id, out));
+	(*out)->session_id = signed_in->session_id;
+	return LEND_OK;
+}
+
 LEND_EXTERN int64_t lend_actor_session_id(const lend_actor *a)
 {
 	return a ? a->session_id : 0;

@@ -104,6 +104,37 @@ static void test_generated_password(void **state)
 	lend_actor_free(a);
 }
 
+static void test_librarian_signs_in(void **state)
+{
+	th *t = *state;
+	acct_world w;
+	aw_init(&w, t);
+	int64_t own = th_ticket(t, w.lib, w.staff);
+	TH_OK(t, lend_ticket_set_password(t->e, t->admin, own, "Staff-Password-1", NULL));
+	char num[32];
+	aw_number(t, own, num, sizeof num);
+	lend_actor *me = NULL, *staff = NULL, *no = NULL;
+	TH_OK(t, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, num, "Staff-Password-1", "desk", &me));
+	TH_OK(t, lend_actor_staff(t->e, me, &staff));
+	assert_int_equal(lend_actor_kind(staff), LEND_ACTOR_LIBRARIAN);
+	assert_int_equal(lend_actor_session_id(staff), lend_actor_session_id(me));
+	TH_OK(t, lend_ticket_set_blocked(t->e, staff, w.ticket, 1));
+	/* A reader who staffs nothing, and actors not signed in, cannot. */
+	lend_actor *r = NULL;
+	TH_OK(t, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, w.other_number, AW_PASSWORD, NULL, &r));
+	TH_RC(t, LEND_EPERM, lend_actor_staff(t->e, r, &no));
+	assert_null(no);
+	TH_RC(t, LEND_EINVAL, lend_actor_staff(t->e, th_as_reader(t, w.staff), &no));
+	TH_RC(t, LEND_EINVAL, lend_actor_staff(t->e, staff, &no));
+	/* Revoking the session ends the staff actor too. */
+	TH_OK(t, lend_session_revoke(t->e, me, lend_actor_session_id(me)));
+	TH_RC(t, LEND_EPERM, lend_ticket_set_blocked(t->e, staff, w.ticket, 0));
+	TH_RC(t, LEND_EPERM, lend_actor_staff(t->e, me, &no));
+	lend_actor_free(me);
+	lend_actor_free(staff);
+	lend_actor_free(r);
+}
+
 static void test_password_change(void **state)
 {
 	th *t = *state;
@@ -614,6 +645,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sign_in_with_ticket, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_generated_password, aw_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_librarian_signs_in, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_password_change, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_blocked_or_expired_ticket, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_throttle_and_lockout, aw_setup, th_teardown),

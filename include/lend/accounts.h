@@ -106,6 +106,9 @@ LEND_EXTERN int lend_sign_in(lend_engine *e, int login_kind, int64_t library_id,
 /* Sign in with an external identity the host has verified itself. */
 LEND_EXTERN int lend_sign_in_identity(lend_engine *e, const char *provider, const char *subject,
                                       const char *device_label, lend_actor **out);
+/* A signed-in reader who is a librarian acts as staff: *out is a librarian
+ * actor bound to the same session (EPERM if he staffs no library). */
+LEND_EXTERN int lend_actor_staff(lend_engine *e, const lend_actor *signed_in, lend_actor **out);
 /* The session an actor is bound to (0 for actors made by the trusted
  * constructors). */
 LEND_EXTERN int64_t lend_actor_session_id(const lend_actor *a);
