@@ -99,6 +99,11 @@ enum lend_reason {
 	LEND_REASON_SOMEONE_WAITS = 23,     /* readers wait for the book: no renewal */
 	LEND_REASON_LIBRARIAN = 24,         /* the librarian's own words */
 	/* -- accounts and sign-in: 40..59 */
+	LEND_REASON_SIGNIN_DELAYED = 40, /* failed sign-ins: wait before the next try */
+	LEND_REASON_SIGNIN_LOCKED = 41,  /* too many failed sign-ins: locked for a while */
+	LEND_REASON_CODE_EXPIRED = 42,   /* the one-time code expired or a newer one was sent */
+	LEND_REASON_CODE_TRIES = 43,     /* the one-time code allows no more tries */
+	LEND_REASON_BIRTH_DATE_DIFFERS = 44, /* accounts of different people cannot merge */
 	/* -- the reader's shelf: 60..79 */
 	LEND_REASON_BALANCE = 60,       /* the balance does not cover the price */
 	LEND_REASON_ALREADY_BOUGHT = 61, /* the reader bought this book already */

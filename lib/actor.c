@@ -79,7 +79,7 @@ int lend__need_actor(lend_engine *e, const lend_actor *a)
 {
 	if (!a || a->kind < LEND_ACTOR_ADMIN || a->kind > LEND_ACTOR_LIBRARIAN)
 		return lend__fail(e, LEND_EINVAL, "an actor is required");
-	return LEND_OK;
+	return lend__accounts_actor(e, a);
 }
 
 int lend__need_admin(lend_engine *e, const lend_actor *a)

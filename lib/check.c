@@ -252,6 +252,8 @@ LEND_EXTERN int lend_engine_check(lend_engine *e, lend_report **out)
 	if (rc == LEND_OK)
 		rc = lend__desk_check(e, rep);
 	/* -- accounts and sign-in */
+	if (rc == LEND_OK)
+		rc = lend__accounts_check(e, rep);
 	/* -- the reader's shelf */
 	if (rc == LEND_OK)
 		rc = lend__shelf_check(e, rep);

@@ -136,6 +136,7 @@ LEND_EXTERN int lend_engine_open(lend_engine **out, const char *path, const lend
 	if (!e)
 		return LEND_ENOMEM;
 	e->outbox_retention = opts ? opts->outbox_retention : LEND_OUTBOX_RETENTION_DEFAULT;
+	lend__accounts_open(e, opts ? opts->password_cost : 0);
 	e->clock = opts && opts->clock ? opts->clock : system_clock;
 	e->clock_ud = opts && opts->clock ? opts->clock_ud : NULL;
 	if (opts && opts->has_notifier) {
@@ -171,6 +172,7 @@ LEND_EXTERN void lend_engine_close(lend_engine *e)
 		e->st.free(e->st.userdata);
 	if (e->has_notifier && e->nt.free)
 		e->nt.free(e->nt.userdata);
+	lend__accounts_close(e);
 	free(e);
 }
 

@@ -53,6 +53,11 @@ LEND_EXTERN const char *lend_reason_string(int reason)
 	case LEND_REASON_SOMEONE_WAITS: return "other readers are waiting for this book";
 	case LEND_REASON_LIBRARIAN: return "the librarian's decision";
 	/* -- accounts and sign-in */
+	case LEND_REASON_SIGNIN_DELAYED: return "too many failed sign-ins: wait before trying again";
+	case LEND_REASON_SIGNIN_LOCKED: return "too many failed sign-ins: sign-in is locked for a while";
+	case LEND_REASON_CODE_EXPIRED: return "the code expired or a newer one was sent";
+	case LEND_REASON_CODE_TRIES: return "the code allows no more tries";
+	case LEND_REASON_BIRTH_DATE_DIFFERS: return "the accounts name different birth dates";
 	/* -- the reader's shelf */
 	case LEND_REASON_BALANCE: return "the balance does not cover the price";
 	case LEND_REASON_ALREADY_BOUGHT: return "the book is bought already";

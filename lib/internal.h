@@ -41,6 +41,9 @@ struct lend_engine {
 	int64_t desk_started_seen;
 	int64_t desk_started_seeing; /* set by settle, kept on commit */
 	/* -- accounts and sign-in */
+	unsigned long long pw_ops; /* Argon2id parameters of new hashes */
+	size_t pw_mem;
+	char *pw_dummy; /* a hash verified for unknown logins (made on first use) */
 	/* -- the reader's shelf */
 	/* -- the catalog */
 	/* -- search */
@@ -55,11 +58,13 @@ struct lend_options {
 	int has_storage;
 	int busy_timeout_ms;
 	int64_t outbox_retention;
+	int password_cost; /* lend_password_cost (accounts) */
 };
 
 struct lend_actor {
 	int kind;
 	int64_t reader_id;
+	int64_t session_id; /* accounts: 0 unless made by a sign-in */
 };
 
 /* ---- errors.c */
@@ -269,6 +274,13 @@ LEND_HIDDEN int lend__desk_finish_permille(lend_engine *e, int64_t library_id, i
 LEND_HIDDEN int lend__limits_fill(lend_engine *e, const lend_sys_ticket *t, int kind, lend_limits *l);
 
 /* -- accounts and sign-in (accounts.c) */
+/* The password cost of an engine (lend_engine_open), and its release. */
+LEND_HIDDEN void lend__accounts_open(lend_engine *e, int password_cost);
+LEND_HIDDEN void lend__accounts_close(lend_engine *e);
+/* The session check of the permission path (lend__need_actor): in the
+ * call's transaction, or in a read of its own before it begins. */
+LEND_HIDDEN int lend__accounts_actor(lend_engine *e, const lend_actor *a);
+LEND_HIDDEN int lend__accounts_check(lend_engine *e, lend_report *rep);
 
 /* -- the reader's shelf (shelf.c) */
 /* Move everything of the shelf from one reader to another, in the caller's

@@ -103,6 +103,33 @@ FWD(license_of_loan, (void *ud, int64_t loan_id, int64_t *license_id), (RU, loan
 FWD(license_loans, (void *ud, int64_t license_id, int64_t *active), (RU, license_id, active))
 
 /* -- accounts and sign-in */
+FWD(cred_get, (void *ud, int64_t ticket_id, lend_sys_credential *out, char *hash, size_t hash_size),
+    (RU, ticket_id, out, hash, hash_size))
+FWD(cred_put, (void *ud, const lend_sys_credential *row), (RU, row))
+FWD(method_insert, (void *ud, lend_sys_method *row), (RU, row))
+FWD(method_update, (void *ud, const lend_sys_method *row), (RU, row))
+FWD(method_delete, (void *ud, int64_t id), (RU, id))
+FWD(method_find, (void *ud, int32_t kind, const char *value, lend_sys_method_cb cb, void *ctx),
+    (RU, kind, value, cb, ctx))
+FWD(method_list, (void *ud, int64_t reader_id, lend_sys_method_cb cb, void *ctx), (RU, reader_id, cb, ctx))
+FWD(method_get, (void *ud, int64_t id, lend_sys_method_cb cb, void *ctx), (RU, id, cb, ctx))
+FWD(secret_insert, (void *ud, lend_sys_secret *row), (RU, row))
+FWD(secret_update, (void *ud, const lend_sys_secret *row), (RU, row))
+FWD(secret_find, (void *ud, const char *hash, lend_sys_secret_cb cb, void *ctx), (RU, hash, cb, ctx))
+FWD(secret_list, (void *ud, int64_t reader_id, int32_t purpose, lend_sys_secret_cb cb, void *ctx),
+    (RU, reader_id, purpose, cb, ctx))
+FWD(throttle_get, (void *ud, const char *key, lend_sys_throttle *out), (RU, key, out))
+FWD(throttle_put, (void *ud, const lend_sys_throttle *row), (RU, row))
+FWD(throttle_delete, (void *ud, const char *key), (RU, key))
+FWD(session_insert, (void *ud, lend_sys_session *row), (RU, row))
+FWD(session_update, (void *ud, const lend_sys_session *row), (RU, row))
+FWD(session_get, (void *ud, int64_t id, lend_sys_session_cb cb, void *ctx), (RU, id, cb, ctx))
+FWD(session_list, (void *ud, int64_t reader_id, lend_sys_session_cb cb, void *ctx), (RU, reader_id, cb, ctx))
+FWD(audit_insert, (void *ud, lend_sys_audit *row), (RU, row))
+FWD(audit_list, (void *ud, int64_t reader_id, int64_t from, int64_t to, lend_sys_audit_cb cb, void *ctx),
+    (RU, reader_id, from, to, cb, ctx))
+FWD(accounts_move, (void *ud, int64_t from, int64_t to, int64_t at), (RU, from, to, at))
+FWD(merged_list, (void *ud, int (*cb)(void *ctx, int64_t from, int64_t into), void *ctx), (RU, cb, ctx))
 
 /* -- the reader's shelf */
 FWD(wallet_insert, (void *ud, lend_sys_wallet *row), (RU, row))
@@ -250,6 +277,29 @@ lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier
 	SET(license_of_loan);
 	SET(license_loans);
 	/* -- accounts and sign-in */
+	SET(cred_get);
+	SET(cred_put);
+	SET(method_insert);
+	SET(method_update);
+	SET(method_delete);
+	SET(method_find);
+	SET(method_list);
+	SET(method_get);
+	SET(secret_insert);
+	SET(secret_update);
+	SET(secret_find);
+	SET(secret_list);
+	SET(throttle_get);
+	SET(throttle_put);
+	SET(throttle_delete);
+	SET(session_insert);
+	SET(session_update);
+	SET(session_get);
+	SET(session_list);
+	SET(audit_insert);
+	SET(audit_list);
+	SET(accounts_move);
+	SET(merged_list);
 	/* -- the reader's shelf */
 	SET(wallet_insert);
 	SET(wallet_update);

@@ -57,6 +57,11 @@ extern const struct command cmds_library[], cmds_reader[], cmds_book[], cmds_fun
 /* -- the librarian's desk */
 extern const struct command cmds_desk[];
 /* -- accounts and sign-in */
+extern const struct command cmds_accounts[];
+/* --as ticket:LIBRARY:NUMBER, email:ADDRESS or phone:NUMBER: sign in (the
+ * password from $LEND_PASSWORD or the terminal) and act as that reader.
+ * Returns CLI_GO or an exit code. */
+int cli_sign_in(struct cli *c, const char *as);
 /* -- the reader's shelf */
 extern const struct command cmds_shelf[];
 /* -- the catalog */

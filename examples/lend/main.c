@@ -13,6 +13,7 @@ static const struct command *const tables[] = {
 	/* -- the librarian's desk */
 	cmds_desk,
 	/* -- accounts and sign-in */
+	cmds_accounts,
 	/* -- the reader's shelf */
 	cmds_shelf,
 	/* -- the catalog */
@@ -194,6 +195,8 @@ static int open_actor(struct cli *c)
 			return cli_error(EXIT_USAGE, "--as %s: expected admin, reader:ID or librarian:ID", as);
 		id = v;
 		rc = reader ? lend_actor_reader(c->e, id, &c->a) : lend_actor_librarian(c->e, id, &c->a);
+	} else if (strncmp(as, "ticket:", 7) == 0 || strncmp(as, "email:", 6) == 0 || strncmp(as, "phone:", 6) == 0) {
+		return cli_sign_in(c, as); /* accounts and sign-in */
 	} else {
 		return cli_error(EXIT_USAGE, "--as %s: expected admin, reader:ID or librarian:ID", as);
 	}

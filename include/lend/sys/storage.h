@@ -257,6 +257,76 @@ typedef int (*lend_sys_license_cb)(void *ctx, const lend_sys_license *row);
 typedef int (*lend_sys_reserve_cb)(void *ctx, const lend_sys_reserve *row);
 
 /* -- accounts and sign-in */
+/* A ticket's password: only its Argon2id hash string (crypto_pwhash_str
+ * format, which names its own parameters). Key ticket_id. */
+typedef struct lend_sys_credential {
+	int64_t ticket_id;
+	const char *hash;
+	int64_t updated_at;
+} lend_sys_credential;
+
+/* A backup sign-in method. kind: 1 e-mail, 2 phone, 3 external identity;
+ * value: the normalized address, or "provider\nsubject" for an identity.
+ * A verified (kind, value) belongs to one row only; unverified rows may
+ * repeat across readers. */
+typedef struct lend_sys_method {
+	int64_t id;
+	int64_t reader_id;
+	int32_t kind;
+	const char *value;
+	int64_t verified_at; /* 0: waiting for its code */
+	int64_t created_at;
+} lend_sys_method;
+
+/* A one-time secret, stored only as the hex BLAKE2b-256 hash of its text.
+ * purpose: 1 method confirmation code, 2 recovery token, 3 activation code. */
+typedef struct lend_sys_secret {
+	int64_t id;
+	int64_t reader_id;
+	int32_t purpose;
+	int64_t method_id; /* the method it confirms or was sent to */
+	const char *hash;  /* unique */
+	int64_t created_at;
+	int64_t expires_at;
+	int32_t tries_left;
+	int64_t used_at; /* 0: outstanding; set when used, spent or superseded */
+} lend_sys_secret;
+
+/* Failed sign-ins of one login; key: the hex hash of the login. */
+typedef struct lend_sys_throttle {
+	const char *login_key;
+	int32_t failures;
+	int64_t next_at;      /* no attempt before this time */
+	int64_t locked_until; /* locked until this time */
+	int64_t updated_at;
+} lend_sys_throttle;
+
+/* A signed-in device or app. origin: 1 password, 2 app activation,
+ * 3 external identity. */
+typedef struct lend_sys_session {
+	int64_t id;
+	int64_t reader_id;
+	int32_t origin;
+	const char *label;
+	int64_t created_at;
+	int64_t revoked_at; /* 0: live */
+} lend_sys_session;
+
+/* A security event (lend_audit_event); reader_id 0 for an unknown login.
+ * detail holds key=value lines, never a secret. */
+typedef struct lend_sys_audit {
+	int64_t id;
+	int64_t at;
+	int32_t event;
+	int64_t reader_id;
+	int64_t actor_id; /* the account that acted (0: the administrator or nobody) */
+	const char *detail;
+} lend_sys_audit;
+
+typedef int (*lend_sys_method_cb)(void *ctx, const lend_sys_method *row);
+typedef int (*lend_sys_secret_cb)(void *ctx, const lend_sys_secret *row);
+typedef int (*lend_sys_session_cb)(void *ctx, const lend_sys_session *row);
+typedef int (*lend_sys_audit_cb)(void *ctx, const lend_sys_audit *row);
 
 /* -- the reader's shelf */
 /* A money movement on a reader's balance: amount > 0 credits, < 0 spends.
@@ -538,6 +608,54 @@ struct lend_storage {
 	int (*license_loans)(void *ud, int64_t license_id, int64_t *active);
 
 	/* -- accounts and sign-in */
+	/* Credentials. cred_get fills *out (ENOTFOUND if the ticket has none),
+	 * copying the hash into hash[hash_size] (LEND_ESTORAGE if it does not
+	 * fit) and pointing out->hash at it; cred_put inserts
+	 * or replaces the row of row->ticket_id. */
+	int (*cred_get)(void *ud, int64_t ticket_id, lend_sys_credential *out, char *hash, size_t hash_size);
+	int (*cred_put)(void *ud, const lend_sys_credential *row);
+	/* Methods. method_insert sets row->id; it and method_update give
+	 * LEND_EEXISTS when a verified (kind, value) would repeat. method_find
+	 * gives the verified row of (kind, value) (ENOTFOUND if none);
+	 * method_get the row of an id (ENOTFOUND if none); method_list the
+	 * rows of reader_id by id; method_delete by id. */
+	int (*method_insert)(void *ud, lend_sys_method *row);
+	int (*method_update)(void *ud, const lend_sys_method *row);
+	int (*method_delete)(void *ud, int64_t id);
+	int (*method_find)(void *ud, int32_t kind, const char *value, lend_sys_method_cb cb, void *ctx);
+	int (*method_list)(void *ud, int64_t reader_id, lend_sys_method_cb cb, void *ctx);
+	int (*method_get)(void *ud, int64_t id, lend_sys_method_cb cb, void *ctx);
+	/* One-time secrets. secret_insert sets row->id (LEND_EEXISTS on a
+	 * repeated hash); secret_update writes every field by id; secret_find
+	 * looks up the hash (ENOTFOUND if none); secret_list gives the
+	 * outstanding (used_at = 0) rows of reader_id with that purpose (0: any),
+	 * newest (highest id) first. */
+	int (*secret_insert)(void *ud, lend_sys_secret *row);
+	int (*secret_update)(void *ud, const lend_sys_secret *row);
+	int (*secret_find)(void *ud, const char *hash, lend_sys_secret_cb cb, void *ctx);
+	int (*secret_list)(void *ud, int64_t reader_id, int32_t purpose, lend_sys_secret_cb cb, void *ctx);
+	/* Throttling. throttle_get fills *out (ENOTFOUND if the login has no
+	 * row; out->login_key is NULL); throttle_put inserts or replaces by key;
+	 * throttle_delete of a missing key is LEND_OK. */
+	int (*throttle_get)(void *ud, const char *login_key, lend_sys_throttle *out);
+	int (*throttle_put)(void *ud, const lend_sys_throttle *row);
+	int (*throttle_delete)(void *ud, const char *login_key);
+	/* Sessions. insert sets row->id (never reused); update writes every
+	 * field by id; list gives the rows of reader_id by id. */
+	int (*session_insert)(void *ud, lend_sys_session *row);
+	int (*session_update)(void *ud, const lend_sys_session *row);
+	int (*session_get)(void *ud, int64_t id, lend_sys_session_cb cb, void *ctx);
+	int (*session_list)(void *ud, int64_t reader_id, lend_sys_session_cb cb, void *ctx);
+	/* Audit log, append only. audit_list: rows of reader_id (0: every
+	 * reader) with from <= at < to (to 0: no end), by id. */
+	int (*audit_insert)(void *ud, lend_sys_audit *row);
+	int (*audit_list)(void *ud, int64_t reader_id, int64_t from, int64_t to, lend_sys_audit_cb cb, void *ctx);
+	/* Merging: give every credential-free row of the accounts tables
+	 * (methods, secrets, sessions, audit) of reader `from` to reader `to`,
+	 * and record that `from` was merged into `to`. merged_list gives the
+	 * recorded (from, into) pairs by from. */
+	int (*accounts_move)(void *ud, int64_t from, int64_t to, int64_t at);
+	int (*merged_list)(void *ud, int (*cb)(void *ctx, int64_t from, int64_t into), void *ctx);
 
 	/* -- the reader's shelf */
 	/* Balance entries. wallet_insert sets row->id; EEXISTS when the reader
