@@ -140,7 +140,7 @@ static inline void build_sql(char *buf, size_t cap, uint32_t key)
 		sb_add(&b, bits & LF_LIMIT ? "SELECT count(*) FROM (SELECT 1 FROM loans" : "SELECT count(*) FROM loans");
 		add_conds(&b, bits, loan_conds, nloan, NULL);
 		if (bits & LF_LIMIT)
-			sb_add(&b, " LIMIT ?9)");
+			sb_add(&b, " LIMIT ?9) AS limited");
 		break;
 	case DK_HOLD_LIST:
 		sb_add(&b, "SELECT id, " HOLD_COLS " FROM holds");
@@ -151,7 +151,7 @@ static inline void build_sql(char *buf, size_t cap, uint32_t key)
 		sb_add(&b, bits & HF_LIMIT ? "SELECT count(*) FROM (SELECT 1 FROM holds" : "SELECT count(*) FROM holds");
 		add_conds(&b, bits, hold_conds, nhold, state_sql[(bits >> HF_STATE_SHIFT) & 3]);
 		if (bits & HF_LIMIT)
-			sb_add(&b, " LIMIT ?8)");
+			sb_add(&b, " LIMIT ?8) AS limited");
 		break;
 	default:
 		sb_add(&b, "SELECT id, " NOTE_COLS " FROM notes");

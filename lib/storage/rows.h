@@ -186,4 +186,54 @@ static inline int call_cb(int type, anycb cb, void *ctx, const anyrow *row)
 	}
 }
 
+/* Set every method of version 1 in *out to P_<method> (sq_begin, ...). */
+#define WIRE_CORE_METHODS(out, P) \
+	do { \
+		(out)->free = P##_free; \
+		(out)->errmsg = P##_errmsg; \
+		(out)->begin = P##_begin; \
+		(out)->commit = P##_commit; \
+		(out)->rollback = P##_rollback; \
+		(out)->library_insert = P##_library_insert; \
+		(out)->library_update = P##_library_update; \
+		(out)->library_get = P##_library_get; \
+		(out)->library_list = P##_library_list; \
+		(out)->grant_insert = P##_grant_insert; \
+		(out)->grant_delete = P##_grant_delete; \
+		(out)->grant_list = P##_grant_list; \
+		(out)->reader_insert = P##_reader_insert; \
+		(out)->reader_update = P##_reader_update; \
+		(out)->reader_get = P##_reader_get; \
+		(out)->ticket_insert = P##_ticket_insert; \
+		(out)->ticket_update = P##_ticket_update; \
+		(out)->ticket_get = P##_ticket_get; \
+		(out)->ticket_find = P##_ticket_find; \
+		(out)->ticket_list = P##_ticket_list; \
+		(out)->book_insert = P##_book_insert; \
+		(out)->book_update = P##_book_update; \
+		(out)->book_get = P##_book_get; \
+		(out)->book_list = P##_book_list; \
+		(out)->fund_get = P##_fund_get; \
+		(out)->fund_put = P##_fund_put; \
+		(out)->fund_list = P##_fund_list; \
+		(out)->loan_insert = P##_loan_insert; \
+		(out)->loan_update = P##_loan_update; \
+		(out)->loan_get = P##_loan_get; \
+		(out)->loan_list = P##_loan_list; \
+		(out)->loan_count = P##_loan_count; \
+		(out)->hold_insert = P##_hold_insert; \
+		(out)->hold_update = P##_hold_update; \
+		(out)->hold_get = P##_hold_get; \
+		(out)->hold_list = P##_hold_list; \
+		(out)->hold_count = P##_hold_count; \
+		(out)->note_insert = P##_note_insert; \
+		(out)->note_update = P##_note_update; \
+		(out)->note_list = P##_note_list; \
+		(out)->policy_list = P##_policy_list; \
+		(out)->policy_put = P##_policy_put; \
+		(out)->policy_delete = P##_policy_delete; \
+		(out)->ledger_insert = P##_ledger_insert; \
+		(out)->ledger_list = P##_ledger_list; \
+	} while (0)
+
 #endif /* LEND_STORAGE_ROWS_H */
