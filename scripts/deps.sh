@@ -3,7 +3,7 @@
 # if any is missing. Uses apt-get as root, or sudo otherwise.
 set -eu
 pkgs="gcc g++ meson ninja-build pkg-config libsqlite3-dev libutf8proc-dev libcmocka-dev uuid-dev
-libsodium-dev libjansson-dev libcsv-dev abigail-tools python3 ca-certificates"
+libsodium-dev libjansson-dev libcsv-dev abigail-tools python3 ca-certificates libpq-dev postgresql"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
