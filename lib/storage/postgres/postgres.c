@@ -470,9 +470,11 @@ static const char SQL_TICKET_INSERT[] = "INSERT INTO tickets (" TICKET_COLS ") V
 static const char SQL_TICKET_UPDATE[] = UPDATE("tickets", TICKET_COLS, V2_8);
 static const char SQL_TICKET_GET[] = SELECT_ID("tickets", TICKET_COLS);
 static const char SQL_TICKET_FIND[] = TICKET_SELECT " WHERE library_id = $1 AND number = $2";
-/* $1 reader_id, $2 library_id; NULL: any */
-static const char SQL_TICKET_LIST[] = TICKET_SELECT " WHERE ($1::bigint IS NULL OR reader_id = $1) AND "
-                                      "($2::bigint IS NULL OR library_id = $2) ORDER BY id";
+/* One statement per shape, so that each keeps a plan on its index. */
+static const char SQL_TICKET_LIST_ALL[] = TICKET_SELECT " ORDER BY id";
+static const char SQL_TICKET_LIST_READER[] = TICKET_SELECT " WHERE reader_id = $1 ORDER BY id";
+static const char SQL_TICKET_LIST_LIBRARY[] = TICKET_SELECT " WHERE library_id = $1 ORDER BY id";
+static const char SQL_TICKET_LIST_BOTH[] = TICKET_SELECT " WHERE reader_id = $1 AND library_id = $2 ORDER BY id";
 
 static const char SQL_BOOK_INSERT[] = INSERT("books", BOOK_COLS, V1_9);
 static const char SQL_BOOK_UPDATE[] = UPDATE("books", BOOK_COLS, V2_10);
@@ -509,9 +511,10 @@ static const char SQL_POLICY_DELETE[] = "DELETE FROM policy WHERE library_id = $
                                         "kind = $3 AND setting = $4";
 
 static const char SQL_LEDGER_INSERT[] = INSERT("ledger", LEDGER_COLS, V1_7);
-/* $3 NULL: no end */
 static const char SQL_LEDGER_LIST[] = "SELECT id, " LEDGER_COLS " FROM ledger WHERE library_id = $1 AND at >= $2 "
-                                      "AND ($3::bigint IS NULL OR at < $3) ORDER BY id";
+                                      "ORDER BY id";
+static const char SQL_LEDGER_LIST_TO[] = "SELECT id, " LEDGER_COLS " FROM ledger WHERE library_id = $1 AND "
+                                         "at >= $2 AND at < $3 ORDER BY id";
 
 /* ------------------------------------------------------------- methods */
 
@@ -737,23 +740,20 @@ static int pg_ticket_find(void *ud, int64_t library_id, const char *number, lend
 	return query(ud, SQL_TICKET_FIND, &p, "ticket_find", T_TICKET, c, ctx, 1);
 }
 
-static void param_id_or_null(pg_params *p, int64_t v)
-{
-	if (v)
-		pg__param_i64(p, v);
-	else
-		pg__param_null(p);
-}
-
 static int pg_ticket_list(void *ud, int64_t reader_id, int64_t library_id, lend_sys_ticket_cb cb, void *ctx)
 {
 	pg_params p = {0};
 	anycb c;
 
-	param_id_or_null(&p, reader_id);
-	param_id_or_null(&p, library_id);
+	if (reader_id)
+		pg__param_i64(&p, reader_id);
+	if (library_id)
+		pg__param_i64(&p, library_id);
 	c.ticket = cb;
-	return query(ud, SQL_TICKET_LIST, &p, "ticket_list", T_TICKET, c, ctx, 0);
+	return query(ud,
+	             reader_id ? (library_id ? SQL_TICKET_LIST_BOTH : SQL_TICKET_LIST_READER)
+	                       : (library_id ? SQL_TICKET_LIST_LIBRARY : SQL_TICKET_LIST_ALL),
+	             &p, "ticket_list", T_TICKET, c, ctx, 0);
 }
 
 /* Books */
@@ -1034,9 +1034,10 @@ static int pg_ledger_list(void *ud, int64_t library_id, int64_t from, int64_t to
 
 	pg__param_i64(&p, library_id);
 	pg__param_i64(&p, from);
-	param_id_or_null(&p, to);
+	if (to)
+		pg__param_i64(&p, to);
 	c.ledger = cb;
-	return query(ud, SQL_LEDGER_LIST, &p, "ledger_list", T_LEDGER, c, ctx, 0);
+	return query(ud, to ? SQL_LEDGER_LIST_TO : SQL_LEDGER_LIST, &p, "ledger_list", T_LEDGER, c, ctx, 0);
 }
 
 /* ---------------------------------------------------------------- open */
