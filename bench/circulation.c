@@ -24,9 +24,10 @@
  * in-memory database is a sqlite3_backup of the same seed.
  *
  * Usage: bench-circulation [--quick] [--backend sqlite|postgres|both]
- *                          [--clients N,N,...] [--pg URI]
+ *                          [--clients N,N,...] [--pg URI] [--sides-only]
  *
- * --backend postgres runs only section 5, on PostgreSQL. The server is the
+ * --backend postgres runs only section 5, on PostgreSQL; --sides-only runs
+ * only section 5, on the backends chosen. The server is the
  * one of --pg, else of $LEND_BENCH_PG, else of $LEND_TEST_PG (see
  * scripts/pg.sh); without one, PostgreSQL is reported as not measured. Each
  * run makes a schema of its own there and drops it at the end.
@@ -1241,7 +1242,7 @@ static void make_dirs(void)
 int main(int argc, char **argv)
 {
 	const sizes *z = &FULL;
-	int want_sqlite = 1, want_pg = 1, clients[8] = {1, 4, 16}, nclients = 3;
+	int want_sqlite = 1, want_pg = 1, sides_only = 0, clients[8] = {1, 4, 16}, nclients = 3;
 	const char *uri = getenv("LEND_BENCH_PG");
 	if (!uri || !*uri)
 		uri = getenv("LEND_TEST_PG");
@@ -1264,6 +1265,8 @@ int main(int argc, char **argv)
 			}
 			if (nclients == 0 || *p)
 				goto usage;
+		} else if (strcmp(argv[i], "--sides-only") == 0) {
+			sides_only = 1;
 		} else if (strcmp(argv[i], "--pg") == 0 && i + 1 < argc) {
 			uri = argv[++i];
 		} else {
@@ -1276,10 +1279,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	make_dirs();
 	double t_start = mono();
-	if (!want_sqlite) {
-		printf("liblend %s circulation benchmark%s — PostgreSQL only (section 5)\n", lend_version_string(),
+	if (!want_sqlite || sides_only) {
+		printf("liblend %s circulation benchmark%s — section 5 only\n", lend_version_string(),
 		       z->quick ? " (--quick)" : "");
-		run_sides(z->quick, 0, 1, clients, nclients);
+		run_sides(z->quick, want_sqlite, want_pg, clients, nclients);
 		printf("\ntotal run time %.1f s\n", mono() - t_start);
 		return 0;
 	}
@@ -1405,7 +1408,8 @@ int main(int argc, char **argv)
 	return 0;
 
 usage:
-	fprintf(stderr, "usage: %s [--quick] [--backend sqlite|postgres|both] [--clients N,N,...] [--pg URI]\n",
+	fprintf(stderr,
+	        "usage: %s [--quick] [--backend sqlite|postgres|both] [--clients N,N,...] [--pg URI] [--sides-only]\n",
 	        argv[0]);
 	return 2;
 }
