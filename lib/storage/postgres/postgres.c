@@ -213,14 +213,17 @@ static int exec_static(pg *s, const char *sql, const pg_params *p, const char *w
 /* A filtered listing: the shared SQL with ?N turned into $N. */
 static int exec_dyn(pg *s, uint32_t key, int nparams, const pg_params *p, const char *what, PGresult **out)
 {
-	char sql[768];
+	uint64_t k = (uint64_t)1 << 63 | key;
+	char sql[768] = "";
 	char *c;
 
-	build_sql(sql, sizeof sql, key);
-	for (c = sql; *c; c++)
-		if (*c == '?')
-			*c = '$';
-	return exec_key(s, (uint64_t)1 << 63 | key, sql, nparams, p, what, out);
+	if (!is_prepared(s, k)) {
+		build_sql(sql, sizeof sql, key);
+		for (c = sql; *c; c++)
+			if (*c == '?')
+				*c = '$';
+	}
+	return exec_key(s, k, sql, nparams, p, what, out);
 }
 
 /* ------------------------------------------------------------ parameters */
