@@ -1613,6 +1613,77 @@ static void test_pg_connection_lost(void **state)
 	s.free(s.userdata);
 }
 
+/* The same through the engine: the session dies in the middle of a call.
+ * The call fails with LEND_ESTORAGE, the store is as before, and the next
+ * call works on a new connection. */
+static lend_storage real_pg;
+static char kill_sql[200];
+static int kill_armed;
+
+static int killing_library_insert(void *ud, lend_sys_library *row)
+{
+	if (kill_armed) {
+		th_pg_exec(kill_sql);
+		usleep(100 * 1000);
+	}
+	return real_pg.library_insert(ud, row);
+}
+
+static int64_t add_library(lend_engine *e, lend_actor *admin, const char *name, int want)
+{
+	lend_library *lib = NULL;
+	int64_t id = 0;
+	assert_int_equal(LEND_OK, lend_library_new(&lib));
+	assert_int_equal(LEND_OK, lend_library_set_name(lib, name));
+	int rc = lend_library_add(e, admin, lib, &id);
+	if (rc != want)
+		print_message("lend_library_add: %d %s\n", rc, lend_engine_errmsg(e));
+	assert_int_equal(want, rc);
+	lend_library_free(lib);
+	return id;
+}
+
+static void test_pg_engine_connection_lost(void **state)
+{
+	fixture *f = *state;
+	char uri[600];
+	lend_storage s;
+	lend_options *o = NULL;
+	lend_engine *e = NULL;
+	lend_actor *admin = NULL;
+	lend_report *rep = NULL;
+
+	snprintf(uri, sizeof uri, "%s&application_name=e%s", f->path, f->schema);
+	snprintf(kill_sql, sizeof kill_sql,
+	         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'e%s'", f->schema);
+	assert_int_equal(LEND_OK, lend_storage_postgres(&real_pg, uri, NULL, 0));
+	s = real_pg;
+	s.library_insert = killing_library_insert;
+	assert_int_equal(LEND_OK, lend_options_new(&o));
+	assert_int_equal(LEND_OK, lend_options_set_storage(o, &s));
+	assert_int_equal(LEND_OK, lend_engine_open(&e, NULL, o));
+	lend_options_free(o);
+	assert_int_equal(LEND_OK, lend_actor_admin(e, &admin));
+
+	kill_armed = 0;
+	assert_true(add_library(e, admin, "Before", LEND_OK) > 0);
+	char *before = th_dump_db(f->path);
+	kill_armed = 1;
+	add_library(e, admin, "Lost", LEND_ESTORAGE);
+	assert_non_null(strstr(lend_engine_errmsg(e), "connection"));
+	char *after = th_dump_db(f->path);
+	assert_string_equal(before, after);
+	kill_armed = 0;
+	assert_true(add_library(e, admin, "After", LEND_OK) > 0);
+	assert_int_equal(LEND_OK, lend_engine_check(e, &rep));
+	assert_int_equal(0, lend_report_count(rep));
+	lend_report_free(rep);
+	free(before);
+	free(after);
+	lend_actor_free(admin);
+	lend_engine_close(e);
+}
+
 /* A statement that fails inside a write transaction (a unique key) fails the
  * whole transaction on PostgreSQL: commit() then says so and keeps nothing. */
 static void test_pg_failed_commit(void **state)
@@ -1689,6 +1760,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pg_reopen_and_newer_schema, setup_file, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_connection_lost, setup_file, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_failed_commit, setup_file, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_engine_connection_lost, setup_file, teardown),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 
