@@ -13,6 +13,97 @@
 extern "C" {
 #endif
 
+/* ------------------------------------------------------ book metadata */
+
+/* More of a book's metadata (spec section 1), beside the setters in lend.h.
+ * Each setter validates and copies; NULL or "" clears a text field. Texts are
+ * UTF-8 without control characters unless said otherwise. */
+LEND_EXTERN int lend_book_set_subtitle(lend_book *b, const char *subtitle);     /* <= 1000 bytes */
+LEND_EXTERN int lend_book_set_series(lend_book *b, const char *series, int number); /* <= 500 bytes; number >= 0 */
+/* ISO 639 code: 2 to 16 bytes of lower-case ASCII letters, '-' or '/' ("ru", "en", "de/en"). */
+LEND_EXTERN int lend_book_set_language(lend_book *b, const char *code);
+/* Append a narrator (audiobooks), in order: <= 64 names of <= 300 bytes. */
+LEND_EXTERN int lend_book_add_narrator(lend_book *b, const char *name);
+LEND_EXTERN int lend_book_set_publisher(lend_book *b, const char *publisher); /* <= 300 bytes */
+LEND_EXTERN int lend_book_set_year(lend_book *b, int year);                   /* 0 (unknown) or 1..9999 */
+/* An ISBN-10 or ISBN-13, with or without hyphens and spaces; the check digit
+ * must be right. Stored normalized as 13 digits ("978..."). NULL/"" clears. */
+LEND_EXTERN int lend_book_set_isbn(lend_book *b, const char *isbn);
+/* Append a genre: <= 32 genres of <= 200 bytes. */
+LEND_EXTERN int lend_book_add_genre(lend_book *b, const char *genre);
+/* The annotation: <= 20000 bytes; line breaks ('\n') are allowed. */
+LEND_EXTERN int lend_book_set_annotation(lend_book *b, const char *text);
+/* How much may be read or heard before borrowing: pages of an e-book or
+ * seconds of an audiobook (>= 0). */
+LEND_EXTERN int lend_book_set_preview(lend_book *b, int amount);
+/* The length: pages of an e-book or seconds of an audiobook (>= 0, 0 unknown). */
+LEND_EXTERN int lend_book_set_length(lend_book *b, int64_t amount);
+/* The importer's key (<= 200 bytes): unique in the catalog. */
+LEND_EXTERN int lend_book_set_external_id(lend_book *b, const char *id);
+
+LEND_EXTERN const char *lend_book_subtitle(const lend_book *b);
+LEND_EXTERN const char *lend_book_series(const lend_book *b);
+LEND_EXTERN int lend_book_series_number(const lend_book *b);
+LEND_EXTERN const char *lend_book_language(const lend_book *b);
+LEND_EXTERN size_t lend_book_narrator_count(const lend_book *b);
+LEND_EXTERN const char *lend_book_narrator(const lend_book *b, size_t i); /* NULL past the end */
+LEND_EXTERN const char *lend_book_publisher(const lend_book *b);
+LEND_EXTERN int lend_book_year(const lend_book *b);
+LEND_EXTERN const char *lend_book_isbn(const lend_book *b); /* 13 digits or "" */
+LEND_EXTERN size_t lend_book_genre_count(const lend_book *b);
+LEND_EXTERN const char *lend_book_genre(const lend_book *b, size_t i); /* NULL past the end */
+LEND_EXTERN const char *lend_book_annotation(const lend_book *b);
+LEND_EXTERN int lend_book_preview(const lend_book *b);
+LEND_EXTERN int64_t lend_book_length(const lend_book *b);
+LEND_EXTERN const char *lend_book_external_id(const lend_book *b);
+/* When the book was withdrawn from the catalog; 0 while it is in it. */
+LEND_EXTERN int64_t lend_book_withdrawn_at(const lend_book *b);
+LEND_EXTERN int64_t lend_book_created_at(const lend_book *b);
+LEND_EXTERN int64_t lend_book_updated_at(const lend_book *b);
+
+/* Withdraw a book from the catalog (admin): it is no longer lendable and
+ * leaves every listing and search, while its loans, queue places, ratings
+ * and reviews stay. Loans already running go on until they end.
+ * LEND_ESTATE if it was withdrawn already. Update metadata with
+ * lend_book_update() (lend.h), which keeps the external id when b has none. */
+LEND_EXTERN int lend_book_withdraw(lend_engine *e, const lend_actor *a, int64_t book_id);
+
+/* -------------------------------------------------------------- authors */
+
+/* Authors are entities: every name given to lend_book_add_author() or
+ * lend_book_add_narrator() is linked to the author of exactly that name
+ * (created on first use). An author has other forms of the name (aliases:
+ * other scripts, spellings) that search matches too. */
+typedef struct lend_author lend_author;
+typedef struct lend_authors lend_authors;
+
+enum lend_author_role {
+	LEND_ROLE_AUTHOR = 1,
+	LEND_ROLE_NARRATOR = 2
+};
+
+LEND_EXTERN int lend_author_get(lend_engine *e, const lend_actor *a, int64_t author_id, lend_author **out);
+/* The author of exactly this name (ENOTFOUND if none). */
+LEND_EXTERN int lend_author_find(lend_engine *e, const lend_actor *a, const char *name, lend_author **out);
+/* Add another form of the name (admin; <= 300 bytes, <= 64 aliases); adding
+ * one it has already, or its own name, changes nothing. */
+LEND_EXTERN int lend_author_add_alias(lend_engine *e, const lend_actor *a, int64_t author_id, const char *alias);
+/* A book's authors (role LEND_ROLE_AUTHOR) or narrators, in order. */
+LEND_EXTERN int lend_book_authors(lend_engine *e, const lend_actor *a, int64_t book_id, int role,
+                                  lend_authors **out);
+LEND_EXTERN int64_t lend_author_id(const lend_author *au);
+LEND_EXTERN const char *lend_author_name(const lend_author *au);
+LEND_EXTERN size_t lend_author_alias_count(const lend_author *au);
+LEND_EXTERN const char *lend_author_alias(const lend_author *au, size_t i); /* NULL past the end */
+LEND_EXTERN void lend_author_free(lend_author *au);
+LEND_EXTERN size_t lend_authors_count(const lend_authors *l);
+LEND_EXTERN const lend_author *lend_authors_get(const lend_authors *l, size_t i);
+LEND_EXTERN void lend_authors_free(lend_authors *l);
+
+/* 1 if isbn is a valid ISBN-10 or ISBN-13; out13 (optional, 14 bytes) gets
+ * its ISBN-13 digits. */
+LEND_EXTERN int lend_isbn_normalize(const char *isbn, char out13[14]);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,21 @@
+/* catalog/catalog.h — what the files of the catalog share (not installed). */
+#ifndef LEND_CATALOG_PRIVATE_H
+#define LEND_CATALOG_PRIVATE_H
+
+#include "../internal.h"
+
+/* book.c */
+LEND_HIDDEN int lend__strlist_split(lend__strlist *l, const char *joined);
+LEND_HIDDEN int lend__language_ok(const char *code);
+/* UTF-8 text that may hold line breaks and tabs, at most max bytes. */
+LEND_HIDDEN int lend__multiline_ok(const char *s, size_t max);
+
+/* authors.c */
+/* The id of the author named name, created if new (with no aliases). */
+LEND_HIDDEN int lend__author_ensure(lend_engine *e, const char *name, int64_t *id);
+/* Add alias to an author (no change if he has it); *added = 1 if it was new. */
+LEND_HIDDEN int lend__author_alias_add(lend_engine *e, int64_t author_id, const char *alias, int *added);
+/* Tell search that a book's indexed text changed (no-op without search). */
+LEND_HIDDEN int lend__catalog_changed(lend_engine *e, int64_t book_id);
+
+#endif
