@@ -299,5 +299,9 @@ LEND_HIDDEN int lend__catalog_merge_readers(lend_engine *e, int64_t from_reader,
 LEND_HIDDEN int lend__catalog_check(lend_engine *e, lend_report *rep);
 
 /* -- search (search/) */
+/* Bring the search index in step with a book after its insert, update or
+ * withdrawal (or a change of its authors), in the caller's transaction. A
+ * book that is gone or withdrawn leaves the index. */
+LEND_HIDDEN int lend__search_book_changed(lend_engine *e, int64_t book_id);
 
 #endif

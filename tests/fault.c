@@ -113,6 +113,9 @@ FWD(review_list,
     (RU, book_id, reader_id, before_id, limit, cb, ctx))
 
 /* -- search */
+FWD(search_put, (void *ud, const lend_sys_search_doc *doc), (RU, doc))
+FWD(search_delete, (void *ud, int64_t book_id), (RU, book_id))
+FWD(search_match, (void *ud, const lend_sys_search_query *q, lend_sys_search_cb cb, void *ctx), (RU, q, cb, ctx))
 
 
 static int f_rollback(void *ud)
@@ -226,6 +229,9 @@ lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier
 	SET(review_get);
 	SET(review_list);
 	/* -- search */
+	SET(search_put);
+	SET(search_delete);
+	SET(search_match);
 #undef SET
 	lend_options *o = NULL;
 	assert_int_equal(lend_options_new(&o), LEND_OK);

@@ -260,6 +260,42 @@ typedef int (*lend_sys_listed_cb)(void *ctx, int64_t book_id, int64_t key);
 
 /* -- search */
 
+/* The search index (see doc/search.md). Words come folded by the engine:
+ * the backend compares bytes and never folds anything itself. */
+typedef struct lend_sys_search_term {
+	const char *word; /* a folded word */
+	int64_t score;    /* how a match on this word ranks: larger is better */
+} lend_sys_search_term;
+
+/* What is indexed for one book. */
+typedef struct lend_sys_search_doc {
+	int64_t book_id;
+	int32_t kind;
+	const char *language; /* NULL: unknown */
+	int32_t age_rating;
+	int64_t rank; /* the popularity part of the scores, 0..999999 */
+	/* The folded fields, one per line: "<class> word word ...". The
+	 * backend stores it and hands it back with each candidate. */
+	const char *keys;
+	const lend_sys_search_term *terms; /* every distinct word once, best score */
+	int32_t nterms;
+} lend_sys_search_doc;
+
+/* A lookup: every word must equal a term of the book, except that with
+ * prefix = 1 the last word may also be the start of a term (bytes). */
+typedef struct lend_sys_search_query {
+	const char *const *words; /* folded, 1..16 of them */
+	int32_t nwords;
+	int32_t prefix;
+	int32_t kind;         /* 0: any */
+	const char *language; /* NULL: any */
+	int32_t max_age;      /* age_rating <= max_age; -1: any */
+	int32_t limit;        /* 1.. */
+} lend_sys_search_query;
+
+/* A candidate book, its score for the query, its keys. */
+typedef int (*lend_sys_search_cb)(void *ctx, int64_t book_id, int64_t score, const char *keys);
+
 /* ------------------------------------------------------------- filters */
 
 /* Which loans a listing or count covers. A field left 0 does not filter. */
@@ -450,6 +486,17 @@ struct lend_storage {
 	                   lend_sys_review_cb cb, void *ctx);
 
 	/* -- search */
+	/* The search index. Optional: when search_match is NULL the engine
+	 * scans the books itself (slowly); a backend sets all three or none.
+	 * search_put inserts or replaces the document of doc->book_id;
+	 * search_delete removes it (ENOTFOUND if there is none).
+	 * search_match gives the books that match q and pass its filters, each
+	 * with its score: the highest score among its terms that the last word
+	 * matches; by score descending, then book_id ascending; at most
+	 * q->limit. */
+	int (*search_put)(void *ud, const lend_sys_search_doc *doc);
+	int (*search_delete)(void *ud, int64_t book_id);
+	int (*search_match)(void *ud, const lend_sys_search_query *q, lend_sys_search_cb cb, void *ctx);
 };
 
 /* Fill *s with zeros and set its version (like LEND_STORAGE_INIT). */
