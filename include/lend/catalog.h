@@ -100,6 +100,48 @@ LEND_EXTERN size_t lend_authors_count(const lend_authors *l);
 LEND_EXTERN const lend_author *lend_authors_get(const lend_authors *l, size_t i);
 LEND_EXTERN void lend_authors_free(lend_authors *l);
 
+/* ------------------------------------------------------------- ratings */
+
+/* A reader rates a book 1 to 5 stars: one rating per reader and book,
+ * changeable and removable (the reader himself, or admin). */
+typedef struct lend_rating_summary lend_rating_summary;
+LEND_EXTERN int lend_rating_set(lend_engine *e, const lend_actor *a, int64_t reader_id, int64_t book_id, int stars);
+/* ENOTFOUND if the reader has not rated the book. */
+LEND_EXTERN int lend_rating_remove(lend_engine *e, const lend_actor *a, int64_t reader_id, int64_t book_id);
+/* The reader's own rating: *stars 1..5, or 0 if none. */
+LEND_EXTERN int lend_rating_get(lend_engine *e, const lend_actor *a, int64_t reader_id, int64_t book_id, int *stars);
+/* A book's ratings: how many readers gave each number of stars (any actor). */
+LEND_EXTERN int lend_book_rating(lend_engine *e, const lend_actor *a, int64_t book_id, lend_rating_summary **out);
+LEND_EXTERN int64_t lend_rating_summary_total(const lend_rating_summary *s);
+LEND_EXTERN int64_t lend_rating_summary_count(const lend_rating_summary *s, int stars); /* stars 1..5 */
+LEND_EXTERN double lend_rating_summary_average(const lend_rating_summary *s);           /* 0 when none */
+LEND_EXTERN void lend_rating_summary_free(lend_rating_summary *s);
+
+/* ------------------------------------------------------------- reviews */
+
+/* Reviews: text of 1 to 10000 bytes (line breaks allowed). A reader writes
+ * them as himself; only the writer (or admin) edits or deletes one. Anyone
+ * lists a book's reviews, newest first, before_id (0: from the newest)
+ * continuing a listing at the last id seen. */
+typedef struct lend_review lend_review;
+typedef struct lend_reviews lend_reviews;
+LEND_EXTERN int lend_review_add(lend_engine *e, const lend_actor *a, int64_t reader_id, int64_t book_id,
+                                const char *text, int64_t *id_out);
+LEND_EXTERN int lend_review_edit(lend_engine *e, const lend_actor *a, int64_t review_id, const char *text);
+LEND_EXTERN int lend_review_delete(lend_engine *e, const lend_actor *a, int64_t review_id);
+LEND_EXTERN int lend_review_list(lend_engine *e, const lend_actor *a, int64_t book_id, int64_t before_id, int limit,
+                                 lend_reviews **out); /* limit 1..1000 */
+LEND_EXTERN int64_t lend_review_id(const lend_review *r);
+LEND_EXTERN int64_t lend_review_reader_id(const lend_review *r);
+LEND_EXTERN int64_t lend_review_book_id(const lend_review *r);
+LEND_EXTERN const char *lend_review_text(const lend_review *r);
+LEND_EXTERN int64_t lend_review_created_at(const lend_review *r);
+LEND_EXTERN int64_t lend_review_updated_at(const lend_review *r);
+LEND_EXTERN void lend_review_free(lend_review *r);
+LEND_EXTERN size_t lend_reviews_count(const lend_reviews *l);
+LEND_EXTERN const lend_review *lend_reviews_get(const lend_reviews *l, size_t i);
+LEND_EXTERN void lend_reviews_free(lend_reviews *l);
+
 /* 1 if isbn is a valid ISBN-10 or ISBN-13; out13 (optional, 14 bytes) gets
  * its ISBN-13 digits. */
 LEND_EXTERN int lend_isbn_normalize(const char *isbn, char out13[14]);
