@@ -295,6 +295,9 @@ LEND_HIDDEN void lend__catalog_text_free(lend_catalog_text *t);
  * the caller's transaction). Both rated a book: the newer rating wins (on a
  * tie, to_reader's). Reviews: all kept, moved to to_reader. */
 LEND_HIDDEN int lend__catalog_merge_readers(lend_engine *e, int64_t from_reader, int64_t to_reader);
+/* The availability verdict of (ticket, book) into *v, in the caller's
+ * transaction (circulation.c; lend_availability_get() without its checks). */
+LEND_HIDDEN int lend__availability(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_availability *v);
 /* lend_engine_check: the catalog's invariants. */
 LEND_HIDDEN int lend__catalog_check(lend_engine *e, lend_report *rep);
 

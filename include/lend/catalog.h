@@ -100,6 +100,56 @@ LEND_EXTERN size_t lend_authors_count(const lend_authors *l);
 LEND_EXTERN const lend_author *lend_authors_get(const lend_authors *l, size_t i);
 LEND_EXTERN void lend_authors_free(lend_authors *l);
 
+/* ------------------------------------------------------------ listings */
+
+/* Listings of books, each page with the asking reader's availability verdict
+ * for every book when a ticket is given (section 3 of the spec: a book the
+ * reader is too young for shows as REFUSED with LEND_REASON_AGE). Withdrawn
+ * books never appear. Pages follow a cursor (keyset pagination): a page is
+ * continued with lend_listing_next() of the previous one, so books added
+ * between pages neither repeat nor push others out. */
+enum lend_list {
+	LEND_LIST_FUND = 1,       /* a library's fund, "in the library": by book id */
+	LEND_LIST_AUTHOR = 2,     /* an author's books (any role): newest year first, then id descending */
+	LEND_LIST_GENRE = 3,      /* a genre: newest added first (id descending) */
+	LEND_LIST_NEW = 4,        /* new arrivals, released: by time added, newest first */
+	LEND_LIST_POPULAR = 5,    /* most loans in the last N days (in the library if set), then by id */
+	LEND_LIST_SOON = 6,       /* "coming soon": release date in the future, soonest first */
+	LEND_LIST_RECOMMENDED = 7 /* "what to read": books most borrowed in the last N days by the
+	                           * readers who borrowed the reader's books, his own left out */
+};
+typedef struct lend_list_query lend_list_query;
+typedef struct lend_listing lend_listing;
+
+LEND_EXTERN int lend_list_query_new(lend_list_query **out, int list); /* list: lend_list */
+LEND_EXTERN void lend_list_query_free(lend_list_query *q);
+/* The ticket whose reader gets verdicts (0: none). Its library is the
+ * library of FUND and POPULAR unless one is set, and its reader is the
+ * reader of RECOMMENDED unless one is set. */
+LEND_EXTERN int lend_list_query_set_ticket(lend_list_query *q, int64_t ticket_id);
+LEND_EXTERN int lend_list_query_set_library(lend_list_query *q, int64_t library_id);
+LEND_EXTERN int lend_list_query_set_reader(lend_list_query *q, int64_t reader_id);
+LEND_EXTERN int lend_list_query_set_author(lend_list_query *q, int64_t author_id);
+LEND_EXTERN int lend_list_query_set_genre(lend_list_query *q, const char *genre);
+LEND_EXTERN int lend_list_query_set_kind(lend_list_query *q, int kind); /* LEND_KIND_ANY (default) or one kind */
+LEND_EXTERN int lend_list_query_set_days(lend_list_query *q, int days); /* POPULAR, RECOMMENDED: 1..3650, default 30 */
+LEND_EXTERN int lend_list_query_set_limit(lend_list_query *q, int limit); /* 1..1000, default 20 */
+/* Continue after a page: the cursor lend_listing_next() gave (NULL/"": the first page). */
+LEND_EXTERN int lend_list_query_set_cursor(lend_list_query *q, const char *cursor);
+
+/* One page. Any actor lists; verdicts need the ticket's holder, a librarian
+ * of its library or admin; RECOMMENDED needs access to its reader. */
+LEND_EXTERN int lend_list_books(lend_engine *e, const lend_actor *a, const lend_list_query *q, lend_listing **out);
+LEND_EXTERN size_t lend_listing_count(const lend_listing *l);
+LEND_EXTERN const lend_book *lend_listing_book(const lend_listing *l, size_t i);
+/* The verdict for the query's ticket; NULL when the query has none. */
+LEND_EXTERN const lend_availability *lend_listing_availability(const lend_listing *l, size_t i);
+/* The value the listing is ordered by (POPULAR: loans; RECOMMENDED: readers; ...). */
+LEND_EXTERN int64_t lend_listing_key(const lend_listing *l, size_t i);
+/* The cursor of the next page; "" when this page is the last. */
+LEND_EXTERN const char *lend_listing_next(const lend_listing *l);
+LEND_EXTERN void lend_listing_free(lend_listing *l);
+
 /* ------------------------------------------------------------- ratings */
 
 /* A reader rates a book 1 to 5 stars: one rating per reader and book,

@@ -10,6 +10,9 @@ LEND_HIDDEN int lend__language_ok(const char *code);
 /* UTF-8 text that may hold line breaks and tabs, at most max bytes. */
 LEND_HIDDEN int lend__multiline_ok(const char *s, size_t max);
 
+/* listings.c: a decimal int64 of exactly n bytes ('-' and digits); 1 if valid. */
+LEND_HIDDEN int lend__parse_i64(const char *s, size_t n, int64_t *out);
+
 /* authors.c */
 /* The id of the author named name, created if new (with no aliases). */
 LEND_HIDDEN int lend__author_ensure(lend_engine *e, const char *name, int64_t *id);
