@@ -161,6 +161,7 @@ int lend__issue(lend_engine *e, lend_gathered *g, int origin, lend_sys_loan *loa
 		h.loan_id = loan->id;
 		TRY_ST(e, "queue update", ST(e, hold_update, &h));
 	}
+	TRY(lend__search_book_loaned(e, loan->book_id)); /* popularity for search */
 	char due[64];
 	due_text(due, sizeof due, loan->due_at);
 	return lend__notify(e, origin == LEND_ORIGIN_QUEUE ? LEND_NOTE_QUEUE_HANDOFF : LEND_NOTE_LOAN_ISSUED,

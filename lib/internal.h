@@ -306,5 +306,7 @@ LEND_HIDDEN int lend__catalog_check(lend_engine *e, lend_report *rep);
  * withdrawal (or a change of its authors), in the caller's transaction. A
  * book that is gone or withdrawn leaves the index. */
 LEND_HIDDEN int lend__search_book_changed(lend_engine *e, int64_t book_id);
+/* After a loan of the book was issued (circulation.c): its popularity grew. */
+LEND_HIDDEN int lend__search_book_loaned(lend_engine *e, int64_t book_id);
 
 #endif

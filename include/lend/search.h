@@ -25,10 +25,11 @@ extern "C" {
  *
  * Ranking, best first, stable:
  *  1. the whole query is a whole title or author name, then the title or an
- *     author name starts with the query, then any other match;
- *  2. where the matching word stands: the first word of the title, a word of
- *     an author's name or alias, another word of the title, a word of the
- *     subtitle or series;
+ *     author name starts with the query (a name from any of its words:
+ *     "bulgakov" starts "Михаил Булгаков"), then any other match;
+ *  2. where the word the last query word matches stands: a word of an
+ *     author's (or narrator's) name or alias, the first word of the title,
+ *     another word of the title, a word of the subtitle or series;
  *  3. popularity (loans, ratings);
  *  4. book id, ascending.
  */

@@ -8,10 +8,11 @@
  *  3. NFKD and marks stripped: accents go (é -> e, ё -> е, й -> и);
  *  4. words: runs of letters and digits; everything else separates;
  *  5. each word is written in the "skeleton" alphabet: Cyrillic is
- *     transliterated to Latin, then spellings that transliteration systems
- *     disagree on are merged (y, j -> i; w -> v; kh -> h; a doubled letter
- *     -> one; an i between two vowels dropped). So Толстой, Tolstoy,
- *     Tolstoi and Tolstoj all become "tolstoi".
+ *     transliterated to Latin (е and ё after a vowel or a soft sign as
+ *     "ie"), then spellings that transliteration systems disagree on are
+ *     merged (y, j -> i; w -> v; c -> k but in "ch"; kh -> h; a doubled
+ *     letter -> one). So Толстой, Tolstoy, Tolstoi and Tolstoj all become
+ *     "tolstoi", Достоевский and Dostoyevsky "dostoievski".
  */
 #include <utf8proc.h>
 
@@ -105,13 +106,10 @@ static void put(buf *b, const char *s, size_t n)
 	b->p[b->n] = '\0';
 }
 
-static int vowel(char c)
-{
-	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
-}
-
 /* Rewrite the ASCII letters of a word [w, w+n) into the skeleton in place;
- * returns the new length. Other bytes (other scripts) are kept as they are. */
+ * returns the new length. Other bytes (other scripts) are kept as they are.
+ * Every rule maps a prefix of a word to a prefix of its skeleton, but for
+ * one keystroke in "kh" and "ch", so suggestions follow the typing. */
 static size_t skeleton(char *w, size_t n)
 {
 	size_t o = 0;
@@ -121,21 +119,27 @@ static size_t skeleton(char *w, size_t n)
 			c = 'i';
 		else if (c == 'w')
 			c = 'v';
+		else if (c == 'c' && !(i + 1 < n && w[i + 1] == 'h'))
+			c = 'k'; /* c as in Dracula: к */
 		else if (c == 'h' && o > 0 && w[o - 1] == 'k')
 			o--; /* kh -> h */
-		w[o++] = c;
-	}
-	n = o;
-	o = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = w[i];
-		if ((unsigned char)c < 0x80 && o > 0 && w[o - 1] == c)
+		if (o > 0 && w[o - 1] == c && (unsigned char)c < 0x80)
 			continue; /* a doubled letter */
-		if (c == 'i' && o > 0 && vowel(w[o - 1]) && i + 1 < n && vowel(w[i + 1]) && w[i + 1] != 'i')
-			continue; /* an i between vowels */
 		w[o++] = c;
 	}
 	return o;
+}
+
+/* Cyrillic letters after which е and ё sound "ye". */
+static int cyr_soft(utf8proc_int32_t c)
+{
+	switch (c) {
+	case 0x430: case 0x435: case 0x451: case 0x438: case 0x43e: case 0x443: case 0x44b: case 0x44d:
+	case 0x44e: case 0x44f: case 0x44c: case 0x44a: case 0x439:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 static int is_word_char(utf8proc_int32_t c)
@@ -210,7 +214,7 @@ char *lend__fold(const char *text, int swap)
 	put(&o, "", 0);
 	size_t word = 0; /* where the current word starts in o, or (size_t)-1 */
 	int in_word = 0;
-	utf8proc_int32_t c;
+	utf8proc_int32_t c, prev = 0;
 	for (utf8proc_ssize_t i = 0; i <= nd;) {
 		utf8proc_ssize_t n = 1;
 		int wc = 0;
@@ -230,7 +234,9 @@ char *lend__fold(const char *text, int swap)
 				in_word = 1;
 			}
 			const char *x = NULL;
-			if (c >= 0x430 && c <= 0x44f)
+			if ((c == 0x435 || c == 0x451) && cyr_soft(prev))
+				x = "ie"; /* Достоевский: Dostoyevsky */
+			else if (c >= 0x430 && c <= 0x44f)
 				x = cyr[c - 0x430];
 			else if (c == 0x451 || c == 0x454)
 				x = "e"; /* ё, є */
@@ -259,6 +265,7 @@ char *lend__fold(const char *text, int swap)
 				o.p[o.n] = '\0';
 			}
 		}
+		prev = wc ? c : 0;
 		i += n;
 	}
 	free(d);

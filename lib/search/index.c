@@ -2,8 +2,8 @@
  *
  * A book's document is its folded fields, one per line, each line opened by
  * a letter that says which field it is:
- *   T  the title        (its first word class 7, the others class 5)
- *   A  an author, a narrator or an alias of one (class 6)
+ *   A  an author, a narrator or an alias of one (class 7)
+ *   T  the title        (its first word class 6, the others class 5)
  *   O  the subtitle or the series (class 4)
  * A word's score is class * 1,000,000 + rank, where rank (0..999,999) is the
  * book's popularity; a book's score for a query is its best score among the
@@ -200,4 +200,28 @@ int lend__search_book_changed(lend_engine *e, int64_t book_id)
 	lend__search_doc_free(&d);
 	TRY_ST(e, "search index", rc);
 	return LEND_OK;
+}
+
+int lend__search_book_loaned(lend_engine *e, int64_t book_id)
+{
+	if (!e->st.search_match)
+		return LEND_OK;
+	lend_sys_loan_filter lf = {0};
+	lf.book_id = book_id;
+	int64_t loans = 0, ratings = 0, sum = 0;
+	TRY_ST(e, "loan count", ST(e, loan_count, &lf, &loans));
+	if (e->st.rating_stats_get) {
+		lend_sys_rating_stats s;
+		memset(&s, 0, sizeof s);
+		TRY_ST(e, "rating stats", ST(e, rating_stats_get, book_id, &s));
+		for (int i = 0; i < 5; i++) {
+			ratings += s.count[i];
+			sum += s.count[i] * (i + 1);
+		}
+	}
+	double avg = ratings > 0 ? (double)sum / (double)ratings : 0.0;
+	/* Re-index only when the new loan moves the book's rank. */
+	if (lend__search_rank(loans - 1, ratings, avg) == lend__search_rank(loans, ratings, avg))
+		return LEND_OK;
+	return lend__search_book_changed(e, book_id);
 }

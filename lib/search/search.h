@@ -18,8 +18,8 @@ LEND_HIDDEN int lend__fold_scripts(const char *text);
 
 /* ---- index.c: the documents and their scores. */
 /* Word classes: where a word stands in the book (doc/search.md). */
-#define LEND_SEARCH_CLASS_TITLE_FIRST 7
-#define LEND_SEARCH_CLASS_AUTHOR 6
+#define LEND_SEARCH_CLASS_AUTHOR 7
+#define LEND_SEARCH_CLASS_TITLE_FIRST 6
 #define LEND_SEARCH_CLASS_TITLE 5
 #define LEND_SEARCH_CLASS_OTHER 4
 #define LEND_SEARCH_RANK_MAX 999999
