@@ -100,6 +100,45 @@ LEND_EXTERN size_t lend_authors_count(const lend_authors *l);
 LEND_EXTERN const lend_author *lend_authors_get(const lend_authors *l, size_t i);
 LEND_EXTERN void lend_authors_free(lend_authors *l);
 
+/* -------------------------------------------------------------- import */
+
+/* Import a catalog file (admin only): CSV with a header row, or JSON Lines
+ * (one object per line); the columns and keys are in doc/catalog.md. The
+ * file is read as a stream and written in transactions of 1000 rows, so a
+ * failure of the storage keeps the batches written before it; re-running
+ * the import then completes it. Rows are matched by external_id: a row
+ * whose external_id exists updates that book (or leaves it unchanged), so a
+ * re-import never duplicates; a row without one is always added. A bad row
+ * (no title, a bad ISBN, invalid UTF-8, ...) is reported with its line and
+ * reason and skipped; the import goes on. */
+enum lend_import_format {
+	LEND_IMPORT_AUTO = 0, /* by the file name: ".jsonl"/".ndjson"/".json" is JSON Lines, else CSV */
+	LEND_IMPORT_CSV = 1,
+	LEND_IMPORT_JSONL = 2
+};
+/* Called after every batch and at the end with the rows done (good and bad)
+ * and the rows in the file; a non-zero return stops the import after the
+ * batches written so far (the call then returns LEND_EUSER). */
+typedef int (*lend_import_progress_fn)(void *userdata, int64_t rows_done, int64_t rows_total);
+typedef struct lend_import_report lend_import_report;
+
+/* *out (optional) gets the report, also when the import stops on an error. */
+LEND_EXTERN int lend_catalog_import(lend_engine *e, const lend_actor *a, const char *path, int format,
+                                    lend_import_progress_fn progress, void *userdata, lend_import_report **out);
+LEND_EXTERN int64_t lend_import_report_rows(const lend_import_report *r);      /* data rows read */
+LEND_EXTERN int64_t lend_import_report_added(const lend_import_report *r);
+LEND_EXTERN int64_t lend_import_report_updated(const lend_import_report *r);
+LEND_EXTERN int64_t lend_import_report_unchanged(const lend_import_report *r);
+LEND_EXTERN int64_t lend_import_report_failed(const lend_import_report *r);    /* bad rows */
+/* The ids of the books the good rows added, updated or left, in file order. */
+LEND_EXTERN size_t lend_import_report_book_count(const lend_import_report *r);
+LEND_EXTERN int64_t lend_import_report_book_id(const lend_import_report *r, size_t i);
+/* The first 1000 bad rows: the line where each starts (1-based) and why. */
+LEND_EXTERN size_t lend_import_report_error_count(const lend_import_report *r);
+LEND_EXTERN int64_t lend_import_report_error_line(const lend_import_report *r, size_t i);
+LEND_EXTERN const char *lend_import_report_error_reason(const lend_import_report *r, size_t i);
+LEND_EXTERN void lend_import_report_free(lend_import_report *r);
+
 /* ------------------------------------------------------------ listings */
 
 /* Listings of books, each page with the asking reader's availability verdict

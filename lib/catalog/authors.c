@@ -237,7 +237,7 @@ static int book_of_author_cb(void *ctx, int64_t book_id, int64_t key)
 }
 
 /* Tell search about every book of an author whose names changed. */
-static int author_books_changed(lend_engine *e, int64_t author_id)
+int lend__author_books_changed(lend_engine *e, int64_t author_id)
 {
 	lend__rows ids = LEND_ROWS(int64_t);
 	lend_sys_listing q = {0};
@@ -306,7 +306,7 @@ LEND_EXTERN int lend_author_add_alias(lend_engine *e, const lend_actor *a, int64
 	if (rc == LEND_OK)
 		rc = lend__author_alias_add(e, author_id, alias, &added);
 	if (rc == LEND_OK && added)
-		rc = author_books_changed(e, author_id);
+		rc = lend__author_books_changed(e, author_id);
 	return lend__end(e, rc);
 }
 

@@ -289,7 +289,7 @@ int lend__multiline_ok(const char *s, size_t max)
 	if (!c)
 		return LEND_ENOMEM;
 	for (char *p = c; *p; p++)
-		if (*p == '\n' || *p == '\t')
+		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
 	int rc = lend__text_ok(c, max, 0);
 	free(c);

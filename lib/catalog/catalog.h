@@ -18,6 +18,8 @@ LEND_HIDDEN int lend__parse_i64(const char *s, size_t n, int64_t *out);
 LEND_HIDDEN int lend__author_ensure(lend_engine *e, const char *name, int64_t *id);
 /* Add alias to an author (no change if he has it); *added = 1 if it was new. */
 LEND_HIDDEN int lend__author_alias_add(lend_engine *e, int64_t author_id, const char *alias, int *added);
+/* Tell search about every book of an author whose names changed. */
+LEND_HIDDEN int lend__author_books_changed(lend_engine *e, int64_t author_id);
 /* Tell search that a book's indexed text changed (no-op without search). */
 LEND_HIDDEN int lend__catalog_changed(lend_engine *e, int64_t book_id);
 
