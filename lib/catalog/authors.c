@@ -251,46 +251,43 @@ int lend__author_books_changed(lend_engine *e, int64_t author_id)
 	return rc;
 }
 
-/* Add an alias to an author, keeping the aliases unique. */
-int lend__author_alias_add(lend_engine *e, int64_t author_id, const char *alias, int *added)
+/* Add aliases to an author, keeping them unique and apart from his name:
+ * one read and at most one write. */
+int lend__author_aliases_add(lend_engine *e, int64_t author_id, char *const *aliases, size_t n, int *added)
 {
 	struct alias_ctx c = {0};
+	lend__strlist l = {0};
 	*added = 0;
 	int rc = ST(e, author_get, author_id, alias_row_cb, &c);
 	if (rc == 1)
 		rc = lend__nomem(e);
 	else if (rc != LEND_OK)
 		rc = lend__storage_fail(e, rc, "author");
-	if (rc == LEND_OK && strcmp(alias, c.name) != 0) {
-		lend__strlist l = {0};
-		rc = lend__strlist_split(&l, c.aliases);
-		int dup = 0;
-		for (size_t i = 0; i < l.n; i++) {
-			dup |= strcmp(l.items[i], alias) == 0;
-			free(l.items[i]);
-		}
-		free(l.items);
-		free(l.joined);
-		if (rc != LEND_OK)
-			rc = lend__nomem(e);
-		else if (!dup && l.n >= ALIASES_MAX)
+	if (rc == LEND_OK && lend__strlist_split(&l, c.aliases) != LEND_OK)
+		rc = lend__nomem(e);
+	size_t had = l.n;
+	for (size_t k = 0; rc == LEND_OK && k < n; k++) {
+		int dup = strcmp(aliases[k], c.name) == 0;
+		for (size_t i = 0; i < l.n && !dup; i++)
+			dup = strcmp(l.items[i], aliases[k]) == 0;
+		if (dup)
+			continue;
+		if (l.n >= ALIASES_MAX)
 			rc = lend__fail(e, LEND_EINVAL, "an author has at most %d aliases", ALIASES_MAX);
-		else if (!dup) {
-			size_t n = strlen(c.aliases), m = strlen(alias);
-			char *j = malloc(n + m + 2);
-			if (!j) {
-				rc = lend__nomem(e);
-			} else {
-				snprintf(j, n + m + 2, "%s%s%s", c.aliases, n ? "\n" : "", alias);
-				c.row.name = c.name;
-				c.row.aliases = j;
-				if ((rc = ST(e, author_update, &c.row)) != LEND_OK)
-					rc = lend__storage_fail(e, rc, "author update");
-				free(j);
-				*added = rc == LEND_OK;
-			}
-		}
+		else if (lend__strlist_split(&l, aliases[k]) != LEND_OK)
+			rc = lend__nomem(e);
 	}
+	if (rc == LEND_OK && l.n > had) {
+		c.row.name = c.name;
+		c.row.aliases = l.joined;
+		if ((rc = ST(e, author_update, &c.row)) != LEND_OK)
+			rc = lend__storage_fail(e, rc, "author update");
+		*added = rc == LEND_OK;
+	}
+	for (size_t i = 0; i < l.n; i++)
+		free(l.items[i]);
+	free(l.items);
+	free(l.joined);
 	free(c.name);
 	free(c.aliases);
 	return rc;
@@ -304,7 +301,7 @@ LEND_EXTERN int lend_author_add_alias(lend_engine *e, const lend_actor *a, int64
 	TRY(lend__need_admin(e, a));
 	int rc = lend__begin(e, 1), added = 0;
 	if (rc == LEND_OK)
-		rc = lend__author_alias_add(e, author_id, alias, &added);
+		rc = lend__author_aliases_add(e, author_id, (char *const *)&alias, 1, &added);
 	if (rc == LEND_OK && added)
 		rc = lend__author_books_changed(e, author_id);
 	return lend__end(e, rc);

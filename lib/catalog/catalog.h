@@ -16,8 +16,10 @@ LEND_HIDDEN int lend__parse_i64(const char *s, size_t n, int64_t *out);
 /* authors.c */
 /* The id of the author named name, created if new (with no aliases). */
 LEND_HIDDEN int lend__author_ensure(lend_engine *e, const char *name, int64_t *id);
-/* Add alias to an author (no change if he has it); *added = 1 if it was new. */
-LEND_HIDDEN int lend__author_alias_add(lend_engine *e, int64_t author_id, const char *alias, int *added);
+/* Add aliases to an author (those he has, or his name, change nothing);
+ * *added = 1 if any was new. */
+LEND_HIDDEN int lend__author_aliases_add(lend_engine *e, int64_t author_id, char *const *aliases, size_t n,
+                                         int *added);
 /* Tell search about every book of an author whose names changed. */
 LEND_HIDDEN int lend__author_books_changed(lend_engine *e, int64_t author_id);
 /* Tell search that a book's indexed text changed (no-op without search). */

@@ -351,8 +351,9 @@ static int build(const irow *r, lend_book **out, char *why, size_t wlen)
 			if (lend__text_ok(r->aliases[i].items[k], ALIAS_MAX, 1) != LEND_OK)
 				BAD("alias '%.60s' is not valid UTF-8 of at most %d bytes", r->aliases[i].items[k], ALIAS_MAX);
 	}
-	if (r->naliases > r->authors.n)
-		BAD("aliases for %zu authors, but %zu authors", r->naliases, r->authors.n);
+	for (size_t i = r->authors.n; i < r->naliases; i++)
+		if (r->aliases[i].n)
+			BAD("aliases for author %zu, but %zu authors", i + 1, r->authors.n);
 	for (size_t i = 0; i < r->narrators.n; i++)
 		SET(lend_book_add_narrator(b, r->narrators.items[i]), "narrator '%.60s' is not valid", r->narrators.items[i]);
 	for (size_t i = 0; i < r->genres.n; i++)
@@ -459,17 +460,14 @@ static int same_book(const lend_sys_book *a, const lend_sys_book *b)
 
 static int add_aliases(lend_engine *e, const irow *r)
 {
-	for (size_t i = 0; i < r->naliases; i++) {
+	for (size_t i = 0; i < r->naliases && i < r->authors.n; i++) {
 		if (!r->aliases[i].n)
 			continue;
 		int64_t id;
-		int any = 0, added;
+		int added;
 		TRY(lend__author_ensure(e, r->authors.items[i], &id));
-		for (size_t k = 0; k < r->aliases[i].n; k++) {
-			TRY(lend__author_alias_add(e, id, r->aliases[i].items[k], &added));
-			any |= added;
-		}
-		if (any)
+		TRY(lend__author_aliases_add(e, id, r->aliases[i].items, r->aliases[i].n, &added));
+		if (added)
 			TRY(lend__author_books_changed(e, id));
 	}
 	return LEND_OK;
