@@ -14,7 +14,9 @@ static const struct command *const tables[] = {
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	/* -- the catalog */
+	cmds_catalog,
 	/* -- search */
+	cmds_search,
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 
