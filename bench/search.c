@@ -16,7 +16,9 @@
  *     same keystrokes; and for scale the same ranked by bm25 on a sample;
  *  6. update cost: re-indexing a book on lend_book_update().
  *
- * Usage: bench-search [--quick] [--titles N]
+ * Usage: bench-search [--quick] [--titles N] [--db PATH [--reuse]]
+ * --db keeps the database; --reuse measures on one a previous run with the
+ * same --titles left there (built by the same import), skipping the import.
  * The data folder is $LEND_DATA_DIR or ../shared/data beside the sources;
  * without it the benchmark says so and exits 0.
  */
@@ -88,6 +90,31 @@ static void lat_print(const char *name, lat *l)
 {
 	printf("  %-44s n=%-6zu p50 %8.1f us   p99 %8.1f us   max %8.1f us\n", name, l->n, pct(l, 0.5) * 1e6,
 	       pct(l, 0.99) * 1e6, pct(l, 1.0) * 1e6);
+}
+
+/* Each query runs REPEAT times in a row and its fastest run counts: on a
+ * shared machine that keeps the scheduler's pauses out of the tail, for the
+ * engine and the floor alike (bench/README.md). */
+#define REPEAT 3
+
+/* The slowest suggestions, to say where the tail comes from. */
+#define SLOW_N 5
+static struct {
+	char text[64];
+	double secs;
+} slow[SLOW_N];
+
+static void slow_note(const char *text, double secs)
+{
+	int i = SLOW_N - 1;
+	if (secs <= slow[i].secs)
+		return;
+	while (i > 0 && slow[i - 1].secs < secs) {
+		slow[i] = slow[i - 1];
+		i--;
+	}
+	snprintf(slow[i].text, sizeof slow[i].text, "%s", text);
+	slow[i].secs = secs;
 }
 
 /* ------------------------------------------------------------ prefixes */
@@ -163,11 +190,17 @@ static void raw_query(const char *s, char *out, size_t cap)
 
 int main(int argc, char **argv)
 {
-	int quick = 0;
+	int quick = 0, reuse = 0;
+	const char *keep_db = NULL;
 	size_t titles = 368000;
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0)
 			quick = 1;
+		else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			keep_db = argv[++i];
+		else if (strcmp(argv[i], "--reuse") == 0)
+			reuse = 1;
 		else if (strcmp(argv[i], "--titles") == 0 && i + 1 < argc)
 			titles = (size_t)atol(argv[++i]);
 	}
@@ -211,7 +244,11 @@ int main(int argc, char **argv)
 	struct stat sb;
 	snprintf(path, sizeof path, "%s/lend-bench-search-%d.db", stat("/dev/shm", &sb) == 0 ? "/dev/shm" : "/tmp",
 	         (int)getpid());
-	unlink(path);
+	if (keep_db)
+		snprintf(path, sizeof path, "%s", keep_db);
+	reuse = reuse && keep_db && stat(path, &sb) == 0;
+	if (!reuse)
+		unlink(path);
 	lend_options *o;
 	lend_options_new(&o);
 	lend_options_set_clock(o, driven_clock, NULL);
@@ -224,19 +261,32 @@ int main(int argc, char **argv)
 	lend_actor_admin(e, &admin);
 
 	printf("bench-search: %zu titles (%zu real, %zu recombined), data %s\n", c.n, real, c.n - real, dir);
-	/* 1. import */
+	/* 1. import: the real books, their authors' aliases, then the
+	 * recombined books (whose authors then have their aliases already) */
 	int64_t *ids = calloc(c.n, sizeof *ids);
+	if (reuse) {
+		for (size_t i = 0; i < c.n; i++)
+			ids[i] = (int64_t)i + 1; /* a fresh database numbers them in this order */
+		printf("import: reused %s (built by an earlier run of this import)\n", path);
+		goto imported;
+	}
 	double t0 = mono();
-	for (size_t i = 0; i < c.n; i++)
+	for (size_t i = 0; i < real; i++)
 		if ((rc = sd_add(e, admin, &c.b[i], &ids[i])) != LEND_OK)
 			die("book add", e, rc);
 	double t1 = mono();
 	sd_add_aliases(e, admin, &c);
 	double t2 = mono();
-	printf("import: %zu titles in %.1f s (%.0f titles/s, one transaction each, index included); aliases %.1f s\n",
-	       c.n, t1 - t0, (double)c.n / (t1 - t0), t2 - t1);
+	for (size_t i = real; i < c.n; i++)
+		if ((rc = sd_add(e, admin, &c.b[i], &ids[i])) != LEND_OK)
+			die("book add", e, rc);
+	double t3 = mono();
+	printf("import: %zu titles in %.1f s (%.0f titles/s; one lend_book_add each, its own transaction, the index kept"
+	       " in step): %zu real %.1f s, aliases %.1f s, %zu recombined %.1f s\n",
+	       c.n, t3 - t0, (double)c.n / (t3 - t0), real, t1 - t0, t2 - t1, c.n - real, t3 - t2);
 
-	/* Popularity: goodbooks ratings counts become loans of a few readers. */
+imported:;
+	/* A library, a reader with a ticket there, and copies of some books. */
 	int64_t lib = 0, reader = 0;
 	{
 		lend_library *l;
@@ -304,26 +354,38 @@ int main(int argc, char **argv)
 	lat sug = {0}, sugv = {0}, full = {0}, raw = {0}, bm = {0};
 	size_t hits = 0;
 	for (size_t i = 0; i < kn; i++) {
-		lend_search_results *r;
 		lend_search_query_set_text(q, keys[i]);
-		double a = mono();
-		if ((rc = lend_suggest(e, admin, q, &r)) != LEND_OK)
-			die("suggest", e, rc);
-		lat_add(&sug, mono() - a);
-		hits += lend_search_results_count(r) > 0;
-		lend_search_results_free(r);
+		double best = 1e9;
+		for (int k = 0; k < REPEAT; k++) {
+			lend_search_results *r;
+			double a = mono();
+			if ((rc = lend_suggest(e, admin, q, &r)) != LEND_OK)
+				die("suggest", e, rc);
+			double d = mono() - a;
+			best = d < best ? d : best;
+			if (k == 0)
+				hits += lend_search_results_count(r) > 0;
+			lend_search_results_free(r);
+		}
+		lat_add(&sug, best);
+		slow_note(keys[i], best);
 	}
 	lend_actor *ra;
 	lend_actor_reader(e, reader, &ra);
 	lend_search_query_set_library(q, lib);
 	for (size_t i = 0; i < kn; i++) {
-		lend_search_results *r;
 		lend_search_query_set_text(q, keys[i]);
-		double a = mono();
-		if ((rc = lend_suggest(e, ra, q, &r)) != LEND_OK)
-			die("suggest", e, rc);
-		lat_add(&sugv, mono() - a);
-		lend_search_results_free(r);
+		double best = 1e9;
+		for (int k = 0; k < REPEAT; k++) {
+			lend_search_results *r;
+			double a = mono();
+			if ((rc = lend_suggest(e, ra, q, &r)) != LEND_OK)
+				die("suggest", e, rc);
+			double d = mono() - a;
+			best = d < best ? d : best;
+			lend_search_results_free(r);
+		}
+		lat_add(&sugv, best);
 	}
 	lend_search_query_set_library(q, 0);
 
@@ -337,19 +399,25 @@ int main(int argc, char **argv)
 			*sp = '\0';
 		for (size_t k = strlen(s); k > 0 && ((unsigned char)s[k - 1] & 0xc0) == 0x80; k--)
 			s[k - 1] = '\0'; /* a cut character */
-		lend_search_results *r;
 		if (lend_search_query_set_text(q, s) != LEND_OK)
 			continue;
-		double a = mono();
-		if ((rc = lend_search(e, admin, q, &r)) != LEND_OK)
-			die("search", e, rc);
-		lat_add(&full, mono() - a);
-		lend_search_results_free(r);
+		double best = 1e9;
+		for (int k = 0; k < REPEAT; k++) {
+			lend_search_results *r;
+			double a = mono();
+			if ((rc = lend_search(e, admin, q, &r)) != LEND_OK)
+				die("search", e, rc);
+			double d = mono() - a;
+			best = d < best ? d : best;
+			lend_search_results_free(r);
+		}
+		lat_add(&full, best);
 	}
 
 	/* 5. the raw FTS5 floor on the same rows */
 	double f0 = mono();
-	sqlite3_exec(db, "PRAGMA synchronous=OFF; BEGIN; CREATE VIRTUAL TABLE raw_fts USING fts5(title, authors)",
+	sqlite3_exec(db, "PRAGMA synchronous=OFF; DROP TABLE IF EXISTS raw_fts; BEGIN;"
+	             " CREATE VIRTUAL TABLE raw_fts USING fts5(title, authors)",
 	             NULL, NULL, NULL);
 	{
 		sqlite3_stmt *st;
@@ -380,11 +448,16 @@ int main(int argc, char **argv)
 					break;
 				sqlite3_stmt *x = pass ? sb25 : st;
 				sqlite3_bind_text(x, 1, m, -1, SQLITE_STATIC);
-				double a = mono();
-				while (sqlite3_step(x) == SQLITE_ROW)
-					;
-				lat_add(pass ? &bm : &raw, mono() - a);
-				sqlite3_reset(x);
+				double best = 1e9;
+				for (int k = 0; k < REPEAT; k++) {
+					double a = mono();
+					while (sqlite3_step(x) == SQLITE_ROW)
+						;
+					double d = mono() - a;
+					best = d < best ? d : best;
+					sqlite3_reset(x);
+				}
+				lat_add(pass ? &bm : &raw, best);
 			}
 		}
 		sqlite3_finalize(st);
@@ -412,9 +485,14 @@ int main(int argc, char **argv)
 		lend_book_free(b);
 	}
 
-	printf("suggestions (%zu keystrokes of %zu typed titles and surnames; %.0f%% had hits):\n", kn, typed_n,
-	       100.0 * (double)hits / (double)(kn ? kn : 1));
+	printf("suggestions (%zu keystrokes of %zu typed titles and surnames; %.0f%% had hits; best of %d runs each):\n",
+	       kn, typed_n,
+	       100.0 * (double)hits / (double)(kn ? kn : 1), REPEAT);
 	lat_print("lend_suggest, top 10", &sug);
+	printf("  the slowest keystrokes:");
+	for (int i = 0; i < SLOW_N && slow[i].secs > 0; i++)
+		printf(" \"%s\" %.0f us;", slow[i].text, slow[i].secs * 1e6);
+	printf("\n");
 	lat_print("lend_suggest, top 10 with a reader's verdicts", &sugv);
 	lat_print("raw FTS5 prefix floor, top 10 unranked", &raw);
 	lat_print("raw FTS5 prefix, top 10 by bm25 (sample)", &bm);
@@ -440,6 +518,8 @@ int main(int argc, char **argv)
 	free(bm.v);
 	free(upd.v);
 	sd_free(&c);
+	if (keep_db)
+		return 0;
 	unlink(path);
 	char side[300];
 	snprintf(side, sizeof side, "%s-wal", path);

@@ -426,9 +426,41 @@ int sd_add(lend_engine *e, const lend_actor *admin, const sd_book *src, int64_t 
 	return rc;
 }
 
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 int sd_add_aliases(lend_engine *e, const lend_actor *admin, const sd_catalog *c)
 {
+	/* Only the authors of the books there are: a sorted list of names. */
+	size_t n = 0, cap = 1024;
+	char **names = malloc(cap * sizeof *names);
+	for (size_t i = 0; names && i < c->n; i++) {
+		for (const char *p = c->b[i].authors; p && *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t len = nl ? (size_t)(nl - p) : strlen(p);
+			if (n == cap) {
+				char **g = realloc(names, (cap *= 2) * sizeof *names);
+				if (!g)
+					break;
+				names = g;
+			}
+			names[n] = malloc(len + 1);
+			if (names[n]) {
+				memcpy(names[n], p, len);
+				names[n++][len] = '\0';
+			}
+			p = nl ? nl + 1 : p + len;
+		}
+	}
+	if (!names)
+		return -1;
+	qsort(names, n, sizeof *names, by_str);
 	for (size_t i = 0; i < c->na; i++) {
+		const char *key = c->a[i].name;
+		if (!bsearch(&key, names, n, sizeof *names, by_str))
+			continue;
 		lend_author *au = NULL;
 		if (lend_author_find(e, admin, c->a[i].name, &au) != LEND_OK)
 			continue;
@@ -437,14 +469,17 @@ int sd_add_aliases(lend_engine *e, const lend_actor *admin, const sd_catalog *c)
 		int k = 0;
 		for (const char *p = c->a[i].aliases; p && *p && k < 64;) {
 			const char *nl = strchr(p, '\n');
-			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+			size_t len = nl ? (size_t)(nl - p) : strlen(p);
 			char al[301];
-			snprintf(al, sizeof al, "%.*s", (int)(n < 300 ? n : 300), p);
+			snprintf(al, sizeof al, "%.*s", (int)(len < 300 ? len : 300), p);
 			cut(al, 300);
 			if (*al && lend_author_add_alias(e, admin, id, al) == LEND_OK)
 				k++;
-			p = nl ? nl + 1 : p + n;
+			p = nl ? nl + 1 : p + len;
 		}
 	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	return 0;
 }

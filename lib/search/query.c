@@ -266,10 +266,12 @@ static int by_score(const void *a, const void *b)
 
 /* Candidates of both spellings of the query, best first, each book once. */
 static int candidates(lend_engine *e, const lend_search_query *uq, words *ws, int nws, int prefix, int max_age,
-                      int ask, lend__rows *rows, int *more)
+                      int ask, int limit, lend__rows *rows, int *more)
 {
 	*more = 0;
 	for (int v = 0; v < nws; v++) {
+		if (v > 0 && rows->n >= (size_t)limit)
+			break; /* the text as typed filled the page: no need of its twin */
 		lend_sys_search_query q = {0};
 		q.words = ws[v].w;
 		q.nwords = ws[v].n;
@@ -479,7 +481,7 @@ static int run(lend_engine *e, const lend_actor *a, const lend_search_query *uq,
 	while (rc == LEND_OK) {
 		int more = 0;
 		rows.n = 0;
-		rc = candidates(e, uq, ws, nws, prefix, max_age, ask, &rows, &more);
+		rc = candidates(e, uq, ws, nws, prefix, max_age, ask, limit, &rows, &more);
 		for (size_t i = done; rc == LEND_OK && i < rows.n && r->v.n < (size_t)limit; i++) {
 			lend_search_hit *h = NULL;
 			int keep = 0;

@@ -20,7 +20,8 @@
 #include "sq.h"
 
 #define PREFIX_MAX 3   /* characters */
-#define WALK_MAX 2000  /* prefix rows read before the FTS5 query takes over */
+#define WALK_MAX 2000  /* prefix rows read for one word before FTS5 takes over */
+#define WALK_MAX_WORDS 300 /* the same for several words: FTS5 intersects them */
 #define QUERY_WORDS 16
 
 const char sq__search_schema[] =
@@ -407,7 +408,10 @@ static int walk(sq *s, const lend_sys_search_query *q, tops *k, int *complete)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t bound = -sqlite3_column_int64(st, 0);
 		int64_t book_id = sqlite3_column_int64(st, 1);
-		if (k->n == k->max && k->t[k->n - 1].score > bound) {
+		/* Rows come by bound descending, then book id: once the k-th best
+		 * beats this row's bound (or ties it with a smaller id), no later
+		 * row can enter the top. */
+		if (k->n == k->max && !better(bound, book_id, k->t[k->n - 1].score, k->t[k->n - 1].book_id)) {
 			*complete = 1;
 			break;
 		}
@@ -415,7 +419,7 @@ static int walk(sq *s, const lend_sys_search_query *q, tops *k, int *complete)
 			*complete = 1;
 			break;
 		}
-		if (++rows > WALK_MAX)
+		if (++rows > (q->nwords == 1 ? WALK_MAX : WALK_MAX_WORDS))
 			break;
 		int64_t sc = exact ? bound : score_terms(sq__text(st, 3), q);
 		if (sc >= 0 && offer(k, book_id, sc, sq__text(st, 2)) < 0) {
@@ -431,16 +435,22 @@ static int walk(sq *s, const lend_sys_search_query *q, tops *k, int *complete)
 	return rc;
 }
 
-/* The FTS5 query of the words: each one quoted, the last one a prefix. */
+/* The FTS5 query of the words: each one quoted, the last one a prefix. A
+ * last prefix of one or two characters is left to the check of the terms
+ * when other words narrow the matches: FTS5 would merge the lists of every
+ * word it starts. */
 static char *fts_query(const lend_sys_search_query *q)
 {
 	size_t len = 8;
+	int n = q->nwords;
+	if (n > 1 && q->prefix && prefix_bytes(q->words[n - 1], strlen(q->words[n - 1]), 2) == strlen(q->words[n - 1]))
+		n--;
 	for (int i = 0; i < q->nwords; i++)
 		len += 2 * strlen(q->words[i]) + 5;
 	char *m = malloc(len), *p = m;
 	if (!m)
 		return NULL;
-	for (int i = 0; i < q->nwords; i++) {
+	for (int i = 0; i < n; i++) {
 		if (i)
 			*p++ = ' ';
 		*p++ = '"';
