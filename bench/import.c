@@ -17,7 +17,8 @@
  * lookup each, an insert for a new one), indexes the genres and tells
  * search. The floor is what any importer must at least pay.
  *
- * Usage: bench-import [--quick] [DATA_DIR]   (--quick: the first 2000 books)
+ * Usage: bench-import [--quick] [--books N] [DATA_DIR]
+ *        (--quick: the first 2000 books; --books N: the first N)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -341,14 +342,17 @@ static double run_engine(const char *csv, const char *db_path, int fresh, lend_i
 int main(int argc, char **argv)
 {
 	int quick = 0;
+	long limit = 0;
 	const char *dir = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0)
-			quick = 1;
+			quick = 1, limit = 2000;
+		else if (strcmp(argv[i], "--books") == 0 && i + 1 < argc)
+			limit = atol(argv[++i]);
 		else if (argv[i][0] != '-' && !dir)
 			dir = argv[i];
 		else {
-			fprintf(stderr, "usage: %s [--quick] [DATA_DIR]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--quick] [--books N] [DATA_DIR]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -378,7 +382,7 @@ int main(int argc, char **argv)
 	read_csv(auth, author_row, NULL);
 	qsort(authors, nauthors, sizeof *authors, by_id);
 	writer w = {0};
-	w.limit = quick ? 2000 : 0;
+	w.limit = limit;
 	if (!(w.out = fopen(csv, "wb")))
 		die("cannot write the CSV");
 	fputs("external_id,title,authors,author_aliases,language,genres\n", w.out);

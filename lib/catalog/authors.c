@@ -9,15 +9,11 @@
 
 /* ------------------------------------------------------------- search */
 
-/* Search is another area: when it is built in, it is told of every change
- * of what it indexes, in the same transaction. */
-int lend__search_book_changed(lend_engine *e, int64_t book_id) __attribute__((weak));
-
+/* Search is told of every change of what it indexes, in the same
+ * transaction: the one place the catalog calls it. */
 int lend__catalog_changed(lend_engine *e, int64_t book_id)
 {
-	if (lend__search_book_changed)
-		return lend__search_book_changed(e, book_id);
-	return LEND_OK;
+	return lend__search_book_changed(e, book_id);
 }
 
 /* ---------------------------------------------------------- book rows */

@@ -22,7 +22,7 @@ LEND_HIDDEN int lend__author_aliases_add(lend_engine *e, int64_t author_id, char
                                          int *added);
 /* Tell search about every book of an author whose names changed. */
 LEND_HIDDEN int lend__author_books_changed(lend_engine *e, int64_t author_id);
-/* Tell search that a book's indexed text changed (no-op without search). */
+/* Tell search that a book's indexed text changed. */
 LEND_HIDDEN int lend__catalog_changed(lend_engine *e, int64_t book_id);
 
 #endif
