@@ -229,13 +229,8 @@ int main(int argc, char **argv)
 			c.b[i] = c.b[j];
 			c.b[j] = t;
 		}
-		for (size_t i = titles; i < c.n; i++) {
-			free(c.b[i].title);
-			free(c.b[i].subtitle);
-			free(c.b[i].authors);
-			free(c.b[i].language);
-		}
-		c.n = real = titles;
+		sd_truncate(&c, titles);
+		real = titles;
 	}
 	if (sd_grow(&c, titles) != 0)
 		die("memory", NULL, LEND_ENOMEM);
@@ -249,6 +244,20 @@ int main(int argc, char **argv)
 	reuse = reuse && keep_db && stat(path, &sb) == 0;
 	if (!reuse)
 		unlink(path);
+	if (reuse) {
+		/* The books the earlier run got to (it may have been stopped). */
+		sqlite3 *d0;
+		sqlite3_stmt *st;
+		if (sqlite3_open(path, &d0) == SQLITE_OK &&
+		    sqlite3_prepare_v2(d0, "SELECT COUNT(*) FROM books", -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				sd_truncate(&c, (size_t)sqlite3_column_int64(st, 0));
+			sqlite3_finalize(st);
+		}
+		sqlite3_close(d0);
+		if (real > c.n)
+			real = c.n;
+	}
 	lend_options *o;
 	lend_options_new(&o);
 	lend_options_set_clock(o, driven_clock, NULL);
@@ -267,7 +276,7 @@ int main(int argc, char **argv)
 	if (reuse) {
 		for (size_t i = 0; i < c.n; i++)
 			ids[i] = (int64_t)i + 1; /* a fresh database numbers them in this order */
-		printf("import: reused %s (built by an earlier run of this import)\n", path);
+		printf("import: reused %s (built by an earlier run of this import): %zu titles\n", path, c.n);
 		goto imported;
 	}
 	double t0 = mono();

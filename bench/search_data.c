@@ -361,14 +361,21 @@ int sd_grow(sd_catalog *c, size_t n)
 	return 0;
 }
 
-void sd_free(sd_catalog *c)
+void sd_truncate(sd_catalog *c, size_t n)
 {
-	for (size_t i = 0; i < c->n; i++) {
+	for (size_t i = n; i < c->n; i++) {
 		free(c->b[i].title);
 		free(c->b[i].subtitle);
 		free(c->b[i].authors);
 		free(c->b[i].language);
 	}
+	if (n < c->n)
+		c->n = n;
+}
+
+void sd_free(sd_catalog *c)
+{
+	sd_truncate(c, 0);
 	for (size_t i = 0; i < c->na; i++) {
 		free(c->a[i].name);
 		free(c->a[i].aliases);

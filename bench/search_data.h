@@ -40,6 +40,8 @@ const char *sd_dir(void);
 int sd_load(sd_catalog *c, const char *dir);
 /* Grow the catalog to n books by recombining real ones (see the .c file). */
 int sd_grow(sd_catalog *c, size_t n);
+/* Keep the first n books. */
+void sd_truncate(sd_catalog *c, size_t n);
 void sd_free(sd_catalog *c);
 
 /* Add book i through the public API (admin); *id_out gets its id. */
