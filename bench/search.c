@@ -16,7 +16,8 @@
  *     same keystrokes; and for scale the same ranked by bm25 on a sample;
  *  6. update cost: re-indexing a book on lend_book_update().
  *
- * Usage: bench-search [--quick] [--titles N] [--db PATH [--reuse]]
+ * Usage: bench-search [--quick] [--titles N] [--typed N] [--db PATH [--reuse]]
+ * --typed: how many titles and surnames are typed (600; --quick 60).
  * --db keeps the database; --reuse measures on one a previous run with the
  * same --titles left there (built by the same import), skipping the import.
  * The data folder is $LEND_DATA_DIR or ../shared/data beside the sources;
@@ -192,6 +193,7 @@ int main(int argc, char **argv)
 {
 	int quick = 0, reuse = 0;
 	const char *keep_db = NULL;
+	size_t typed_arg = 0;
 	size_t titles = 368000;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (int i = 1; i < argc; i++) {
@@ -199,6 +201,8 @@ int main(int argc, char **argv)
 			quick = 1;
 		else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
 			keep_db = argv[++i];
+		else if (strcmp(argv[i], "--typed") == 0 && i + 1 < argc)
+			typed_arg = (size_t)atol(argv[++i]);
 		else if (strcmp(argv[i], "--reuse") == 0)
 			reuse = 1;
 		else if (strcmp(argv[i], "--titles") == 0 && i + 1 < argc)
@@ -207,6 +211,8 @@ int main(int argc, char **argv)
 	if (quick)
 		titles = 5000;
 	size_t typed_n = quick ? 60 : 600, full_n = quick ? 100 : 1000, bm25_n = quick ? 50 : 300;
+	if (typed_arg)
+		typed_n = typed_arg;
 	const char *dir = sd_dir();
 	if (!dir) {
 		printf("bench-search: no data folder (set LEND_DATA_DIR): nothing measured\n");

@@ -256,6 +256,12 @@ static int scan_books(lend_engine *e, const lend_sys_search_query *q, collect *c
 	}
 }
 
+static int by_book(const void *a, const void *b)
+{
+	const cand *x = a, *y = b;
+	return x->book_id < y->book_id ? -1 : x->book_id > y->book_id;
+}
+
 static int by_score(const void *a, const void *b)
 {
 	const cand *x = a, *y = b;
@@ -292,16 +298,21 @@ static int candidates(lend_engine *e, const lend_search_query *uq, words *ws, in
 			TRY(scan_books(e, &q, &c));
 		}
 	}
-	qsort(rows->data, rows->n, sizeof(cand), by_score);
-	size_t o = 0;
+	if (rows->n < 2)
+		return LEND_OK;
+	/* Each book once, with its better score of the two spellings. */
 	cand *x = rows->data;
+	qsort(x, rows->n, sizeof(cand), by_book);
+	size_t o = 0;
 	for (size_t i = 0; i < rows->n; i++) {
-		size_t j = 0;
-		while (j < o && x[j].book_id != x[i].book_id)
-			j++;
-		if (j == o)
+		if (o > 0 && x[o - 1].book_id == x[i].book_id) {
+			if (x[i].score > x[o - 1].score)
+				x[o - 1].score = x[i].score;
+		} else {
 			x[o++] = x[i];
+		}
 	}
+	qsort(x, o, sizeof(cand), by_score);
 	rows->n = o;
 	return LEND_OK;
 }
