@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "helpers.h"
+#include "fault.h"
 #include "internal.h"
 
 static void expect_counts(th *t, int64_t book, int64_t c1, int64_t c2, int64_t c3, int64_t c4, int64_t c5)
@@ -227,6 +227,116 @@ static void test_check_finds_wrong_counts(void **state)
 	lend_report_free(rep);
 }
 
+/* ------------------------------------------------------ storage faults */
+
+/* The pre-state: two readers, two books; reader 1 rated book 1 with 4 stars
+ * and wrote review 1; reader 2 rated book 1 with 2 stars. */
+static char template_db[96];
+static int64_t F_R1, F_R2, F_B1, F_B2, F_REVIEW;
+
+static void build_faults_template(void)
+{
+	th_temp_path(template_db, sizeof template_db);
+	th_now = TH_START;
+	fault *f;
+	th t;
+	memset(&t, 0, sizeof t);
+	t.e = fault_open(template_db, &f);
+	assert_int_equal(lend_actor_admin(t.e, &t.admin), LEND_OK);
+	F_R1 = th_reader(&t, "R1", 1990, 1, 1);
+	F_R2 = th_reader(&t, "R2", 1990, 1, 1);
+	F_B1 = th_book(&t, "B1", LEND_KIND_EBOOK, 0, 0);
+	F_B2 = th_book(&t, "B2", LEND_KIND_EBOOK, 0, 0);
+	TH_OK(&t, lend_rating_set(t.e, t.admin, F_R1, F_B1, 4));
+	TH_OK(&t, lend_rating_set(t.e, t.admin, F_R2, F_B1, 2));
+	TH_OK(&t, lend_review_add(t.e, t.admin, F_R1, F_B1, "first", &F_REVIEW));
+	lend_actor_free(t.admin);
+	lend_engine_close(t.e);
+}
+
+typedef int (*fault_op)(lend_engine *e, lend_actor *admin);
+
+static int op_rate_change(lend_engine *e, lend_actor *a) { return lend_rating_set(e, a, F_R1, F_B1, 5); }
+static int op_rate_new(lend_engine *e, lend_actor *a) { return lend_rating_set(e, a, F_R2, F_B2, 3); }
+static int op_rate_remove(lend_engine *e, lend_actor *a) { return lend_rating_remove(e, a, F_R2, F_B1); }
+static int op_review_add(lend_engine *e, lend_actor *a) { return lend_review_add(e, a, F_R2, F_B1, "second", NULL); }
+static int op_review_edit(lend_engine *e, lend_actor *a) { return lend_review_edit(e, a, F_REVIEW, "changed"); }
+static int op_review_delete(lend_engine *e, lend_actor *a) { return lend_review_delete(e, a, F_REVIEW); }
+static int op_merge(lend_engine *e, lend_actor *a)
+{
+	(void)a;
+	int rc = lend__begin(e, 1);
+	if (rc == LEND_OK)
+		rc = lend__catalog_merge_readers(e, F_R2, F_R1);
+	return lend__end(e, rc);
+}
+
+static void clean(lend_engine *e)
+{
+	lend_report *rep = NULL;
+	assert_int_equal(lend_engine_check(e, &rep), LEND_OK);
+	for (size_t i = 0; i < lend_report_count(rep); i++)
+		print_message("check: %s\n", lend_report_get(rep, i));
+	assert_int_equal(lend_report_count(rep), 0);
+	lend_report_free(rep);
+}
+
+/* Fail each storage call of op in turn: nothing changes, the check stays
+ * clean, and op then succeeds. */
+static void every_call_fails(const char *name, fault_op op)
+{
+	char work[96];
+	long n = -1;
+	for (long k = 0; k <= n || n < 0; k++) {
+		th_temp_path(work, sizeof work);
+		th_remove_db(work);
+		th_copy_file(template_db, work);
+		th_now = TH_START + 60;
+		fault *f;
+		lend_engine *e = fault_open(work, &f);
+		lend_actor *admin = NULL;
+		assert_int_equal(lend_actor_admin(e, &admin), LEND_OK);
+		char *before = th_dump_db(work);
+		f->calls = 0;
+		f->fail_at = k;
+		int rc = op(e, admin);
+		f->fail_at = 0;
+		if (k == 0) {
+			assert_int_equal(rc, LEND_OK);
+			n = f->calls;
+		} else {
+			if (rc != LEND_ESTORAGE)
+				print_message("%s: call %ld of %ld: %d %s\n", name, k, n, rc, lend_engine_errmsg(e));
+			assert_int_equal(rc, LEND_ESTORAGE);
+			char *after = th_dump_db(work);
+			assert_string_equal(before, after);
+			free(after);
+			clean(e);
+			assert_int_equal(op(e, admin), LEND_OK);
+		}
+		clean(e);
+		free(before);
+		lend_actor_free(admin);
+		lend_engine_close(e);
+		th_remove_db(work);
+	}
+	print_message("%s: %ld storage calls, each failed once\n", name, n);
+}
+
+static void test_faults(void **state)
+{
+	(void)state;
+	build_faults_template();
+	every_call_fails("rating change", op_rate_change);
+	every_call_fails("rating new", op_rate_new);
+	every_call_fails("rating remove", op_rate_remove);
+	every_call_fails("review add", op_review_add);
+	every_call_fails("review edit", op_review_edit);
+	every_call_fails("review delete", op_review_delete);
+	every_call_fails("merge", op_merge);
+	th_remove_db(template_db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +345,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reviews, th_setup_file, th_teardown),
 		cmocka_unit_test_setup_teardown(test_merge_moves_ratings_and_reviews, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_check_finds_wrong_counts, th_setup_memory, th_teardown),
+		cmocka_unit_test(test_faults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
