@@ -111,6 +111,8 @@ run 0 "fund 2" -- "$LEND" --now $T0 fund add 1 2 1
 run 0 "fund 3" -- "$LEND" --now $T0 fund add 1 3 2
 run 0 "the young reader's fund listing" -- "$LEND" --now $T0 --as reader:2 --json list fund --ticket 2
 check "verdicts per book, age marked" '[i["book"]["id"] for i in j["items"]] == [1, 2, 3] and j["items"][0]["availability"]["verdict"] == "refused" and j["items"][0]["availability"]["reason"] == "age" and j["items"][2]["availability"]["verdict"] == "take"'
+run 0 "without a ticket the young reader's age still marks" -- "$LEND" --now $T0 --as reader:2 --json list fund --library 1
+check "age marks (16+ and 12+ are too old for him)" '[i["age_ok"] for i in j["items"]] == [False, False, True]'
 run 0 "a page of one" -- "$LEND" --now $T0 --json list fund --library 1 --limit 1
 check "a cursor to the next page" 'len(j["items"]) == 1 and j["next"] != ""'
 cursor=$(/usr/bin/python3 -c 'import json; print(json.load(open("out.txt"))["next"])')

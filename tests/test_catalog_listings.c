@@ -184,6 +184,8 @@ static void test_verdicts_and_withdrawn(void **state)
 		assert_int_equal(lend_availability_verdict(v), want_verdict[i]);
 	}
 	assert_int_equal(lend_availability_reason(lend_listing_availability(l, 2)), LEND_REASON_AGE);
+	assert_int_equal(lend_listing_age_ok(l, 2), 0);
+	assert_int_equal(lend_listing_age_ok(l, 0), 1);
 	assert_int_equal(lend_availability_position(lend_listing_availability(l, 1)), 1);
 	assert_string_equal(lend_listing_next(l), "");
 	lend_listing_free(l);
@@ -201,6 +203,17 @@ static void test_verdicts_and_withdrawn(void **state)
 	l = list_page(t, th_as_reader(t, kid), q);
 	assert_int_equal(lend_listing_count(l), 1);
 	assert_null(lend_listing_availability(l, 0));
+	lend_listing_free(l);
+	/* without a ticket, the asking reader's age still marks the books */
+	assert_int_equal(lend_list_query_set_kind(q, LEND_KIND_ANY), LEND_OK);
+	l = list_page(t, th_as_reader(t, kid), q);
+	assert_int_equal(lend_listing_count(l), 4);
+	assert_int_equal(lend_book_id(lend_listing_book(l, 2)), adult);
+	assert_int_equal(lend_listing_age_ok(l, 2), 0);
+	assert_int_equal(lend_listing_age_ok(l, 1), 1);
+	lend_listing_free(l);
+	l = list_page(t, t->admin, q);
+	assert_int_equal(lend_listing_age_ok(l, 2), 1); /* for nobody in particular */
 	lend_listing_free(l);
 
 	/* another reader's ticket: not for a reader to see */

@@ -299,7 +299,10 @@ static void print_books(struct cli *c, const lend_listing *l, int64_t ticket)
 		return;
 	}
 	static const char *const heads[] = {">ID", "TITLE", "AUTHORS", "KIND", ">AGE", ">KEY", "VERDICT"};
-	struct table *t = table_new(ticket ? 7 : 6, heads);
+	int marks = ticket != 0;
+	for (size_t i = 0; i < n; i++)
+		marks |= !lend_listing_age_ok(l, i);
+	struct table *t = table_new(marks ? 7 : 6, heads);
 	table_cap(t, 1, 40);
 	table_cap(t, 2, 26);
 	for (size_t i = 0; i < n; i++) {
@@ -311,7 +314,9 @@ static void print_books(struct cli *c, const lend_listing *l, int64_t ticket)
 		snprintf(key, sizeof key, "%lld", (long long)lend_listing_key(l, i));
 		snprintf(vd, sizeof vd, "%s%s%s", v ? verdict_name(lend_availability_verdict(v)) : "",
 		         v && reason_id(lend_availability_reason(v)) ? ": " : "",
-		         v && reason_id(lend_availability_reason(v)) ? reason_id(lend_availability_reason(v)) : "");
+		         v && reason_id(lend_availability_reason(v)) ? reason_id(lend_availability_reason(v))
+		         : !v && !lend_listing_age_ok(l, i)                 ? "too young"
+		                                                            : "");
 		table_row(t, id, lend_book_title(b), book_authors(b, a, sizeof a), kind_name(lend_book_kind(b)), age, key, vd);
 	}
 	table_print(t, stdout);
@@ -399,8 +404,9 @@ static int list_books(struct cli *c, int argc, char **argv)
 		for (size_t i = 0; i < lend_listing_count(l); i++) {
 			const lend_book *b = lend_listing_book(l, i);
 			const lend_availability *v = lend_listing_availability(l, i);
-			json_array_append_new(items, json_pack("{s:o, s:I, s:o}", "book", json_book(b), "key",
-			                                       (json_int_t)lend_listing_key(l, i), "availability",
+			json_array_append_new(items, json_pack("{s:o, s:I, s:b, s:o}", "book", json_book(b), "key",
+			                                       (json_int_t)lend_listing_key(l, i), "age_ok",
+			                                       lend_listing_age_ok(l, i), "availability",
 			                                       v ? json_availability(v, ticket, lend_book_id(b)) : json_null()));
 		}
 		json_out(json_pack("{s:s, s:o, s:s}", "list", which, "items", items, "next", lend_listing_next(l)));

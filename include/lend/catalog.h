@@ -183,6 +183,10 @@ LEND_EXTERN size_t lend_listing_count(const lend_listing *l);
 LEND_EXTERN const lend_book *lend_listing_book(const lend_listing *l, size_t i);
 /* The verdict for the query's ticket; NULL when the query has none. */
 LEND_EXTERN const lend_availability *lend_listing_availability(const lend_listing *l, size_t i);
+/* 1 if the reader is old enough for the book's age rating: the ticket's
+ * holder, else the reader set, else the asking reader; 1 when the listing is
+ * for no reader (spec 8: books a reader may not borrow are marked). */
+LEND_EXTERN int lend_listing_age_ok(const lend_listing *l, size_t i);
 /* The value the listing is ordered by (POPULAR: loans; RECOMMENDED: readers; ...). */
 LEND_EXTERN int64_t lend_listing_key(const lend_listing *l, size_t i);
 /* The cursor of the next page; "" when this page is the last. */

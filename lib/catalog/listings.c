@@ -22,6 +22,7 @@ typedef struct listed {
 	int64_t key;
 	lend_availability v;
 	int has_v;
+	int age_ok;
 } listed;
 
 struct lend_listing {
@@ -151,6 +152,10 @@ LEND_EXTERN const lend_availability *lend_listing_availability(const lend_listin
 {
 	return l && i < l->n && l->items[i].has_v ? &l->items[i].v : NULL;
 }
+LEND_EXTERN int lend_listing_age_ok(const lend_listing *l, size_t i)
+{
+	return l && i < l->n ? l->items[i].age_ok : 0;
+}
 LEND_EXTERN int64_t lend_listing_key(const lend_listing *l, size_t i) { return l && i < l->n ? l->items[i].key : 0; }
 LEND_EXTERN const char *lend_listing_next(const lend_listing *l) { return l ? l->next : ""; }
 LEND_EXTERN void lend_listing_free(lend_listing *l)
@@ -226,11 +231,26 @@ static int check_access(lend_engine *e, const lend_actor *a, lend_sys_listing *s
 	return LEND_OK;
 }
 
-static int fill_page(lend_engine *e, const lend_list_query *q, lend_sys_listing *sq, lend_listing *l)
+/* The reader whose age marks the books: the ticket's, the one named, or
+ * the asking reader; -1 when there is none (every book is then age-ok). */
+static int marking_birth(lend_engine *e, const lend_actor *a, const lend_list_query *q, const lend_sys_listing *sq,
+                         int *birth)
+{
+	int64_t reader = q->ticket_id || q->reader_id ? sq->reader_id : a->kind == LEND_ACTOR_READER ? a->reader_id : 0;
+	*birth = -1;
+	if (!reader)
+		return LEND_OK;
+	lend_sys_reader r;
+	TRY(lend__load_reader(e, reader, &r));
+	*birth = r.birth_date;
+	return LEND_OK;
+}
+
+static int fill_page(lend_engine *e, const lend_list_query *q, lend_sys_listing *sq, lend_listing *l, int birth)
 {
 	struct page_ctx c = {LEND_ROWS(int64_t[2])};
 	TRY(lend__rows_status(e, &c.ids, ST(e, book_listing, sq, listed_cb, &c.ids), "listing"));
-	int rc = LEND_OK;
+	int rc = LEND_OK, today = lend__ymd(e->now);
 	if (c.ids.n && !(l->items = calloc(c.ids.n, sizeof *l->items)))
 		rc = lend__nomem(e);
 	for (size_t i = 0; rc == LEND_OK && i < c.ids.n; i++) {
@@ -245,6 +265,7 @@ static int fill_page(lend_engine *e, const lend_list_query *q, lend_sys_listing 
 			break;
 		l->n++;
 		it->key = pair[1];
+		it->age_ok = birth < 0 || lend_rules_age_ok(birth, lend_book_age_rating(it->book), today);
 		if (q->ticket_id) {
 			rc = lend__availability(e, q->ticket_id, pair[0], &it->v);
 			it->has_v = rc == LEND_OK;
@@ -287,8 +308,11 @@ LEND_EXTERN int lend_list_books(lend_engine *e, const lend_actor *a, const lend_
 		sq.library_id = 0;
 	if (rc == LEND_OK)
 		rc = check_access(e, a, &sq, q, &ticket_library);
+	int birth = -1;
 	if (rc == LEND_OK)
-		rc = fill_page(e, q, &sq, l);
+		rc = marking_birth(e, a, q, &sq, &birth);
+	if (rc == LEND_OK)
+		rc = fill_page(e, q, &sq, l, birth);
 	rc = lend__end(e, rc);
 	if (rc != LEND_OK) {
 		lend_listing_free(l);
