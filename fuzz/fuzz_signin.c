@@ -32,7 +32,13 @@ static const char *newest_code(lend_engine *e, lend_actor *admin, char *buf, siz
 		const lend_notification *note = lend_notifications_get(l, i);
 		if (lend_notification_kind(note) != LEND_NOTE_VERIFICATION_CODE)
 			continue;
-		const char *d = strstr(lend_notification_detail(note), "code=");
+		/* The line code=...: the address on another line may hold
+		 * "code=" too. */
+		const char *d = lend_notification_detail(note);
+		while (d && strncmp(d, "code=", 5) != 0) {
+			d = strchr(d, '\n');
+			d = d ? d + 1 : NULL;
+		}
 		if (!d)
 			continue;
 		d += 5;
