@@ -41,3 +41,12 @@ char *fuzz_string(const uint8_t *data, size_t n)
 	s[n] = '\0';
 	return s;
 }
+
+int64_t fuzz_count_books(lend_engine *e, const lend_actor *a)
+{
+	lend_books *l = NULL;
+	FUZZ_ASSERT(lend_book_list(e, a, 0, 1000, &l) == LEND_OK);
+	int64_t n = (int64_t)lend_books_count(l);
+	lend_books_free(l);
+	return n;
+}

@@ -53,15 +53,6 @@ static int import(lend_engine *e, lend_actor *admin, const char *path, int forma
 	return rc;
 }
 
-static int64_t count_books(lend_engine *e, lend_actor *a)
-{
-	lend_books *l = NULL;
-	FUZZ_ASSERT(lend_book_list(e, a, 0, 1000, &l) == LEND_OK);
-	int64_t n = (int64_t)lend_books_count(l);
-	lend_books_free(l);
-	return n;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -84,12 +75,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc = import(e, admin, path, formats[pick], &first);
 	fuzz_check_clean(e);
 	if (rc == LEND_OK && lend_import_report_rows(first) <= 1000) {
-		int64_t before = count_books(e, admin);
+		int64_t before = fuzz_count_books(e, admin);
 		FUZZ_ASSERT(import(e, admin, path, formats[pick], &second) == LEND_OK);
 		FUZZ_ASSERT(lend_import_report_rows(second) == lend_import_report_rows(first));
 		FUZZ_ASSERT(lend_import_report_failed(second) == lend_import_report_failed(first));
 		/* Rows with an external id are found again; only the others add. */
-		FUZZ_ASSERT(count_books(e, admin) == before + lend_import_report_added(second));
+		FUZZ_ASSERT(fuzz_count_books(e, admin) == before + lend_import_report_added(second));
 		fuzz_check_clean(e);
 	}
 	lend_import_report_free(first);

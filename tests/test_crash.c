@@ -6,7 +6,7 @@
  * (the library's default, synchronous=FULL) and run a mixed load: takes,
  * returns, queue joins and leaves, new tickets, budget top-ups, ticks,
  * requests to the librarian and their approvals, sign-ins with a ticket
- * number and password, balance credits and purchases. After
+ * number and password, balance credits and purchases, catalog imports. After
  * every call that returned LEND_OK a child appends a record of it to its own
  * log (a write() reaches the kernel, so it survives the process). The parent
  * kills every child with SIGKILL after a random delay, opens the database,
@@ -15,7 +15,8 @@
  * request with its reader and book, the approval with its loan or queue
  * place and its LEND_NOTE_REQUEST_APPROVED note, the session of the
  * sign-in, the credit (its key credits nothing a second time), the purchase
- * (buying the book again is refused as already bought).
+ * (buying the book again is refused as already bought), the imported rows
+ * (importing the same file again finds every row unchanged).
  *
  * The clock is shared: every process reads wall time scaled so that a day
  * passes in CRASH_MS_PER_DAY milliseconds, so loans end and queues hand
@@ -40,7 +41,9 @@
 #define BOOKS 12
 #define CRASH_MS_PER_DAY 400
 
-enum { OP_TAKE = 1, OP_RETURN, OP_JOIN, OP_LEAVE, OP_TICKET, OP_BUDGET, OP_REQUEST, OP_APPROVE, OP_SIGNIN, OP_CREDIT, OP_BUY };
+enum { OP_TAKE = 1, OP_RETURN, OP_JOIN, OP_LEAVE, OP_TICKET, OP_BUDGET, OP_REQUEST, OP_APPROVE, OP_SIGNIN, OP_CREDIT, OP_BUY, OP_IMPORT };
+
+#define IMPORT_ROWS 3
 
 #define PASSWORD "crash test 1"
 
@@ -104,6 +107,19 @@ static void log_ack(int fd, int op, int64_t id, int64_t a, int64_t b)
 	(void)n;
 }
 
+/* A catalog file of IMPORT_ROWS books whose external ids name the child's
+ * seed and step, written to path (the same bytes for the same seed and n). */
+static void write_import(const char *path, unsigned seed, long n)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "external_id,title,authors,language\n");
+	for (int k = 0; k < IMPORT_ROWS; k++)
+		fprintf(f, "crash-%u-%ld-%d,\"Повесть %u/%ld, том %d\",Crash Author;Автор,ru\n", seed, n, k, seed, n, k);
+	fclose(f);
+}
+
 /* A child's endless mixed load; it only ends by SIGKILL. */
 static void child_load(int log_fd, unsigned seed)
 {
@@ -119,8 +135,17 @@ static void child_load(int log_fd, unsigned seed)
 	unsigned s = seed;
 	for (long n = 0;; n++) {
 		s = s * 1103515245u + 12345u;
-		int r = (int)((s >> 8) % READERS), b = (int)((s >> 16) % BOOKS), pick = (int)((s >> 4) % 140);
-		if (pick >= 100) {
+		int r = (int)((s >> 8) % READERS), b = (int)((s >> 16) % BOOKS), pick = (int)((s >> 4) % 145);
+		if (pick >= 140) {
+			char path[128];
+			lend_import_report *rep = NULL;
+			snprintf(path, sizeof path, "%s.import-%d", W.path, log_fd);
+			write_import(path, seed, n);
+			if (lend_catalog_import(e, admin, path, LEND_IMPORT_CSV, NULL, NULL, &rep) == LEND_OK &&
+			    lend_import_report_added(rep) == IMPORT_ROWS)
+				log_ack(log_fd, OP_IMPORT, (int64_t)seed << 32 | (int64_t)n, 0, 0);
+			lend_import_report_free(rep);
+		} else if (pick >= 100) {
 			/* The desk, sign-in and the shelf. */
 			if (pick < 110) {
 				lend_request *q = NULL;
@@ -298,7 +323,7 @@ static int note_for(lend_engine *e, lend_actor *admin, int kind, int64_t reader,
 }
 
 static const char *const op_names[] = {"", "take", "return", "join", "leave", "ticket", "budget",
-                                       "request", "approve", "sign-in", "credit", "buy"};
+                                       "request", "approve", "sign-in", "credit", "buy", "import"};
 #define OP_COUNT (int)(sizeof op_names / sizeof op_names[0])
 
 /* Verify one round's acknowledged operations against the database; count
@@ -406,6 +431,18 @@ static long verify(lend_engine *e, lend_actor *admin, int fd, long *by_op)
 			assert_true(balance >= 0);
 			break;
 		}
+		case OP_IMPORT: {
+			char path[128];
+			lend_import_report *rep = NULL;
+			snprintf(path, sizeof path, "%s.verify", W.path);
+			write_import(path, (unsigned)(r.id >> 32), (long)(r.id & 0xffffffff));
+			assert_int_equal(lend_catalog_import(e, admin, path, LEND_IMPORT_CSV, NULL, NULL, &rep), LEND_OK);
+			assert_int_equal(lend_import_report_unchanged(rep), IMPORT_ROWS);
+			assert_int_equal(lend_import_report_added(rep), 0);
+			lend_import_report_free(rep);
+			unlink(path);
+			break;
+		}
 		default:
 			fail_msg("unknown record %d", r.op);
 		}
@@ -471,6 +508,9 @@ static void test_sigkill_rounds(void **state)
 		print_message("  %-8s %ld\n", op_names[i], by_op[i]);
 	assert_true(acked > 0);
 	for (int c = 0; c < CRASH_PROCS; c++) {
+		char path[128];
+		snprintf(path, sizeof path, "%s.import-%d", W.path, fds[c]);
+		unlink(path);
 		close(fds[c]);
 		unlink(logs[c]);
 	}
