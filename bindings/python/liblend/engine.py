@@ -9,11 +9,15 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _native as N
-from .enums import ActorKind, Kind, Setting, to_enum
+from .enums import (Access, ActorKind, Kind, LoginKind, MethodKind, PasswordCost, Reason, RequestState,
+                    Setting, ShelfSection, to_enum)
 from .errors import CallbackError, InvalidInput, InvalidState, error_for
-from .objects import (AVAILABILITY, BOOK, FUND, HOLD, LIBRARY, LIMITS, LOAN, NOTIFICATION, QUEUE, READER, TICKET,
-                      Availability, Book, Fund, Hold, Library, Limits, Loan, Money, Notification, Queue, Reader, Ticket,
-                      from_epoch, to_epoch)
+from .objects import (AUDIT, AVAILABILITY, BOOK, BOOKMARKS, DEFERREDS, FUND, HOLD, LEDGER, LIBRARY, LICENSE, LIMITS,
+                      LOAN, METHODS, NOTIFICATION, OFFLINE, PREFS, PURCHASE, QUEUE, READER, READING, REQUEST, RESERVE,
+                      SESSIONS, TICKET, AuditEntry, Availability, Book, Bookmark, CabinetEntry, Deferred, Fund, Hold,
+                      LedgerEntry, Library, License, Limits, Loan, Method, Money, Notification, OfflineGrant, Prefs,
+                      Purchase, Queue, Reader, Reading, Request, Reserve, Session, ShelfItem, ShelfPage, Ticket,
+                      from_epoch, take_cabinet, take_shelf, to_epoch)
 
 I, I64, S, V, P = N.c_int, N.c_int64, N.c_char_p, N.c_void_p, N.POINTER(N.c_void_p)
 PI64 = N.POINTER(N.c_int64)
@@ -136,6 +140,77 @@ _queue_get = fn("lend_queue_get", I, V, V, I64, I64, P)
 
 _outbox_list = fn("lend_outbox_list", I, V, V, I, I, P)
 
+_options_set_outbox_retention = fn("lend_options_set_outbox_retention", I, V, I64)
+
+# the librarian's desk
+_request_create = fn("lend_request_create", I, V, V, I64, I64, P)
+_request_cancel = fn("lend_request_cancel", I, V, V, I64)
+_request_get = fn("lend_request_get", I, V, V, I64, P)
+_request_list = fn("lend_request_list", I, V, V, I64, I, P)
+_request_pending = fn("lend_request_pending", I, V, V, I64, I, P)
+_request_approve = fn("lend_request_approve", I, V, V, I64, P)
+_request_deny = fn("lend_request_deny", I, V, V, I64, I, S)
+_issue = fn("lend_issue", I, V, V, I64, I64, I, S, P)
+_renew = fn("lend_renew", I, V, V, I64, P)
+_reserve_confirm = fn("lend_reserve_confirm", I, V, V, I64, P)
+_reserve_decline = fn("lend_reserve_decline", I, V, V, I64)
+_reserve_get = fn("lend_reserve_get", I, V, V, I64, P)
+_reserve_list = fn("lend_reserve_list", I, V, V, I64, I, P)
+_license_add = fn("lend_license_add", I, V, V, I64, I64, I, I64, I64, PI64)
+_license_list = fn("lend_license_list", I, V, V, I64, I64, P)
+_budget_correct = fn("lend_budget_correct", I, V, V, I64, I64, S)
+_ledger_list = fn("lend_ledger_list", I, V, V, I64, I64, I64, P)
+
+# accounts and sign-in
+_audit_event_string = fn("lend_audit_event_string", S, I)
+_options_set_password_cost = fn("lend_options_set_password_cost", I, V, I)
+_ticket_set_password = fn("lend_ticket_set_password", I, V, V, I64, S, N.c_char_p)
+_password_change = fn("lend_password_change", I, V, V, S, S)
+_sign_in = fn("lend_sign_in", I, V, I, I64, S, S, S, P)
+_sign_in_identity = fn("lend_sign_in_identity", I, V, S, S, S, P)
+_actor_staff = fn("lend_actor_staff", I, V, V, P)
+_actor_session_id = fn("lend_actor_session_id", I64, V)
+_method_add = fn("lend_method_add", I, V, V, I64, I, S, PI64)
+_method_confirm = fn("lend_method_confirm", I, V, V, I64, S)
+_method_remove = fn("lend_method_remove", I, V, V, I64)
+_identity_link = fn("lend_identity_link", I, V, V, I64, S, S, PI64)
+_method_list = fn("lend_method_list", I, V, V, I64, P)
+_recovery_request = fn("lend_recovery_request", I, V, I, I64, S)
+_recovery_finish = fn("lend_recovery_finish", I, V, S, S)
+_activation_request = fn("lend_activation_request", I, V, I, S)
+_activate = fn("lend_activate", I, V, S, S, P)
+_session_list = fn("lend_session_list", I, V, V, I64, P)
+_session_revoke = fn("lend_session_revoke", I, V, V, I64)
+_account_merge = fn("lend_account_merge", I, V, V, I, I64, S, S)
+_audit_list = fn("lend_audit_list", I, V, V, I64, I64, I64, P)
+
+# the reader's shelf
+_shelf_get = fn("lend_shelf_get", I, V, V, I64, I, I, I64, I64, I, P)
+_cabinet_get = fn("lend_cabinet_get", I, V, V, I64, P)
+_balance_credit = fn("lend_balance_credit", I, V, V, I64, I64, S, S, N.POINTER(N.c_int))
+_balance_get = fn("lend_balance_get", I, V, V, I64, S, PI64)
+_buy = fn("lend_buy", I, V, V, I64, I64, P)
+_defer_add = fn("lend_defer_add", I, V, V, I64, I64)
+_defer_remove = fn("lend_defer_remove", I, V, V, I64, I64)
+_defer_list = fn("lend_defer_list", I, V, V, I64, I64, P)
+_reading_access = fn("lend_reading_access", I, V, V, I64, I64, I64, N.POINTER(N.c_int))
+_reading_set = fn("lend_reading_set", I, V, V, I64, I64, I64, I, I64, S, I64, N.POINTER(N.c_int))
+_reading_get = fn("lend_reading_get", I, V, V, I64, I64, P)
+_bookmark_add = fn("lend_bookmark_add", I, V, V, I64, I64, I64, S, PI64)
+_bookmark_delete = fn("lend_bookmark_delete", I, V, V, I64)
+_bookmark_list = fn("lend_bookmark_list", I, V, V, I64, I64, P)
+_offline_grant = fn("lend_offline_grant", I, V, V, I64, S, I64, P)
+_offline_list = fn("lend_offline_list", I, V, V, I64, S, P)
+_prefs_new = fn("lend_prefs_new", I, P)
+_prefs_set_language = fn("lend_prefs_set_language", I, V, S)
+_prefs_set_channel = fn("lend_prefs_set_channel", I, V, I)
+_prefs_set_email = fn("lend_prefs_set_email", I, V, S)
+_prefs_set_phone = fn("lend_prefs_set_phone", I, V, S)
+_prefs_set_muted = fn("lend_prefs_set_muted", I, V, I, I)
+_note_kind_security = fn("lend_note_kind_security", I, I)
+_prefs_save = fn("lend_prefs_save", I, V, V, I64, V)
+_prefs_get = fn("lend_prefs_get", I, V, V, I64, P)
+
 
 # ---------------------------------------------------------- module level
 
@@ -153,6 +228,16 @@ def reason_string(reason: int) -> str:
 def note_kind_string(kind: int) -> str:
     """The name of a notification kind."""
     return N.dec(_note_kind_string(kind))
+
+
+def audit_event_string(event: int) -> str:
+    """The name of an audit event."""
+    return N.dec(_audit_event_string(event))
+
+
+def note_kind_security(kind: int) -> bool:
+    """Whether a kind of notification is about security (always sent, never muted)."""
+    return bool(_note_kind_security(kind))
 
 
 def version() -> Tuple[int, int, int]:
@@ -227,6 +312,8 @@ class Actor:
         self._h: Optional[N.c_void_p] = handle
         self.kind = to_enum(ActorKind, _actor_kind(handle))
         self.reader_id: int = _actor_reader_id(handle)
+        #: The session a signed-in actor is bound to (0 for trusted actors).
+        self.session_id: int = _actor_session_id(handle)
 
     @property
     def _handle(self) -> N.c_void_p:
@@ -304,6 +391,9 @@ class Engine:
     ``clock`` replaces the system clock (e.g. a :class:`ManualClock`); an
     exception it raises fails the call with :class:`CallbackError`.
     ``notifier`` receives notifications from :meth:`deliver`.
+    ``password_cost`` sets the cost of new password hashes
+    (``PasswordCost.MIN`` in tests only); ``outbox_retention`` how long
+    delivered notifications are kept (a timedelta or seconds; 0: for ever).
 
     An engine may be used from several threads: calls are serialised by a
     lock. Callbacks run on the calling thread, inside that lock, and must not
@@ -312,7 +402,9 @@ class Engine:
     """
 
     def __init__(self, path: Union[str, "os.PathLike[str]"] = ":memory:", *, clock: Optional[Clock] = None,
-                 notifier: Optional[Notifier] = None, busy_timeout_ms: Optional[int] = None) -> None:
+                 notifier: Optional[Notifier] = None, busy_timeout_ms: Optional[int] = None,
+                 password_cost: Optional[PasswordCost] = None,
+                 outbox_retention: Union[_dt.timedelta, int, None] = None) -> None:
         self._h: Optional[N.c_void_p] = None
         self._lock = threading.RLock()
         self._cb = _Callbacks(clock, notifier)
@@ -329,6 +421,12 @@ class Engine:
                 _set(_options_set_notifier(opts, N.byref(nt)), "notifier", notifier)
             if busy_timeout_ms is not None:
                 _set(_options_set_busy_timeout(opts, busy_timeout_ms), "busy_timeout_ms", busy_timeout_ms)
+            if password_cost is not None:
+                _set(_options_set_password_cost(opts, password_cost), "password_cost", password_cost)
+            if outbox_retention is not None:
+                secs = (int(outbox_retention.total_seconds()) if isinstance(outbox_retention, _dt.timedelta)
+                        else int(outbox_retention))
+                _set(_options_set_outbox_retention(opts, secs), "outbox_retention", outbox_retention)
             h = N.c_void_p()
             rc = _engine_open(N.byref(h), _text(os.fspath(path), "path"), opts)
         finally:
@@ -703,3 +801,269 @@ class Engine:
     def outbox(self, a: Actor, pending_only: bool = False, limit: int = 10000) -> List[Notification]:
         """The outbox, oldest first (admin only)."""
         return NOTIFICATION.take_list(self._out(_outbox_list, a._handle, int(pending_only), limit))
+
+    # ------------------------------------------------ the librarian's desk
+
+    def request(self, a: Actor, ticket_id: int, book_id: int) -> Request:
+        """Ask the librarian for a book through a ticket; :class:`Refused`
+        says why not (e.g. ``Reason.ALREADY_REQUESTED``)."""
+        return REQUEST.take(self._out(_request_create, a._handle, ticket_id, book_id))
+
+    def cancel_request(self, a: Actor, request_id: int) -> None:
+        """Withdraw a pending request (:class:`InvalidState` once decided)."""
+        self._do(_request_cancel, a._handle, request_id)
+
+    def get_request(self, a: Actor, request_id: int) -> Request:
+        """A request by id; staff also get the decision context."""
+        return REQUEST.take(self._out(_request_get, a._handle, request_id))
+
+    def requests(self, a: Actor, reader_id: int, state: Optional[RequestState] = None) -> List[Request]:
+        """A reader's requests (and direct issues), oldest first; state None: every state."""
+        return REQUEST.take_list(self._out(_request_list, a._handle, reader_id, state or 0))
+
+    def pending_requests(self, a: Actor, library_id: int, limit: int = 1000) -> List[Request]:
+        """A library's pending requests with their decision context, oldest first."""
+        return REQUEST.take_list(self._out(_request_pending, a._handle, library_id, limit))
+
+    def approve(self, a: Actor, request_id: int) -> Request:
+        """Approve a pending request: a copy is issued (bought if need be) or
+        the reader joins the queue; returns the decided request."""
+        return REQUEST.take(self._out(_request_approve, a._handle, request_id))
+
+    def deny(self, a: Actor, request_id: int, reason: Reason, text: Optional[str] = None) -> None:
+        """Deny a pending request with a reason (``Reason.LIBRARIAN`` needs text)."""
+        self._do(_request_deny, a._handle, request_id, reason, _text(text, "text"))
+
+    def issue(self, a: Actor, ticket_id: int, book_id: int, override: bool = False,
+              note: Optional[str] = None) -> Loan:
+        """Issue a book directly (a librarian or admin); ``override`` passes
+        over the reader's limits, and is recorded."""
+        return LOAN.take(self._out(_issue, a._handle, ticket_id, book_id, int(override), _text(note, "note")))
+
+    def renew(self, a: Actor, loan_id: int) -> Loan:
+        """Extend an active loan once by one loan period, where allowed."""
+        return LOAN.take(self._out(_renew, a._handle, loan_id))
+
+    def confirm_reserve(self, a: Actor, reserve_id: int) -> Loan:
+        """Confirm a reservation: the loan starts now."""
+        return LOAN.take(self._out(_reserve_confirm, a._handle, reserve_id))
+
+    def decline_reserve(self, a: Actor, reserve_id: int) -> None:
+        """Let a reservation go: the reader leaves the queue."""
+        self._do(_reserve_decline, a._handle, reserve_id)
+
+    def get_reserve(self, a: Actor, reserve_id: int) -> Reserve:
+        """A reservation by id."""
+        return RESERVE.take(self._out(_reserve_get, a._handle, reserve_id))
+
+    def reserves(self, a: Actor, reader_id: int, active_only: bool = False) -> List[Reserve]:
+        """A reader's reservations, oldest first."""
+        return RESERVE.take_list(self._out(_reserve_list, a._handle, reader_id, int(active_only)))
+
+    def add_license(self, a: Actor, library_id: int, book_id: int, copies: int, expires_at: When = None,
+                    checkouts: Optional[int] = None) -> int:
+        """Add a license with terms to a library's fund (``expires_at`` None:
+        no end; ``checkouts`` None: no limit); returns its id."""
+        return self._id(_license_add, a._handle, library_id, book_id, copies, to_epoch(expires_at),
+                        -1 if checkouts is None else checkouts)
+
+    def licenses(self, a: Actor, library_id: int, book_id: int) -> List[License]:
+        """The licenses of a fund entry, oldest first, open and closed."""
+        return LICENSE.take_list(self._out(_license_list, a._handle, library_id, book_id))
+
+    def correct_budget(self, a: Actor, library_id: int, amount: int, note: str) -> None:
+        """Correct a library's budget by amount (either sign) with a reason."""
+        self._do(_budget_correct, a._handle, library_id, amount, _text(note, "note"))
+
+    def ledger(self, a: Actor, library_id: int, since: When = None, until: When = None) -> List[LedgerEntry]:
+        """A library's ledger entries with since <= at < until, oldest first."""
+        return LEDGER.take_list(self._out(_ledger_list, a._handle, library_id, to_epoch(since), to_epoch(until)))
+
+    # ------------------------------------------------ accounts and sign-in
+
+    def set_password(self, a: Actor, ticket_id: int, password: Optional[str] = None) -> Optional[str]:
+        """Set a ticket's password; with None the engine generates one and
+        returns it (once)."""
+        buf = ctypes.create_string_buffer(16) if password is None else None
+        self._do(_ticket_set_password, a._handle, ticket_id, _text(password, "password"), buf)
+        return N.dec(buf.value) if buf is not None else None
+
+    def change_password(self, a: Actor, old_password: str, new_password: str) -> None:
+        """The reader changes the password of every ticket of his account."""
+        self._do(_password_change, a._handle, _text(old_password, "old_password"), _text(new_password, "new_password"))
+
+    def sign_in(self, login_kind: LoginKind, login: str, password: str, *, library_id: int = 0,
+                device: Optional[str] = None) -> Actor:
+        """Sign in with a login and a password; returns a reader actor bound
+        to a new session. A wrong login or password is :class:`AuthFailed`;
+        throttling is :class:`Refused` (``Reason.SIGNIN_DELAYED`` / ``SIGNIN_LOCKED``)."""
+        return Actor(self._out(_sign_in, login_kind, library_id, _text(login, "login"), _text(password, "password"),
+                               _text(device, "device")))
+
+    def sign_in_identity(self, provider: str, subject: str, device: Optional[str] = None) -> Actor:
+        """Sign in with an external identity the host has verified."""
+        return Actor(self._out(_sign_in_identity, _text(provider, "provider"), _text(subject, "subject"),
+                               _text(device, "device")))
+
+    def staff(self, signed_in: Actor) -> Actor:
+        """A signed-in librarian acting as staff, bound to the same session."""
+        return Actor(self._out(_actor_staff, signed_in._handle))
+
+    def add_method(self, a: Actor, reader_id: int, kind: MethodKind, value: str) -> int:
+        """Add an e-mail or phone (a verification code is sent); returns its id."""
+        return self._id(_method_add, a._handle, reader_id, kind, _text(value, "value"))
+
+    def confirm_method(self, a: Actor, method_id: int, code: str) -> None:
+        """Confirm a method with the code it was sent."""
+        self._do(_method_confirm, a._handle, method_id, _text(code, "code"))
+
+    def remove_method(self, a: Actor, method_id: int) -> None:
+        """Remove a backup method."""
+        self._do(_method_remove, a._handle, method_id)
+
+    def link_identity(self, a: Actor, reader_id: int, provider: str, subject: str) -> int:
+        """Link an external identity the host verified; returns the method's id."""
+        return self._id(_identity_link, a._handle, reader_id, _text(provider, "provider"), _text(subject, "subject"))
+
+    def methods(self, a: Actor, reader_id: int) -> List[Method]:
+        """A reader's backup methods."""
+        return METHODS.take_list(self._out(_method_list, a._handle, reader_id))
+
+    def request_recovery(self, login_kind: LoginKind, login: str, library_id: int = 0) -> None:
+        """Send a recovery token to the account's verified method (silent for
+        an unknown login)."""
+        self._do(_recovery_request, login_kind, library_id, _text(login, "login"))
+
+    def finish_recovery(self, token: str, new_password: str) -> None:
+        """Set a new password with a recovery token (:class:`AuthFailed` if bad)."""
+        self._do(_recovery_finish, _text(token, "token"), _text(new_password, "new_password"))
+
+    def request_activation(self, login_kind: LoginKind, login: str) -> None:
+        """Send an app activation code to a verified e-mail or phone."""
+        self._do(_activation_request, login_kind, _text(login, "login"))
+
+    def activate(self, code: str, device: Optional[str] = None) -> Actor:
+        """Exchange an activation code for a device session."""
+        return Actor(self._out(_activate, _text(code, "code"), _text(device, "device")))
+
+    def sessions(self, a: Actor, reader_id: int) -> List[Session]:
+        """A reader's sessions."""
+        return SESSIONS.take_list(self._out(_session_list, a._handle, reader_id))
+
+    def revoke_session(self, a: Actor, session_id: int) -> None:
+        """Revoke a session: every actor bound to it is refused from then on."""
+        self._do(_session_revoke, a._handle, session_id)
+
+    def merge_account(self, a: Actor, login_kind: LoginKind, login: str, password: str, library_id: int = 0) -> None:
+        """Merge another account, proven by its login and password, into the
+        signed-in reader's own."""
+        self._do(_account_merge, a._handle, login_kind, library_id, _text(login, "login"), _text(password, "password"))
+
+    def audit(self, a: Actor, reader_id: int = 0, since: When = None, until: When = None) -> List[AuditEntry]:
+        """Audit events of a reader (0: all) with since <= at < until, oldest first."""
+        return AUDIT.take_list(self._out(_audit_list, a._handle, reader_id, to_epoch(since), to_epoch(until)))
+
+    # --------------------------------------------------- the reader's shelf
+
+    def shelf_page(self, a: Actor, reader_id: int, section: ShelfSection = ShelfSection.ALL, *,
+                   kind: Kind = Kind.ANY, library_id: int = 0, after: int = 0, limit: int = 100) -> ShelfPage:
+        """One page of a reader's shelf; pass ``page.next`` as ``after`` for the next."""
+        return take_shelf(self._out(_shelf_get, a._handle, reader_id, section, kind, library_id, after, limit))
+
+    def shelf(self, a: Actor, reader_id: int, section: ShelfSection = ShelfSection.ALL, *, kind: Kind = Kind.ANY,
+              library_id: int = 0, page: int = 100) -> Iterator[ShelfItem]:
+        """Every item of a reader's shelf, fetched page by page."""
+        after = 0
+        while True:
+            got = self.shelf_page(a, reader_id, section, kind=kind, library_id=library_id, after=after, limit=page)
+            yield from got
+            if not got.next:
+                return
+            after = got.next
+
+    def cabinet(self, a: Actor, reader_id: int) -> List[CabinetEntry]:
+        """The reader's cabinet: every ticket with its library, state and limits."""
+        return take_cabinet(self._out(_cabinet_get, a._handle, reader_id))
+
+    def credit_balance(self, a: Actor, reader_id: int, amount: int, currency: str, key: str) -> bool:
+        """Credit a reader's balance after a payment; ``key`` is its
+        idempotency key. False when that payment was credited already."""
+        credited = N.c_int()
+        self._do(_balance_credit, a._handle, reader_id, amount, _text(currency, "currency"), _text(key, "key"),
+                 N.byref(credited))
+        return bool(credited.value)
+
+    def balance(self, a: Actor, reader_id: int, currency: str = "RUB") -> Money:
+        """A reader's balance in a currency."""
+        return Money(self._id(_balance_get, a._handle, reader_id, _text(currency, "currency")), currency)
+
+    def buy(self, a: Actor, reader_id: int, book_id: int) -> Purchase:
+        """Buy a book for ever from the balance (``Reason.BALANCE`` if short)."""
+        return PURCHASE.take(self._out(_buy, a._handle, reader_id, book_id))
+
+    def defer(self, a: Actor, reader_id: int, book_id: int) -> None:
+        """Put a book aside."""
+        self._do(_defer_add, a._handle, reader_id, book_id)
+
+    def undefer(self, a: Actor, reader_id: int, book_id: int) -> None:
+        """Take a book off the deferred list."""
+        self._do(_defer_remove, a._handle, reader_id, book_id)
+
+    def deferred(self, a: Actor, reader_id: int, ticket_id: int = 0) -> List[Deferred]:
+        """The deferred books, with their verdict on ticket_id (0: none)."""
+        return DEFERREDS.take_list(self._out(_defer_list, a._handle, reader_id, ticket_id))
+
+    def reading_access(self, a: Actor, reader_id: int, book_id: int, position: int = 0) -> Access:
+        """How the reader may read the book at position (:class:`Refused`
+        with ``Reason.NO_ACCESS`` if not at all)."""
+        acc = N.c_int()
+        self._do(_reading_access, a._handle, reader_id, book_id, position, N.byref(acc))
+        return Access(acc.value)
+
+    def set_reading(self, a: Actor, reader_id: int, book_id: int, position: int, *, percent: int = 0,
+                    pages_read: int = 0, device: str, device_at: When) -> bool:
+        """Record where a device is; False when a newer write won."""
+        applied = N.c_int()
+        self._do(_reading_set, a._handle, reader_id, book_id, position, percent, pages_read,
+                 _text(device, "device"), to_epoch(device_at), N.byref(applied))
+        return bool(applied.value)
+
+    def reading(self, a: Actor, reader_id: int, book_id: int) -> Reading:
+        """Where the reader is in a book (:class:`NotFound` if never opened)."""
+        return READING.take(self._out(_reading_get, a._handle, reader_id, book_id))
+
+    def add_bookmark(self, a: Actor, reader_id: int, book_id: int, position: int, note: Optional[str] = None) -> int:
+        """Add a bookmark; returns its id."""
+        return self._id(_bookmark_add, a._handle, reader_id, book_id, position, _text(note, "note"))
+
+    def delete_bookmark(self, a: Actor, bookmark_id: int) -> None:
+        """Delete a bookmark."""
+        self._do(_bookmark_delete, a._handle, bookmark_id)
+
+    def bookmarks(self, a: Actor, reader_id: int, book_id: int = 0) -> List[Bookmark]:
+        """A reader's bookmarks in a book (0: every book) by position."""
+        return BOOKMARKS.take_list(self._out(_bookmark_list, a._handle, reader_id, book_id))
+
+    def grant_offline(self, a: Actor, reader_id: int, device: str, book_id: int) -> OfflineGrant:
+        """Let a device keep a book for offline reading (or renew its grant)."""
+        return OFFLINE.take(self._out(_offline_grant, a._handle, reader_id, _text(device, "device"), book_id))
+
+    def offline_grants(self, a: Actor, reader_id: int, device: Optional[str] = None) -> List[OfflineGrant]:
+        """The grants valid now, of one device (None: every device)."""
+        return OFFLINE.take_list(self._out(_offline_list, a._handle, reader_id, _text(device, "device")))
+
+    def prefs(self, a: Actor, reader_id: int) -> Prefs:
+        """A reader's notification preferences (defaults when never set)."""
+        return PREFS.take(self._out(_prefs_get, a._handle, reader_id))
+
+    def save_prefs(self, a: Actor, reader_id: int, prefs: Prefs) -> None:
+        """Store a reader's notification preferences. Muting a security kind
+        is :class:`InvalidInput`."""
+        with _draft(_prefs_new, PREFS.free) as d:
+            _set(_prefs_set_language(d, _text(prefs.language, "language")), "the language", prefs.language)
+            _set(_prefs_set_channel(d, prefs.channel), "the channel", prefs.channel)
+            _set(_prefs_set_email(d, _text(prefs.email or None, "email")), "the e-mail", prefs.email)
+            _set(_prefs_set_phone(d, _text(prefs.phone or None, "phone")), "the phone", prefs.phone)
+            for k in prefs.muted:
+                _set(_prefs_set_muted(d, k, 1), "muting", k)
+            self._do(_prefs_save, a._handle, reader_id, d)
