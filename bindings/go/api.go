@@ -20,6 +20,21 @@ func (cs *cstrings) of(s string) *C.char {
 	return p
 }
 
+// opt is of for a string that may be absent: "" is NULL.
+func (cs *cstrings) opt(s string) *C.char {
+	if s == "" {
+		return nil
+	}
+	return cs.of(s)
+}
+
+func cbool(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func (cs *cstrings) free() {
 	for _, p := range *cs {
 		C.free(p)

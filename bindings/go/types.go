@@ -93,18 +93,22 @@ func ticketFrom(h *C.lend_ticket) Ticket {
 
 // Limits are a ticket's effective limits for a kind of book: Value[s] is the
 // setting's value (Unlimited or >= 0), Used[s] how much of a counted limit
-// is used.
+// is used, Left[s] what is left of it (never below 0; Unlimited without a
+// value; 0 for a setting that counts nothing).
 type Limits struct {
 	Value   map[Setting]int64
 	Used    map[Setting]int64
+	Left    map[Setting]int64
 	Summary string
 }
 
 func limitsFrom(h *C.lend_limits) Limits {
-	l := Limits{Value: map[Setting]int64{}, Used: map[Setting]int64{}, Summary: str(C.lend_limits_summary(h))}
+	l := Limits{Value: map[Setting]int64{}, Used: map[Setting]int64{}, Left: map[Setting]int64{},
+		Summary: str(C.lend_limits_summary(h))}
 	for s := Setting(1); int(s) <= SettingCount; s++ {
 		l.Value[s] = int64(C.lend_limits_value(h, C.int(s)))
 		l.Used[s] = int64(C.lend_limits_used(h, C.int(s)))
+		l.Left[s] = int64(C.lend_limits_left(h, C.int(s)))
 	}
 	return l
 }
@@ -267,6 +271,10 @@ func queueFrom(h *C.lend_queue) Queue {
 
 // Notification is what the notifier receives and the outbox lists. Detail
 // is the engine's structured text ("key=value" lines); Details parses it.
+// Fields are the structured fields the engine reads from it ("due_at",
+// "reason", "title", "library", "amount", "channel", "lang", ...); Channel
+// and Address say where the reader wants it; Text is the ready plain text
+// in the reader's language, Texts has it in every language ("ru", "en").
 type Notification struct {
 	ID          int64
 	UUID        string
@@ -279,7 +287,21 @@ type Notification struct {
 	Detail      string
 	Attempts    int
 	DeliveredAt time.Time // zero: pending
+	Fields      map[string]string
+	Channel     Channel
+	Address     string // "" if none
+	Text        string
+	Texts       map[string]string
 }
+
+// Field returns a structured field and whether it is there.
+func (n Notification) Field(key string) (string, bool) {
+	v, ok := n.Fields[key]
+	return v, ok
+}
+
+// languages are the languages notification texts are rendered in.
+var languages = []string{"ru", "en"}
 
 // Details parses Detail's "key=value" lines.
 func (n Notification) Details() map[string]string {
@@ -293,7 +315,7 @@ func (n Notification) Details() map[string]string {
 }
 
 func notificationFrom(h *C.lend_notification) Notification {
-	return Notification{
+	n := Notification{
 		ID:          int64(C.lend_notification_id(h)),
 		UUID:        str(C.lend_notification_uuid(h)),
 		Kind:        NoteKind(C.lend_notification_kind(h)),
@@ -305,5 +327,21 @@ func notificationFrom(h *C.lend_notification) Notification {
 		Detail:      str(C.lend_notification_detail(h)),
 		Attempts:    int(C.lend_notification_attempts(h)),
 		DeliveredAt: fromUnix(C.lend_notification_delivered_at(h)),
+		Fields:      map[string]string{},
+		Channel:     Channel(C.lend_notification_channel(h)),
+		Address:     str(C.lend_notification_address(h)),
+		Text:        str(C.lend_notification_text(h, nil)),
+		Texts:       map[string]string{},
 	}
+	var cs cstrings
+	defer cs.free()
+	for k := range n.Details() {
+		if v := C.lend_notification_field(h, cs.of(k)); v != nil {
+			n.Fields[k] = str(v)
+		}
+	}
+	for _, lang := range languages {
+		n.Texts[lang] = str(C.lend_notification_text(h, cs.of(lang)))
+	}
+	return n
 }
