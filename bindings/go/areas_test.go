@@ -408,7 +408,7 @@ func TestShelfLoanAndPurchase(t *testing.T) {
 	eq(t, d, []Deferred{{BookID: later, AddedAt: start.Add(time.Hour), Verdict: VerdictTake}})
 	d, err = w.e.Deferred(w.a[0], w.r[0], 0)
 	w.must(err)
-	eq(t, d[0].Verdict, Verdict(-1))
+	eq(t, d[0].Verdict, NoVerdict)
 	w.must(w.e.Undefer(w.a[0], w.r[0], later))
 	is(t, w.e.Undefer(w.a[0], w.r[0], later), ErrNotFound)
 	w.clean()
@@ -488,4 +488,21 @@ func TestPrefsAndRetention(t *testing.T) {
 	out, err := w.e.Outbox(w.admin, false, 100)
 	w.must(err)
 	eq(t, len(out), 0)
+}
+
+// TestNoteKindsMatchTheLibrary: the kinds Prefs asks about are every kind
+// the library names.
+func TestNoteKindsMatchTheLibrary(t *testing.T) {
+	var named []NoteKind
+	for k := NoteKind(0); k < 256; k++ {
+		if k.String() != "unknown" {
+			named = append(named, k)
+		}
+	}
+	eq(t, named, noteKinds)
+	for ev := AuditEvent(1); ev <= AuditMerged; ev++ {
+		if ev.String() == "unknown" {
+			t.Fatalf("audit event %d has no name", int(ev))
+		}
+	}
 }

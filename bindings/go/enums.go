@@ -65,6 +65,8 @@ const (
 	VerdictQueue   Verdict = 2
 	VerdictRequest Verdict = 3
 	VerdictYours   Verdict = 4
+	// NoVerdict is a deferred book's verdict when no ticket was asked about.
+	NoVerdict Verdict = -1
 )
 
 // Setting is a policy setting, per library, kind of book and ticket.

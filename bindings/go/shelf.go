@@ -194,12 +194,12 @@ func (e *Engine) Undefer(a *Actor, readerID, bookID int64) error {
 type Deferred struct {
 	BookID  int64
 	AddedAt time.Time
-	Verdict Verdict // -1 without a ticket
+	Verdict Verdict // NoVerdict without a ticket
 	Reason  Reason
 }
 
 // Deferred returns the deferred books in the order they were added, each
-// with its availability verdict on ticketID (0: no verdicts, Verdict -1).
+// with its availability verdict on ticketID (0: no verdicts, NoVerdict).
 func (e *Engine) Deferred(a *Actor, readerID, ticketID int64) ([]Deferred, error) {
 	var l *C.lend_deferreds
 	err := e.as(a, func(c *C.lend_engine, ca *C.lend_actor) C.int {

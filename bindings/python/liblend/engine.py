@@ -39,6 +39,9 @@ _note_kind_string = fn("lend_note_kind_string", S, I)
 _version = fn("lend_version", I)
 _version_string = fn("lend_version_string", S)
 
+#: LEND_PASSWORD_GENERATED_SIZE: a buffer that holds a generated password.
+_PASSWORD_GENERATED_SIZE = 16
+
 _ClockFn = ctypes.CFUNCTYPE(N.c_int64, V)
 _DeliverFn = ctypes.CFUNCTYPE(N.c_int, V, V, N.POINTER(N.c_char_p))
 _FreeFn = ctypes.CFUNCTYPE(None, V)
@@ -884,7 +887,7 @@ class Engine:
     def set_password(self, a: Actor, ticket_id: int, password: Optional[str] = None) -> Optional[str]:
         """Set a ticket's password; with None the engine generates one and
         returns it (once)."""
-        buf = ctypes.create_string_buffer(16) if password is None else None
+        buf = ctypes.create_string_buffer(_PASSWORD_GENERATED_SIZE) if password is None else None
         self._do(_ticket_set_password, a._handle, ticket_id, _text(password, "password"), buf)
         return N.dec(buf.value) if buf is not None else None
 

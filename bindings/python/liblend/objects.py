@@ -600,7 +600,7 @@ _item_price = N.fn("lend_shelf_item_price", N.c_int64, N.c_void_p)
 _item_currency = N.fn("lend_shelf_item_currency", N.c_char_p, N.c_void_p)
 SHELF_ITEM = Handle(ShelfItem, "lend_shelf_item_", fields(
     "lend_shelf_item_", ("section", ENUM(ShelfSection)), ("book_id", I64), ("kind", ENUM(Kind)),
-    ("library_id", I64), ("ticket_id", I64), ("loan_id", I64), ("origin", _F(N.c_int, lambda v: to_enum(Origin, v))),
+    ("library_id", I64), ("ticket_id", I64), ("loan_id", I64), ("origin", ENUM(Origin)),
     ("since", TIME), ("due_at", TIME), ("days_left", INT), ("ended_at", TIME), ("end_reason", ENUM(LoanEnd)),
     ("hold_id", I64), ("position", INT), ("wait_until", TIME), ("suspended_until", TIME)), owned=False,
     extra=lambda h: {"price": Money(_item_price(h), N.dec(_item_currency(h)))})
