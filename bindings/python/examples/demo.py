@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """liblend from Python: open an engine, import a few books of the demo
-catalog, take one, queue for it, ask the librarian for another (approved
+catalog, search it, take one, queue for it, ask the librarian for another (approved
 for one reader, denied for the other), move the clock and watch the
 hand-off and the notifications with their texts.
 
@@ -61,6 +61,12 @@ def main() -> int:
         t_anna = e.issue_ticket(admin, lib, anna)
         as_ivan, as_anna = e.reader(ivan), e.reader(anna)
         print("cards: %s (Иван), %s (Анна)" % (t_ivan.number, t_anna.number))
+
+        # search as you type: a Latin transliteration finds the Cyrillic names
+        for typed in ("tolst", "tolstoy voina"):
+            hits = e.suggest(as_ivan, typed, library_id=lib, limit=3)
+            print("suggest %r: %s" % (typed, "; ".join("«%s» (%s, %s)" % (
+                h.title, h.authors, h.verdict.name.lower() if h.verdict is not None else "-") for h in hits)))
 
         book = next(iter(books))
         loan = e.take(as_ivan, t_ivan.id, book)

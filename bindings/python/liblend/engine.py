@@ -6,12 +6,14 @@ import datetime as _dt
 import os
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _native as N
-from .enums import (Access, ActorKind, Kind, LoginKind, MethodKind, PasswordCost, Reason, RequestState,
-                    Setting, ShelfSection, to_enum)
+from .enums import (Access, ActorKind, AuthorRole, ImportFormat, Kind, ListKind, LoginKind, MethodKind, PasswordCost,
+                    Reason, RequestState, Setting, ShelfSection, to_enum)
 from .errors import CallbackError, InvalidInput, InvalidState, error_for
+from .objects import (AUTHOR, IMPORT_REPORT, RATING_SUMMARY, REVIEW, SEARCH_HIT, Author, ImportReport, Listing,
+                      RatingSummary, Review, SearchHit, take_listing)
 from .objects import (AUDIT, AVAILABILITY, BOOK, BOOKMARKS, DEFERREDS, FUND, HOLD, LEDGER, LIBRARY, LICENSE, LIMITS,
                       LOAN, METHODS, NOTIFICATION, OFFLINE, PREFS, PURCHASE, QUEUE, READER, READING, REQUEST, RESERVE,
                       SESSIONS, TICKET, AuditEntry, Availability, Book, Bookmark, CabinetEntry, Deferred, Fund, Hold,
@@ -30,6 +32,11 @@ Clock = Callable[[], Union[_dt.datetime, int]]
 #: True) means delivered; False means "not now, retry later"; an exception
 #: also leaves it pending and is re-raised by :meth:`Engine.deliver`.
 Notifier = Callable[[Notification], Optional[bool]]
+#: A book's catalog metadata by field name, as add_book takes it.
+BookMeta = Dict[str, Any]
+#: An import's progress: called with (rows done, rows in the file); returning
+#: False stops the import after the batches written so far.
+Progress = Callable[[int, int], Optional[bool]]
 
 # ------------------------------------------------------------ C prototypes
 
@@ -214,6 +221,61 @@ _note_kind_security = fn("lend_note_kind_security", I, I)
 _prefs_save = fn("lend_prefs_save", I, V, V, I64, V)
 _prefs_get = fn("lend_prefs_get", I, V, V, I64, P)
 
+# the catalog
+_book_set_subtitle = fn("lend_book_set_subtitle", I, V, S)
+_book_set_series = fn("lend_book_set_series", I, V, S, I)
+_book_set_language = fn("lend_book_set_language", I, V, S)
+_book_add_narrator = fn("lend_book_add_narrator", I, V, S)
+_book_set_publisher = fn("lend_book_set_publisher", I, V, S)
+_book_set_year = fn("lend_book_set_year", I, V, I)
+_book_set_isbn = fn("lend_book_set_isbn", I, V, S)
+_book_add_genre = fn("lend_book_add_genre", I, V, S)
+_book_set_annotation = fn("lend_book_set_annotation", I, V, S)
+_book_set_preview = fn("lend_book_set_preview", I, V, I)
+_book_set_length = fn("lend_book_set_length", I, V, I64)
+_book_set_external_id = fn("lend_book_set_external_id", I, V, S)
+_book_withdraw = fn("lend_book_withdraw", I, V, V, I64)
+_author_get = fn("lend_author_get", I, V, V, I64, P)
+_author_find = fn("lend_author_find", I, V, V, S, P)
+_author_add_alias = fn("lend_author_add_alias", I, V, V, I64, S)
+_book_authors = fn("lend_book_authors", I, V, V, I64, I, P)
+_ProgressFn = ctypes.CFUNCTYPE(N.c_int, V, N.c_int64, N.c_int64)
+_catalog_import = fn("lend_catalog_import", I, V, V, S, I, _ProgressFn, V, P)
+_list_query_new = fn("lend_list_query_new", I, P, I)
+_list_query_free = fn("lend_list_query_free", None, V)
+_list_query_set_ticket = fn("lend_list_query_set_ticket", I, V, I64)
+_list_query_set_library = fn("lend_list_query_set_library", I, V, I64)
+_list_query_set_reader = fn("lend_list_query_set_reader", I, V, I64)
+_list_query_set_author = fn("lend_list_query_set_author", I, V, I64)
+_list_query_set_genre = fn("lend_list_query_set_genre", I, V, S)
+_list_query_set_kind = fn("lend_list_query_set_kind", I, V, I)
+_list_query_set_days = fn("lend_list_query_set_days", I, V, I)
+_list_query_set_limit = fn("lend_list_query_set_limit", I, V, I)
+_list_query_set_cursor = fn("lend_list_query_set_cursor", I, V, S)
+_list_books = fn("lend_list_books", I, V, V, V, P)
+_rating_set = fn("lend_rating_set", I, V, V, I64, I64, I)
+_rating_remove = fn("lend_rating_remove", I, V, V, I64, I64)
+_rating_get = fn("lend_rating_get", I, V, V, I64, I64, N.POINTER(N.c_int))
+_book_rating = fn("lend_book_rating", I, V, V, I64, P)
+_review_add = fn("lend_review_add", I, V, V, I64, I64, S, PI64)
+_review_edit = fn("lend_review_edit", I, V, V, I64, S)
+_review_delete = fn("lend_review_delete", I, V, V, I64)
+_review_list = fn("lend_review_list", I, V, V, I64, I64, I, P)
+_isbn_normalize = fn("lend_isbn_normalize", I, S, N.c_char_p)
+
+# search
+_search_query_new = fn("lend_search_query_new", I, P)
+_search_query_free = fn("lend_search_query_free", None, V)
+_search_query_set_text = fn("lend_search_query_set_text", I, V, S)
+_search_query_set_kind = fn("lend_search_query_set_kind", I, V, I)
+_search_query_set_language = fn("lend_search_query_set_language", I, V, S)
+_search_query_set_library = fn("lend_search_query_set_library", I, V, I64)
+_search_query_set_available_only = fn("lend_search_query_set_available_only", I, V, I)
+_search_query_set_age_appropriate = fn("lend_search_query_set_age_appropriate", I, V, I)
+_search_query_set_limit = fn("lend_search_query_set_limit", I, V, I)
+_search = fn("lend_search", I, V, V, V, P)
+_suggest = fn("lend_suggest", I, V, V, V, P)
+
 
 # ---------------------------------------------------------- module level
 
@@ -241,6 +303,12 @@ def audit_event_string(event: int) -> str:
 def note_kind_security(kind: int) -> bool:
     """Whether a kind of notification is about security (always sent, never muted)."""
     return bool(_note_kind_security(kind))
+
+
+def isbn_normalize(isbn: str) -> Optional[str]:
+    """The 13 digits of a valid ISBN-10 or ISBN-13, or None when it is not valid."""
+    out = ctypes.create_string_buffer(14)
+    return N.dec(out.value) if _isbn_normalize(_text(isbn, "isbn"), out) else None
 
 
 def version() -> Tuple[int, int, int]:
@@ -683,28 +751,73 @@ class Engine:
         if release_at is not None:
             _set(_book_set_release_at(d, to_epoch(release_at)), "the release time", release_at)
 
+    def _book_meta(self, d: Any, m: "BookMeta") -> None:
+        """The catalog's metadata of a draft or stored book; None leaves a
+        field as it is, "" clears a text."""
+        texts = (("subtitle", _book_set_subtitle), ("language", _book_set_language),
+                 ("publisher", _book_set_publisher), ("isbn", _book_set_isbn), ("annotation", _book_set_annotation),
+                 ("external_id", _book_set_external_id))
+        for name, setter in texts:
+            v = m.get(name)
+            if v is not None:
+                _set(setter(d, _text(v, name)), "the " + name.replace("_", " "), v)
+        if m.get("series") is not None or m.get("series_number") is not None:
+            cur = BOOK.snap(d)
+            series = m.get("series")
+            series = cur.series if series is None else series
+            number = m.get("series_number")
+            number = cur.series_number if number is None else number
+            _set(_book_set_series(d, _text(series, "series"), number), "the series", (series, number))
+        for name, setter in (("year", _book_set_year), ("preview", _book_set_preview), ("length", _book_set_length)):
+            v = m.get(name)
+            if v is not None:
+                _set(setter(d, v), "the " + name, v)
+        for name, adder in (("narrators", _book_add_narrator), ("genres", _book_add_genre)):
+            for v in m.get(name) or ():
+                _set(adder(d, _text(v, name)), "the " + name[:-1], v)
+
     def add_book(self, a: Actor, title: str, *, authors: Sequence[str] = (), kind: Kind = Kind.EBOOK,
                  age_rating: int = 0, price: int = 0, currency: str = "RUB", lendable: bool = True,
-                 release_at: When = None) -> int:
+                 release_at: When = None, subtitle: Optional[str] = None, series: Optional[str] = None,
+                 series_number: Optional[int] = None, language: Optional[str] = None,
+                 narrators: Sequence[str] = (), publisher: Optional[str] = None, year: Optional[int] = None,
+                 isbn: Optional[str] = None, genres: Sequence[str] = (), annotation: Optional[str] = None,
+                 preview: Optional[int] = None, length: Optional[int] = None,
+                 external_id: Optional[str] = None) -> int:
         """Add a title to the shared catalog (admin only); returns its id.
-        ``price`` is in minor units of ``currency``."""
+        ``price`` is in minor units of ``currency``; ``preview`` and
+        ``length`` are pages of an e-book or seconds of an audiobook."""
         with _draft(_book_new, BOOK.free) as d:
             self._book_fields(d, title, kind, authors, age_rating, price, currency, lendable, release_at)
+            self._book_meta(d, {"subtitle": subtitle, "series": series, "series_number": series_number,
+                                "language": language, "narrators": narrators, "publisher": publisher, "year": year,
+                                "isbn": isbn, "genres": genres, "annotation": annotation, "preview": preview,
+                                "length": length, "external_id": external_id})
             return self._id(_book_add, a._handle, d)
 
     def update_book(self, a: Actor, book_id: int, *, title: Optional[str] = None, kind: Optional[Kind] = None,
                     more_authors: Sequence[str] = (), age_rating: Optional[int] = None, price: Optional[int] = None,
                     currency: Optional[str] = None, lendable: Optional[bool] = None,
-                    release_at: When = None) -> Book:
+                    release_at: When = None, subtitle: Optional[str] = None, series: Optional[str] = None,
+                    series_number: Optional[int] = None, language: Optional[str] = None,
+                    more_narrators: Sequence[str] = (), publisher: Optional[str] = None, year: Optional[int] = None,
+                    isbn: Optional[str] = None, more_genres: Sequence[str] = (), annotation: Optional[str] = None,
+                    preview: Optional[int] = None, length: Optional[int] = None,
+                    external_id: Optional[str] = None) -> Book:
         """Change a stored title's metadata (admin only); what is not given
-        stays. Authors can only be appended. Returns the updated book."""
+        stays ("" clears a text). Authors, narrators and genres can only be
+        appended. Returns the updated book."""
         h = self._out(_book_get, a._handle, book_id)
         try:
             self._book_fields(h, title, kind, more_authors, age_rating, price, currency, lendable, release_at)
+            self._book_meta(h, {"subtitle": subtitle, "series": series, "series_number": series_number,
+                                "language": language, "narrators": more_narrators, "publisher": publisher,
+                                "year": year, "isbn": isbn, "genres": more_genres, "annotation": annotation,
+                                "preview": preview, "length": length, "external_id": external_id})
             self._do(_book_update, a._handle, h)
-            return BOOK.snap(h)
         finally:
             BOOK.free(h)
+        return self.get_book(a, book_id)  # as stored, with its new update time
 
     def get_book(self, a: Actor, book_id: int) -> Book:
         """A book by id."""
@@ -1070,3 +1183,146 @@ class Engine:
             for k in prefs.muted:
                 _set(_prefs_set_muted(d, k, 1), "muting", k)
             self._do(_prefs_save, a._handle, reader_id, d)
+
+    # ---------------------------------------------------------- the catalog
+
+    def withdraw_book(self, a: Actor, book_id: int) -> None:
+        """Withdraw a book from the catalog (admin): no more loans, listings
+        or search; running loans go on (:class:`InvalidState` if withdrawn already)."""
+        self._do(_book_withdraw, a._handle, book_id)
+
+    def get_author(self, a: Actor, author_id: int) -> Author:
+        """An author by id."""
+        return AUTHOR.take(self._out(_author_get, a._handle, author_id))
+
+    def find_author(self, a: Actor, name: str) -> Author:
+        """The author of exactly this name (:class:`NotFound` if none)."""
+        return AUTHOR.take(self._out(_author_find, a._handle, _text(name, "name")))
+
+    def add_author_alias(self, a: Actor, author_id: int, alias: str) -> None:
+        """Add another form of an author's name, which search matches too (admin)."""
+        self._do(_author_add_alias, a._handle, author_id, _text(alias, "alias"))
+
+    def book_authors(self, a: Actor, book_id: int, role: AuthorRole = AuthorRole.AUTHOR) -> List[Author]:
+        """A book's authors (or narrators), in order."""
+        return AUTHOR.take_list(self._out(_book_authors, a._handle, book_id, role))
+
+    def import_catalog(self, a: Actor, path: Union[str, "os.PathLike[str]"],
+                       format: ImportFormat = ImportFormat.AUTO, progress: Optional[Progress] = None) -> ImportReport:
+        """Import a CSV or JSON Lines catalog file (admin); bad rows are
+        reported and skipped. ``progress`` is called after every batch; if
+        it returns False or raises, the import stops after the batches
+        written so far with :class:`CallbackError`."""
+        raised: List[BaseException] = []
+
+        def step(_ud: Any, done: int, total: int) -> int:
+            try:
+                return 0 if progress is None or progress(done, total) is not False else 1
+            except BaseException as exc:  # never let it cross into C
+                raised.append(exc)
+                return 1
+
+        c_step = _ProgressFn(step) if progress is not None else ctypes.cast(0, _ProgressFn)
+        out = N.c_void_p()
+        try:
+            self._do(_catalog_import, a._handle, _text(os.fspath(path), "path"), format, c_step, None,
+                     N.byref(out))
+        except CallbackError as exc:
+            if out:
+                exc.report = IMPORT_REPORT.take(out)
+            if raised:
+                raise exc from raised[0]
+            raise
+        except BaseException:
+            if out:
+                IMPORT_REPORT.free(out)
+            raise
+        return IMPORT_REPORT.take(out)
+
+    def list_books(self, a: Actor, which: ListKind, *, ticket_id: int = 0, library_id: int = 0, reader_id: int = 0,
+                   author_id: int = 0, genre: Optional[str] = None, kind: Kind = Kind.ANY, days: Optional[int] = None,
+                   limit: Optional[int] = None, cursor: str = "") -> Listing:
+        """One page of a listing (with the ticket's verdicts when a ticket is
+        given); pass ``page.next`` as ``cursor`` for the next page."""
+        h = N.c_void_p()
+        _set(_list_query_new(N.byref(h), which), "the listing", which)
+        try:
+            for what, setter, v in (("ticket", _list_query_set_ticket, ticket_id),
+                                    ("library", _list_query_set_library, library_id),
+                                    ("reader", _list_query_set_reader, reader_id),
+                                    ("author", _list_query_set_author, author_id),
+                                    ("kind", _list_query_set_kind, kind), ("days", _list_query_set_days, days),
+                                    ("limit", _list_query_set_limit, limit)):
+                if v:
+                    _set(setter(h, v), "the " + what, v)
+            if genre is not None:
+                _set(_list_query_set_genre(h, _text(genre, "genre")), "the genre", genre)
+            if cursor:
+                _set(_list_query_set_cursor(h, _text(cursor, "cursor")), "the cursor", cursor)
+            return take_listing(self._out(_list_books, a._handle, h))
+        finally:
+            _list_query_free(h)
+
+    def set_rating(self, a: Actor, reader_id: int, book_id: int, stars: int) -> None:
+        """Rate a book 1 to 5 stars (one rating per reader and book)."""
+        self._do(_rating_set, a._handle, reader_id, book_id, stars)
+
+    def remove_rating(self, a: Actor, reader_id: int, book_id: int) -> None:
+        """Remove the reader's rating (:class:`NotFound` if none)."""
+        self._do(_rating_remove, a._handle, reader_id, book_id)
+
+    def rating(self, a: Actor, reader_id: int, book_id: int) -> Optional[int]:
+        """The reader's own rating, or None."""
+        stars = N.c_int()
+        self._do(_rating_get, a._handle, reader_id, book_id, N.byref(stars))
+        return stars.value or None
+
+    def book_rating(self, a: Actor, book_id: int) -> RatingSummary:
+        """How many readers gave a book each number of stars."""
+        return RATING_SUMMARY.take(self._out(_book_rating, a._handle, book_id))
+
+    def add_review(self, a: Actor, reader_id: int, book_id: int, text: str) -> int:
+        """Write a review; returns its id."""
+        return self._id(_review_add, a._handle, reader_id, book_id, _text(text, "text"))
+
+    def edit_review(self, a: Actor, review_id: int, text: str) -> None:
+        """Change a review's text (its writer or admin)."""
+        self._do(_review_edit, a._handle, review_id, _text(text, "text"))
+
+    def delete_review(self, a: Actor, review_id: int) -> None:
+        """Delete a review (its writer or admin)."""
+        self._do(_review_delete, a._handle, review_id)
+
+    def reviews(self, a: Actor, book_id: int, before_id: int = 0, limit: int = 100) -> List[Review]:
+        """A book's reviews, newest first, before before_id (0: from the newest)."""
+        return REVIEW.take_list(self._out(_review_list, a._handle, book_id, before_id, limit))
+
+    # --------------------------------------------------------------- search
+
+    def _find(self, f: Any, a: Actor, text: str, kind: Kind, language: Optional[str], library_id: int,
+              available_only: bool, age_appropriate: bool, limit: Optional[int]) -> List[SearchHit]:
+        with _draft(_search_query_new, _search_query_free) as q:
+            _set(_search_query_set_text(q, _text(text, "text")), "the text", text)
+            _set(_search_query_set_kind(q, kind), "the kind", kind)
+            _set(_search_query_set_language(q, _text(language, "language")), "the language", language)
+            _set(_search_query_set_library(q, library_id), "the library", library_id)
+            _set(_search_query_set_available_only(q, int(available_only)), "available_only", available_only)
+            _set(_search_query_set_age_appropriate(q, int(age_appropriate)), "age_appropriate", age_appropriate)
+            if limit is not None:
+                _set(_search_query_set_limit(q, limit), "the limit", limit)
+            return SEARCH_HIT.take_list(self._out(f, a._handle, q))
+
+    def search(self, a: Actor, text: str, *, kind: Kind = Kind.ANY, language: Optional[str] = None,
+               library_id: int = 0, available_only: bool = False, age_appropriate: bool = False,
+               limit: Optional[int] = None) -> List[SearchHit]:
+        """Full search, best first: every word of the text matches a whole
+        word (folding case, accents, transliteration and keyboard layout).
+        With a library, a reader holding a ticket there gets verdicts."""
+        return self._find(_search, a, text, kind, language, library_id, available_only, age_appropriate, limit)
+
+    def suggest(self, a: Actor, text: str, *, kind: Kind = Kind.ANY, language: Optional[str] = None,
+                library_id: int = 0, available_only: bool = False, age_appropriate: bool = False,
+                limit: Optional[int] = None) -> List[SearchHit]:
+        """Suggestions while typing: as :meth:`search`, the last word may be
+        the start of a word."""
+        return self._find(_suggest, a, text, kind, language, library_id, available_only, age_appropriate, limit)

@@ -290,6 +290,36 @@ class Channel(enum.IntEnum):
     SMS = 2
 
 
+# ---------------------------------------------------------------- the catalog
+
+
+class AuthorRole(enum.IntEnum):
+    """How a name is linked to a book."""
+
+    AUTHOR = 1
+    NARRATOR = 2
+
+
+class ImportFormat(enum.IntEnum):
+    """The format of a catalog file (AUTO: by its name)."""
+
+    AUTO = 0
+    CSV = 1
+    JSONL = 2
+
+
+class ListKind(enum.IntEnum):
+    """A listing of books."""
+
+    FUND = 1
+    AUTHOR = 2
+    GENRE = 3
+    NEW = 4
+    POPULAR = 5
+    SOON = 6
+    RECOMMENDED = 7
+
+
 E = TypeVar("E", bound=enum.IntEnum)
 
 

@@ -201,7 +201,10 @@ LIMITS = Handle(Limits, "lend_limits_", fields("lend_limits_", ("summary", STR))
 
 @dataclass(frozen=True)
 class Book:
-    """A title in the shared catalog."""
+    """A title in the shared catalog, with its metadata ("" / 0 / None
+    where unknown). ``isbn`` is 13 digits; ``preview`` and ``length`` are
+    pages of an e-book or seconds of an audiobook; ``withdrawn_at`` is set
+    once the book left the catalog."""
 
     id: int
     title: str
@@ -211,16 +214,44 @@ class Book:
     price: Money
     lendable: bool
     release_at: Optional[_dt.datetime]
+    subtitle: str
+    series: str
+    series_number: int
+    language: str
+    narrators: Tuple[str, ...]
+    publisher: str
+    year: int
+    isbn: str
+    genres: Tuple[str, ...]
+    annotation: str
+    preview: int
+    length: int
+    external_id: str
+    withdrawn_at: Optional[_dt.datetime]
+    created_at: Optional[_dt.datetime]
+    updated_at: Optional[_dt.datetime]
 
 
-_author_count = N.fn("lend_book_author_count", N.c_size_t, N.c_void_p)
-_author = N.fn("lend_book_author", N.c_char_p, N.c_void_p, N.c_size_t)
+def _strings(count: Any, item: Any) -> Callable[[Any], Tuple[str, ...]]:
+    """A handle's list of strings read by count and index."""
+    return lambda h: tuple(N.dec(item(h, i)) for i in range(count(h)))
+
+
+_authors = _strings(N.fn("lend_book_author_count", N.c_size_t, N.c_void_p),
+                    N.fn("lend_book_author", N.c_char_p, N.c_void_p, N.c_size_t))
+_narrators = _strings(N.fn("lend_book_narrator_count", N.c_size_t, N.c_void_p),
+                      N.fn("lend_book_narrator", N.c_char_p, N.c_void_p, N.c_size_t))
+_genres = _strings(N.fn("lend_book_genre_count", N.c_size_t, N.c_void_p),
+                   N.fn("lend_book_genre", N.c_char_p, N.c_void_p, N.c_size_t))
 _book_price = N.fn("lend_book_price", N.c_int64, N.c_void_p)
 _book_currency = N.fn("lend_book_currency", N.c_char_p, N.c_void_p)
-BOOK = Handle(Book, "lend_book_", fields("lend_book_", ("id", I64), ("title", STR), ("kind", ENUM(Kind)),
-                                        ("age_rating", INT), ("lendable", BOOL), ("release_at", TIME)), "lend_books_",
-             extra=lambda h: {"authors": tuple(N.dec(_author(h, i)) for i in range(_author_count(h))),
-                              "price": Money(_book_price(h), N.dec(_book_currency(h)))})
+BOOK = Handle(Book, "lend_book_", fields(
+    "lend_book_", ("id", I64), ("title", STR), ("kind", ENUM(Kind)), ("age_rating", INT), ("lendable", BOOL),
+    ("release_at", TIME), ("subtitle", STR), ("series", STR), ("series_number", INT), ("language", STR),
+    ("publisher", STR), ("year", INT), ("isbn", STR), ("annotation", STR), ("preview", INT), ("length", I64),
+    ("external_id", STR), ("withdrawn_at", TIME), ("created_at", TIME), ("updated_at", TIME)), "lend_books_",
+    extra=lambda h: {"authors": _authors(h), "narrators": _narrators(h), "genres": _genres(h),
+                     "price": Money(_book_price(h), N.dec(_book_currency(h)))})
 
 
 @dataclass(frozen=True)
@@ -594,6 +625,9 @@ class ShelfItem:
     wait_until: Optional[_dt.datetime]
     suspended_until: Optional[_dt.datetime]
     price: Money
+    request_id: int
+    request_state: Union[RequestState, int]
+    reason: Union[Reason, int]
 
 
 _item_price = N.fn("lend_shelf_item_price", N.c_int64, N.c_void_p)
@@ -602,7 +636,8 @@ SHELF_ITEM = Handle(ShelfItem, "lend_shelf_item_", fields(
     "lend_shelf_item_", ("section", ENUM(ShelfSection)), ("book_id", I64), ("kind", ENUM(Kind)),
     ("library_id", I64), ("ticket_id", I64), ("loan_id", I64), ("origin", ENUM(Origin)),
     ("since", TIME), ("due_at", TIME), ("days_left", INT), ("ended_at", TIME), ("end_reason", ENUM(LoanEnd)),
-    ("hold_id", I64), ("position", INT), ("wait_until", TIME), ("suspended_until", TIME)), owned=False,
+    ("hold_id", I64), ("position", INT), ("wait_until", TIME), ("suspended_until", TIME), ("request_id", I64),
+    ("request_state", ENUM(RequestState)), ("reason", ENUM(Reason))), owned=False,
     extra=lambda h: {"price": Money(_item_price(h), N.dec(_item_currency(h)))})
 
 
@@ -767,3 +802,165 @@ _prefs_muted = N.fn("lend_prefs_muted", N.c_int, N.c_void_p, N.c_int)
 PREFS = Handle(Prefs, "lend_prefs_", fields(
     "lend_prefs_", ("language", STR), ("channel", ENUM(Channel)), ("email", STR), ("phone", STR)),
     extra=lambda h: {"muted": frozenset(k for k in NoteKind if _prefs_muted(h, k))})
+
+
+# ---------------------------------------------------------------- the catalog
+
+
+@dataclass(frozen=True)
+class Author:
+    """An author (or narrator) with the other forms of the name."""
+
+    id: int
+    name: str
+    aliases: Tuple[str, ...]
+
+
+_aliases = _strings(N.fn("lend_author_alias_count", N.c_size_t, N.c_void_p),
+                    N.fn("lend_author_alias", N.c_char_p, N.c_void_p, N.c_size_t))
+AUTHOR = Handle(Author, "lend_author_", fields("lend_author_", ("id", I64), ("name", STR)), "lend_authors_",
+                extra=lambda h: {"aliases": _aliases(h)})
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """A bad row of an import: the line it starts on and why."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What a catalog import did: rows read, added, updated, unchanged and
+    failed; the books of the good rows in file order; the first bad rows."""
+
+    rows: int
+    added: int
+    updated: int
+    unchanged: int
+    failed: int
+    book_ids: Tuple[int, ...]
+    errors: Tuple[ImportProblem, ...]
+
+
+_report_book_count = N.fn("lend_import_report_book_count", N.c_size_t, N.c_void_p)
+_report_book_id = N.fn("lend_import_report_book_id", N.c_int64, N.c_void_p, N.c_size_t)
+_report_error_count = N.fn("lend_import_report_error_count", N.c_size_t, N.c_void_p)
+_report_error_line = N.fn("lend_import_report_error_line", N.c_int64, N.c_void_p, N.c_size_t)
+_report_error_reason = N.fn("lend_import_report_error_reason", N.c_char_p, N.c_void_p, N.c_size_t)
+IMPORT_REPORT = Handle(ImportReport, "lend_import_report_", fields(
+    "lend_import_report_", ("rows", I64), ("added", I64), ("updated", I64), ("unchanged", I64), ("failed", I64)),
+    extra=lambda h: {"book_ids": tuple(_report_book_id(h, i) for i in range(_report_book_count(h))),
+                     "errors": tuple(ImportProblem(_report_error_line(h, i), N.dec(_report_error_reason(h, i)))
+                                     for i in range(_report_error_count(h)))})
+
+
+@dataclass(frozen=True)
+class ListingEntry:
+    """A book of a listing, with the ticket's verdict (None without a ticket),
+    the value the listing is ordered by, and whether the reader (the
+    ticket's holder, else the query's reader, else the asking one) is old
+    enough for it."""
+
+    book: Book
+    availability: Optional[Availability]
+    key: int
+    age_ok: bool
+
+
+@dataclass(frozen=True)
+class Listing(Sequence[ListingEntry]):
+    """One page of a listing; ``next`` is the cursor of the next page ("": the last)."""
+
+    entries: Tuple[ListingEntry, ...]
+    next: str
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self.entries[i]
+
+    def __iter__(self) -> Iterator[ListingEntry]:
+        return iter(self.entries)
+
+
+_listing_count = N.fn("lend_listing_count", N.c_size_t, N.c_void_p)
+_listing_book = N.fn("lend_listing_book", N.c_void_p, N.c_void_p, N.c_size_t)
+_listing_availability = N.fn("lend_listing_availability", N.c_void_p, N.c_void_p, N.c_size_t)
+_listing_key = N.fn("lend_listing_key", N.c_int64, N.c_void_p, N.c_size_t)
+_listing_age_ok = N.fn("lend_listing_age_ok", N.c_int, N.c_void_p, N.c_size_t)
+_listing_next = N.fn("lend_listing_next", N.c_char_p, N.c_void_p)
+_listing_free = N.fn("lend_listing_free", None, N.c_void_p)
+
+
+def take_listing(h: Any) -> Listing:
+    try:
+        out = []
+        for i in range(_listing_count(h)):
+            v = _listing_availability(h, i)
+            out.append(ListingEntry(BOOK.snap(_listing_book(h, i)), AVAILABILITY.snap(v) if v else None,
+                                    _listing_key(h, i), bool(_listing_age_ok(h, i))))
+        return Listing(tuple(out), N.dec(_listing_next(h)))
+    finally:
+        _listing_free(h)
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    """A book's ratings: ``counts[stars]`` readers gave each number of stars."""
+
+    total: int
+    counts: Dict[int, int]
+    average: float
+
+
+_summary_count = N.fn("lend_rating_summary_count", N.c_int64, N.c_void_p, N.c_int)
+RATING_SUMMARY = Handle(RatingSummary, "lend_rating_summary_", fields(
+    "lend_rating_summary_", ("total", I64), ("average", _F(N.c_double, float))),
+    extra=lambda h: {"counts": {s: int(_summary_count(h, s)) for s in range(1, 6)}})
+
+
+@dataclass(frozen=True)
+class Review:
+    """A reader's review of a book."""
+
+    id: int
+    reader_id: int
+    book_id: int
+    text: str
+    created_at: _dt.datetime
+    updated_at: Optional[_dt.datetime]
+
+
+REVIEW = Handle(Review, "lend_review_", fields(
+    "lend_review_", ("id", I64), ("reader_id", I64), ("book_id", I64), ("text", STR), ("created_at", TIME),
+    ("updated_at", TIME)), "lend_reviews_")
+
+
+# ---------------------------------------------------------------- search
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A search result, best first. ``verdict`` and ``reason`` are the
+    asking reader's availability on the query's library (None without one)."""
+
+    book_id: int
+    title: str
+    authors: str
+    kind: Union[Kind, int]
+    age_rating: int
+    score: int
+    too_young: bool
+    verdict: Union[Verdict, int, None]
+    reason: Union[Reason, int]
+
+
+_hit_has_verdict = N.fn("lend_search_hit_has_verdict", N.c_int, N.c_void_p)
+_hit_verdict = N.fn("lend_search_hit_verdict", N.c_int, N.c_void_p)
+SEARCH_HIT = Handle(SearchHit, "lend_search_hit_", fields(
+    "lend_search_hit_", ("book_id", I64), ("title", STR), ("authors", STR), ("kind", ENUM(Kind)),
+    ("age_rating", INT), ("score", I64), ("too_young", BOOL), ("reason", ENUM(Reason))), "lend_search_results_",
+    owned=False, extra=lambda h: {"verdict": to_enum(Verdict, _hit_verdict(h)) if _hit_has_verdict(h) else None})

@@ -69,6 +69,9 @@ class Desk(EngineTest):
         self.assertEqual([(x.state, x.reason, x.text) for x in got],
                          [(RequestState.DENIED, Reason.LIBRARIAN, "Come to the desk, please")])
         self.assertEqual(self.e.requests(self.a[0], self.r[0], RequestState.PENDING), [])
+        on_shelf = list(self.e.shelf(self.a[0], self.r[0], ShelfSection.REQUESTS))
+        self.assertEqual([(i.section, i.request_id, i.request_state, i.reason, i.book_id) for i in on_shelf],
+                         [(ShelfSection.REQUESTS, req.id, RequestState.DENIED, Reason.LIBRARIAN, b)])
         req2 = self.e.request(self.a[1], self.tk[1], b)
         self.e.deny(self.staff, req2.id, Reason.BUDGET)
         self.assertEqual(self.e.get_request(self.a[1], req2.id).reason, Reason.BUDGET)
