@@ -106,6 +106,14 @@ func TestRequestDenyAndNotifierText(t *testing.T) {
 	none, err := w.e.Requests(w.a[0], w.r[0], RequestPending)
 	w.must(err)
 	eq(t, len(none), 0)
+	shelf, err := w.e.Shelf(w.a[0], w.r[0], ShelfQuery{Section: ShelfRequests})
+	w.must(err)
+	if len(shelf.Items) != 1 {
+		t.Fatalf("requests on the shelf %+v", shelf)
+	}
+	it := shelf.Items[0]
+	eq(t, []interface{}{it.Section, it.RequestID, it.RequestState, it.Reason, it.BookID},
+		[]interface{}{ShelfRequests, req.ID, RequestDenied, ReasonLibrarian, b})
 	req2, err := w.e.RequestBook(w.a[1], w.tk[1], b)
 	w.must(err)
 	w.must(w.e.Deny(staff, req2.ID, ReasonBudget, ""))

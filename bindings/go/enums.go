@@ -69,6 +69,24 @@ const (
 	NoVerdict Verdict = -1
 )
 
+func (v Verdict) String() string {
+	switch v {
+	case VerdictRefused:
+		return "refused"
+	case VerdictTake:
+		return "take"
+	case VerdictQueue:
+		return "queue"
+	case VerdictRequest:
+		return "request"
+	case VerdictYours:
+		return "yours"
+	case NoVerdict:
+		return "none"
+	}
+	return "verdict(" + strconv.Itoa(int(v)) + ")"
+}
+
 // Setting is a policy setting, per library, kind of book and ticket.
 type Setting int
 
@@ -270,6 +288,36 @@ const (
 	ChannelNone  Channel = 0 // the host decides
 	ChannelEmail Channel = 1
 	ChannelSMS   Channel = 2
+)
+
+// AuthorRole says how a name is linked to a book.
+type AuthorRole int
+
+const (
+	RoleAuthor   AuthorRole = 1
+	RoleNarrator AuthorRole = 2
+)
+
+// ImportFormat is the format of a catalog file.
+type ImportFormat int
+
+const (
+	ImportAuto  ImportFormat = 0 // by the file name: .jsonl, .ndjson, .json are JSON Lines, else CSV
+	ImportCSV   ImportFormat = 1
+	ImportJSONL ImportFormat = 2
+)
+
+// ListKind is a listing of books.
+type ListKind int
+
+const (
+	ListFund        ListKind = 1 // a library's fund, by book id
+	ListAuthor      ListKind = 2 // an author's books, newest year first
+	ListGenre       ListKind = 3 // a genre, newest added first
+	ListNew         ListKind = 4 // new arrivals
+	ListPopular     ListKind = 5 // most loans in the last days
+	ListSoon        ListKind = 6 // coming soon
+	ListRecommended ListKind = 7 // what the reader's fellow readers borrowed
 )
 
 // Version returns the loaded library's version number (MAJOR*10000 + MINOR*100 + PATCH).

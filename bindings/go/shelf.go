@@ -31,6 +31,11 @@ type ShelfItem struct {
 	SuspendedUntil time.Time
 	// BOUGHT: the price paid.
 	Price Money
+	// REQUESTS: the request (Engine.Request gives the librarian's words),
+	// its state, and a denial's reason.
+	RequestID    int64
+	RequestState RequestState
+	Reason       Reason
 }
 
 func shelfItemFrom(h *C.lend_shelf_item) ShelfItem {
@@ -52,6 +57,9 @@ func shelfItemFrom(h *C.lend_shelf_item) ShelfItem {
 		WaitUntil:      fromUnix(C.lend_shelf_item_wait_until(h)),
 		SuspendedUntil: fromUnix(C.lend_shelf_item_suspended_until(h)),
 		Price:          Money{int64(C.lend_shelf_item_price(h)), str(C.lend_shelf_item_currency(h))},
+		RequestID:      int64(C.lend_shelf_item_request_id(h)),
+		RequestState:   RequestState(C.lend_shelf_item_request_state(h)),
+		Reason:         Reason(C.lend_shelf_item_reason(h)),
 	}
 }
 

@@ -126,6 +126,23 @@ type Book struct {
 	// NotLendable, in a draft, keeps libraries from lending the book (the
 	// zero value of a draft is lendable).
 	NotLendable bool
+	// The catalog's metadata ("" and 0 where unknown).
+	Subtitle     string
+	Series       string
+	SeriesNumber int
+	Language     string // ISO 639 code
+	Narrators    []string
+	Publisher    string
+	Year         int
+	ISBN         string // 13 digits once stored
+	Genres       []string
+	Annotation   string
+	Preview      int   // pages of an e-book or seconds of an audiobook readable before borrowing
+	Length       int64 // pages or seconds
+	ExternalID   string
+	WithdrawnAt  time.Time // zero while in the catalog
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 func bookFrom(h *C.lend_book) Book {
@@ -137,11 +154,31 @@ func bookFrom(h *C.lend_book) Book {
 		Price:     Money{int64(C.lend_book_price(h)), str(C.lend_book_currency(h))},
 		Lendable:  C.lend_book_lendable(h) != 0,
 		ReleaseAt: fromUnix(C.lend_book_release_at(h)),
+
+		Subtitle:     str(C.lend_book_subtitle(h)),
+		Series:       str(C.lend_book_series(h)),
+		SeriesNumber: int(C.lend_book_series_number(h)),
+		Language:     str(C.lend_book_language(h)),
+		Publisher:    str(C.lend_book_publisher(h)),
+		Year:         int(C.lend_book_year(h)),
+		ISBN:         str(C.lend_book_isbn(h)),
+		Annotation:   str(C.lend_book_annotation(h)),
+		Preview:      int(C.lend_book_preview(h)),
+		Length:       int64(C.lend_book_length(h)),
+		ExternalID:   str(C.lend_book_external_id(h)),
+		WithdrawnAt:  fromUnix(C.lend_book_withdrawn_at(h)),
+		CreatedAt:    fromUnix(C.lend_book_created_at(h)),
+		UpdatedAt:    fromUnix(C.lend_book_updated_at(h)),
 	}
 	b.NotLendable = !b.Lendable
-	n := C.lend_book_author_count(h)
-	for i := C.size_t(0); i < n; i++ {
+	for i, n := C.size_t(0), C.lend_book_author_count(h); i < n; i++ {
 		b.Authors = append(b.Authors, str(C.lend_book_author(h, i)))
+	}
+	for i, n := C.size_t(0), C.lend_book_narrator_count(h); i < n; i++ {
+		b.Narrators = append(b.Narrators, str(C.lend_book_narrator(h, i)))
+	}
+	for i, n := C.size_t(0), C.lend_book_genre_count(h); i < n; i++ {
+		b.Genres = append(b.Genres, str(C.lend_book_genre(h, i)))
 	}
 	return b
 }

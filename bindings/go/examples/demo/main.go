@@ -1,5 +1,5 @@
 // Command demo shows liblend from Go: open an engine, import a few books of
-// the demo catalog, take one, queue for it, ask the librarian for another
+// the demo catalog, search it, take one, queue for it, ask the librarian for another
 // (approved for one reader, denied for the other), move the clock and watch
 // the hand-off and the notifications with their texts.
 //
@@ -103,6 +103,17 @@ func main() {
 	asAnna, err := e.ReaderActor(anna)
 	must(err)
 	fmt.Printf("cards: %s (Иван), %s (Анна)\n", tIvan.Number, tAnna.Number)
+
+	// search as you type: a Latin transliteration finds the Cyrillic names
+	for _, typed := range []string{"tolst", "tolstoy voina"} {
+		hits, err := e.Suggest(asIvan, lend.SearchQuery{Text: typed, LibraryID: lib, Limit: 3})
+		must(err)
+		var shown []string
+		for _, h := range hits {
+			shown = append(shown, fmt.Sprintf("«%s» (%s, %v)", h.Title, h.Authors, h.Verdict))
+		}
+		fmt.Printf("suggest %q: %s\n", typed, strings.Join(shown, "; "))
+	}
 
 	loan, err := e.Take(asIvan, tIvan.ID, first)
 	must(err)
