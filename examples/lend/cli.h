@@ -187,7 +187,8 @@ const char *origin_name(int origin);
 const char *end_name(int end);
 const char *hold_state_name(int state);
 /* A reason's stable identifier ("self_service_limit"); NULL for none. */
-const char *reason_id(int reason);
+const char *reason_id(int reason);   /* NULL: none, or not a reason of lend.h */
+const char *reason_name(int reason); /* reason_id, else "unknown"; NULL for none */
 /* "Лев Толстой, Иван Тургенев" into buf. */
 const char *book_authors(const lend_book *b, char *buf, size_t len);
 

@@ -331,7 +331,7 @@ static int defer_list(struct cli *c, int argc, char **argv)
 	struct names *nm = arr ? NULL : names_new(c->e, c->a);
 	for (size_t i = 0; i < lend_deferreds_count(d); i++) {
 		int v = lend_deferreds_verdict(d, i);
-		const char *reason = reason_id(lend_deferreds_reason(d, i));
+		const char *reason = reason_name(lend_deferreds_reason(d, i));
 		if (arr) {
 			json_array_append_new(arr, json_pack("{s:I, s:o, s:o, s:o}", "book_id",
 			                                     (json_int_t)lend_deferreds_book_id(d, i), "added_at",
