@@ -280,25 +280,46 @@ unset LEND_NOW
 mkdir demo && cd demo || exit 2
 run 0 "lend demo" -- env -u LEND_DB "$LEND" demo
 for line in "== 1. Two libraries connect to the service ==" \
-	"lend: refused: self-service limit reached" \
+	"holds cards of both libraries" \
+	"lend: the login or the password is wrong" \
+	"The right one opens session 1" \
+	"Imported 223 titles" \
+	"lend: refused: self-service limit reached (3 of 3)" \
 	"verdict: request" \
-	"(requests to the librarian come in a later version)" \
-	"The library bought one copy in the same step" \
+	"Ivan presses it: request 1 for «Герой нашего времени» goes to the librarian." \
+	"Olga sees 2 requests" \
+	"She approves Ivan's: loan 5, «Герой нашего времени»" \
+	"to Иван Петров: Библиотекарь одобрил ваш запрос: книга «Герой нашего времени» выдана вам" \
+	"to Анна Ким: The librarian declined your request for «Les Misérables» at Хабаровская краевая библиотека. Reason: the budget of this quarter is spent, please ask again in April." \
+	"The library bought one copy in the same step: budget 5000.00 RUB -> 4691.00 RUB" \
 	"younger than the book's age rating" \
 	"number 2, expected to get the book by" \
-	"5 loans ended by themselves" \
+	"to Иван Петров: Срок выдачи книги «Анна Каренина» заканчивается 16 марта 2026." \
+	"to Анна Ким: The loan of «Pride and Prejudice» ends on 16 March 2026" \
+	"6 reminders; nothing ended yet" \
+	"6 loans ended by themselves and went back to the funds; 1 copy was handed on" \
 	"Masha was first" \
-	"Библиотека им. Некрасова" \
+	"to Маша Соколова: Подошла ваша очередь: книга «Вишнёвый сад»" \
+	"to Иван Петров: Ваша очередь за книгой «Вишнёвый сад» в библиотеке «Хабаровская краевая библиотека» продвинулась: теперь вы 1-й в очереди." \
+	"reading  Евгений Онегин        Библиотека им. Некрасова        until 2026-03-23, 6 days left" \
+	"waiting  Вишнёвый сад          Хабаровская краевая библиотека  number 1, by 2026-03-31" \
+	"history  Анна Каренина         Хабаровская краевая библиотека  ended by itself 2026-03-16" \
 	"lend_engine_check: " \
-	"queue_handoff" \
-	"notifications delivered."; do
+	"queue_handoff    Маша Соколова: Подошла ваша очередь" \
+	"request_denied   Анна Ким: The librarian declined your request" \
+	"24 notifications delivered."; do
 	grep_in out.txt "demo: $line" "$line"
 done
 [ -f lend-demo.db ] && ok "the demo made ./lend-demo.db" || not_ok "no ./lend-demo.db"
+# at the story's end (a call without --now would settle the loans at today's date)
+run 0 "the demo's outbox" -- "$LEND" --db lend-demo.db --json --now $((T0 + 15 * DAY)) outbox
+check "the demo delivered every notification, of every kind in the story" 'len(j) == 24 and all(n["delivered_at"] for n in j) and {n["kind"] for n in j} == {"loan_issued", "request_approved", "request_denied", "loan_ending_soon", "loan_ended", "queue_handoff", "queue_position"}'
+run 0 "the demo's requests" -- "$LEND" --db lend-demo.db --json --now $((T0 + 15 * DAY)) requests mine 3
+check "Anna's request was denied as too expensive, with the librarian's words" 'len(j) == 1 and j[0]["state"] == "denied" and j[0]["reason"] == "too_expensive" and "April" in j[0]["text"]'
 run 0 "the demo's database is usable" -- "$LEND" --db lend-demo.db --json check
 check "the demo's database checks clean" 'j["ok"] is True'
 run 0 "the demo runs again over its old database" -- env -u LEND_DB "$LEND" demo
-grep_in out.txt "the second run is the same story" "13 notifications delivered."
+grep_in out.txt "the second run is the same story" "24 notifications delivered."
 run 0 "the demo with --db" -- "$LEND" demo --db "$tmp/demo/other.db"
 [ -f "$tmp/demo/other.db" ] && ok "the demo used --db" || not_ok "the demo ignored --db"
 cd "$tmp" || exit 2

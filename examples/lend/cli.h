@@ -248,8 +248,9 @@ void notify_bind(struct notify *n, lend_notifier *nt);
 /* Borrowed: the notifications delivered so far as a JSON array. */
 json_t *notify_json(struct notify *n);
 int notify_failures(const struct notify *n);
-/* The demo's stdout notifier: no uuid, an indent. */
-void notify_set_style(struct notify *n, const char *indent, int show_uuid);
+/* The demo's stdout notifier: no uuid, an indent; brief: the first sentence
+ * of each text, without the library's name after it. */
+void notify_set_style(struct notify *n, const char *indent, int show_uuid, int brief);
 /* For an smtp:// or smtps:// `to`: the sender (else $LEND_SMTP_FROM), the
  * recipient template with {reader} for the reader's id (else
  * $LEND_SMTP_RCPT, else reader-{reader}@lend.invalid), STARTTLS (also

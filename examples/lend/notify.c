@@ -36,6 +36,7 @@ struct notify {
 	json_t *arr;
 	const char *indent;
 	int show_uuid;
+	int brief;
 	int failures;
 	/* smtp: the connection is made at the first message */
 	struct smtp_conf smtp_conf;
@@ -120,10 +121,11 @@ int notify_new(struct cli *c, const char *to, int json, struct notify **out)
 	return EXIT_OK;
 }
 
-void notify_set_style(struct notify *n, const char *indent, int show_uuid)
+void notify_set_style(struct notify *n, const char *indent, int show_uuid, int brief)
 {
 	n->indent = indent ? indent : "";
 	n->show_uuid = show_uuid;
+	n->brief = brief;
 }
 
 json_t *notify_json(struct notify *n)
@@ -342,8 +344,8 @@ static int deliver_stdout(struct notify *n, const lend_notification *note)
 	words_of(n, note, &w);
 	char t[TIME_BUF];
 	printf("%s%s  %-16s %s: %s", n->indent, fmt_time(t, lend_notification_created_at(note)),
-	       lend_note_kind_string(lend_notification_kind(note)), w.reader, w.text);
-	if (*w.library)
+	       lend_note_kind_string(lend_notification_kind(note)), w.reader, n->brief ? w.subject : w.text);
+	if (*w.library && !n->brief)
 		printf(" [%s]", w.library);
 	if (n->show_uuid)
 		printf("  %s", lend_notification_uuid(note));
