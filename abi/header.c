@@ -1,6 +1,7 @@
 /* The public headers must compile on their own as strict C11. */
 #include <lend.h>
 #include <lend/sys/notifier.h>
+#include <lend/sys/postgres.h>
 #include <lend/sys/storage.h>
 
 int main(void)

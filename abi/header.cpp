@@ -1,6 +1,7 @@
 // The public headers must compile as C++ too.
 #include <lend.h>
 #include <lend/sys/notifier.h>
+#include <lend/sys/postgres.h>
 #include <lend/sys/storage.h>
 
 int main()

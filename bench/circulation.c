@@ -11,6 +11,9 @@
  *     beside their floor.
  *  4. one lend_engine_tick() that ends a mass of loans due at the same time
  *     and hands the freed copies to the queues, beside a floor.
+ *  5. the backends side by side: take + return cycles by 1, 4 and 16
+ *     concurrent processes (each its own engine on the same store), a queue
+ *     hand-off and a tick, on an SQLite WAL file and on PostgreSQL.
  *
  * The engine is driven only through lend.h; the floor uses raw SQLite on a
  * database whose schema (and data) the engine created. Every database is set
@@ -20,7 +23,14 @@
  * happen, one fresh copy for the engine and one for the floor. The floor's
  * in-memory database is a sqlite3_backup of the same seed.
  *
- * Usage: bench-circulation [--quick]
+ * Usage: bench-circulation [--quick] [--backend sqlite|postgres|both]
+ *                          [--clients N,N,...] [--pg URI] [--sides-only]
+ *
+ * --backend postgres runs only section 5, on PostgreSQL; --sides-only runs
+ * only section 5, on the backends chosen. The server is the
+ * one of --pg, else of $LEND_BENCH_PG, else of $LEND_TEST_PG (see
+ * scripts/pg.sh); without one, PostgreSQL is reported as not measured. Each
+ * run makes a schema of its own there and drops it at the end.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -38,6 +49,9 @@
 
 #include <lend.h>
 #include <sqlite3.h>
+#ifdef BENCH_HAVE_PQ
+#include <libpq-fe.h>
+#endif
 
 #define DAY 86400
 #define T0 1780000000 /* 2026-05-28: the driven clock starts here */
@@ -246,6 +260,7 @@ static void world_open(world *w, const char *path)
 	if (lend_options_new(&o) != LEND_OK)
 		die("out of memory");
 	lend_options_set_clock(o, driven_clock, NULL);
+	lend_options_set_busy_timeout(o, 60000); /* 16 processes queue for the write lock */
 	int rc = lend_engine_open(&w->e, path, o);
 	lend_options_free(o);
 	if (rc != LEND_OK)
@@ -928,6 +943,281 @@ static void run_tick(const char *dbname, lend_engine *e, floor_db *f, const size
 		       (long long)ended, (long long)handoffs, (long long)want, z->tick_queued);
 }
 
+/* ------------------------------------------- 5. the backends side by side */
+
+/* A store to measure: an SQLite WAL file, or a schema of its own on the
+ * PostgreSQL server. */
+typedef struct store {
+	int pg;
+	char path[900];
+	char schema[64];
+} store;
+
+static char g_pg_uri[700];
+
+#ifdef BENCH_HAVE_PQ
+static void pg_admin(const char *sql)
+{
+	PGconn *c = PQconnectdb(g_pg_uri);
+	if (PQstatus(c) != CONNECTION_OK)
+		die("PostgreSQL: %s", PQerrorMessage(c));
+	PQclear(PQexec(c, "SET client_min_messages = warning"));
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		die("PostgreSQL: %s: %s", sql, PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* The server's version, or NULL when there is no server to measure. */
+static const char *pg_server(char *buf, size_t n)
+{
+	if (!g_pg_uri[0])
+		return NULL;
+	PGconn *c = PQconnectdb(g_pg_uri);
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "bench-circulation: PostgreSQL not measured: %s", PQerrorMessage(c));
+		PQfinish(c);
+		return NULL;
+	}
+	int v = PQserverVersion(c);
+	snprintf(buf, n, "PostgreSQL %d.%d on %s:%s", v / 10000, v % 10000, PQhost(c), PQport(c));
+	PQfinish(c);
+	return buf;
+}
+#else
+static void pg_admin(const char *sql)
+{
+	die("built without libpq: %s", sql);
+}
+
+static const char *pg_server(char *buf, size_t n)
+{
+	(void)buf;
+	(void)n;
+	return NULL;
+}
+#endif
+
+static void store_new(store *s, int pg, const char *tag)
+{
+	memset(s, 0, sizeof *s);
+	s->pg = pg;
+	if (!pg) {
+		snprintf(s->path, sizeof s->path, "%s", db_path(g_tmpdir, tag));
+		return;
+	}
+	char sql[200];
+	snprintf(s->schema, sizeof s->schema, "lend_bench_%ld_%s", (long)getpid(), tag);
+	snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", s->schema, s->schema);
+	pg_admin(sql);
+	snprintf(s->path, sizeof s->path, "%s%soptions=-csearch_path%%3D%s", g_pg_uri, strchr(g_pg_uri, '?') ? "&" : "?",
+	         s->schema);
+}
+
+static void store_drop(store *s)
+{
+	if (s->pg) {
+		char sql[120];
+		snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE", s->schema);
+		pg_admin(sql);
+	}
+}
+
+/* Client k of c: cycles [0, n) on its own readers (k, k + c, ...) and books. */
+static double client_cycles(world *w, int k, int c, int n)
+{
+	int nr = w->nreaders / c, nb = w->nbooks / c;
+	double t0 = mono();
+	for (int i = 0; i < n; i++) {
+		int r = k + c * (i % nr);
+		int64_t book = w->book[k + c * ((i / nr + i) % nb)];
+		lend_actor *a = world_actor(w, r);
+		g_now++;
+		lend_loan *l;
+		CHECK(w->e, lend_take(w->e, a, w->ticket[r], book, &l));
+		int64_t id = lend_loan_id(l);
+		lend_loan_free(l);
+		g_now++;
+		CHECK(w->e, lend_return(w->e, a, id));
+	}
+	return mono() - t0;
+}
+
+/* c processes at once, n cycles each; *wall: from the start signal to the
+ * last one done; returns the mean time of one cycle as a client sees it. */
+static double run_clients(const char *path, const world *ids, int c, int n, double *wall)
+{
+	int go[2], res[2];
+	pid_t pid[64];
+	if (pipe(go) != 0 || pipe(res) != 0)
+		die("pipe: %s", strerror(errno));
+	fflush(NULL);
+	for (int k = 0; k < c; k++) {
+		pid[k] = fork();
+		if (pid[k] < 0)
+			die("fork: %s", strerror(errno));
+		if (pid[k] == 0) {
+			close(go[1]);
+			close(res[0]);
+			world w;
+			world_open(&w, path);
+			world_copy_ids(&w, ids);
+			char b;
+			if (read(go[0], &b, 1) != 1)
+				_exit(1);
+			g_now = T0 + 60 + (int64_t)k * 4 * n; /* each client's clock on its own stretch */
+			double t = client_cycles(&w, k, c, n);
+			world_close(&w);
+			if (write(res[1], &t, sizeof t) != (ssize_t)sizeof t)
+				_exit(1);
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	close(res[1]);
+	usleep(200 * 1000); /* let every client connect */
+	double t0 = mono();
+	for (int k = 0; k < c; k++)
+		if (write(go[1], "g", 1) != 1)
+			die("write: %s", strerror(errno));
+	double sum = 0, t;
+	for (int k = 0; k < c; k++) {
+		if (read(res[0], &t, sizeof t) != (ssize_t)sizeof t)
+			die("a client failed (see above)");
+		sum += t;
+	}
+	*wall = mono() - t0;
+	for (int k = 0; k < c; k++) {
+		int st;
+		waitpid(pid[k], &st, 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			die("client %d failed", k);
+	}
+	close(go[1]);
+	close(res[0]);
+	return sum / ((double)c * n);
+}
+
+typedef struct side_sizes {
+	int readers, books, cycles; /* per client */
+	int queue;
+	sizes tick;
+} side_sizes;
+
+/* What one backend measures: cycle µs and cycles/s per client count, a
+ * hand-off's µs, the tick's seconds. */
+typedef struct side {
+	double cyc_us[8], cyc_rate[8];
+	double handoff_us;
+	double tick_s;
+	int64_t tick_ended;
+} side;
+
+static void measure_side(int pg, const side_sizes *z, const int *clients, int nclients, side *out)
+{
+	store st;
+	world w, ids;
+
+	/* cycles */
+	store_new(&st, pg, "cycles");
+	world_open(&w, st.path);
+	g_now = T0;
+	world_library(&w);
+	world_readers(&w, z->readers);
+	world_books(&w, z->books, 2);
+	memset(&ids, 0, sizeof ids);
+	world_copy_ids(&ids, &w);
+	world_close(&w);
+	for (int i = 0; i < nclients; i++) {
+		double wall;
+		out->cyc_us[i] = run_clients(st.path, &ids, clients[i], z->cycles, &wall) * 1e6;
+		out->cyc_rate[i] = (double)clients[i] * z->cycles / wall;
+	}
+	world_close(&ids);
+	store_drop(&st);
+
+	/* hand-offs */
+	store_new(&st, pg, "queue");
+	world_open(&w, st.path);
+	setup_queue(&w, z->queue);
+	int64_t loan = world_active_loan(&w, 0, w.book[0]);
+	g_now += 60;
+	out->handoff_us = engine_handoffs(&w, 0, z->queue, &loan) * 1e6 / z->queue;
+	world_close(&w);
+	store_drop(&st);
+
+	/* tick */
+	store_new(&st, pg, "tick");
+	world_open(&w, st.path);
+	setup_tick(&w, &z->tick);
+	g_now = TICK_AT;
+	int64_t handoffs = 0;
+	double t0 = mono();
+	CHECK(w.e, lend_engine_tick(w.e, &out->tick_ended, &handoffs));
+	out->tick_s = mono() - t0;
+	world_close(&w);
+	store_drop(&st);
+}
+
+static void side_cell(char *buf, size_t n, int have, double us, double rate)
+{
+	if (!have)
+		snprintf(buf, n, "%s", "not measured");
+	else if (rate > 0)
+		snprintf(buf, n, "%9.1f µs %7.0f/s", us, rate);
+	else
+		snprintf(buf, n, "%9.1f µs", us);
+}
+
+static void side_row(const char *op, int clients, int have_sq, double sq_us, double sq_rate, int have_pg,
+                     double pg_us, double pg_rate)
+{
+	char a[64], b[64];
+	side_cell(a, sizeof a, have_sq, sq_us, sq_rate);
+	side_cell(b, sizeof b, have_pg, pg_us, pg_rate);
+	printf("  %-24s | %7d | %-*s | %s\n", op, clients, 26 + (have_sq ? 1 : 0), a, b);
+}
+
+static void run_sides(int quick, int want_sqlite, int want_pg, const int *clients, int nclients)
+{
+	static const side_sizes FULL5 = {64, 64, 150, 300, {0, 0, 0, 0, 0, 0, 0, 0, 1000, 5, 1000, 5, 1000}};
+	static const side_sizes QUICK5 = {32, 32, 10, 20, {1, 0, 0, 0, 0, 0, 0, 0, 40, 5, 40, 5, 40}};
+	const side_sizes *z = quick ? &QUICK5 : &FULL5;
+	char server[200];
+	const char *srv = want_pg ? pg_server(server, sizeof server) : NULL;
+	side sq, pg;
+	memset(&sq, 0, sizeof sq);
+	memset(&pg, 0, sizeof pg);
+
+	printf("\n5. SQLite and PostgreSQL side by side — each client is a process with its own engine on the same\n"
+	       "   store; take + return cycles (%d per client, own readers and books), a return + queue hand-off\n"
+	       "   (queue of %d, one client), one tick over %d loans due at once\n",
+	       z->cycles, z->queue, z->tick.tick_readers * z->tick.tick_loans_each);
+	printf("   SQLite: %s; WAL file in %s (%s), synchronous=FULL\n", want_sqlite ? "measured" : "not measured",
+	       g_tmpdir, fs_name(g_tmpdir));
+	printf("   PostgreSQL: %s\n", srv ? srv
+	                                  : want_pg ? "not measured (no server: --pg URI, LEND_BENCH_PG or LEND_TEST_PG)"
+	                                            : "not measured");
+	printf("   µs: one operation as a client sees it; /s: operations per second of all clients together\n\n");
+	double t = mono();
+	if (want_sqlite)
+		measure_side(0, z, clients, nclients, &sq);
+	if (srv)
+		measure_side(1, z, clients, nclients, &pg);
+	printf("  %-24s | %-7s | %-26s | %s\n", "operation", "clients", "SQLite WAL file", "PostgreSQL");
+	printf("  -------------------------+---------+----------------------------+---------------------------\n");
+	for (int i = 0; i < nclients; i++)
+		side_row("take+return cycle", clients[i], want_sqlite, sq.cyc_us[i], sq.cyc_rate[i], srv != NULL,
+		         pg.cyc_us[i], pg.cyc_rate[i]);
+	side_row("return + queue hand-off", 1, want_sqlite, sq.handoff_us, 0, srv != NULL, pg.handoff_us, 0);
+	side_row("tick, per loan ended", 1, want_sqlite,
+	         sq.tick_ended ? sq.tick_s * 1e6 / (double)sq.tick_ended : 0, 0, srv != NULL,
+	         pg.tick_ended ? pg.tick_s * 1e6 / (double)pg.tick_ended : 0, 0);
+	printf("  -------------------------+---------+----------------------------+---------------------------\n");
+	printf("  (section 5: %.1f s, setup through the API included)\n", mono() - t);
+}
+
 /* ------------------------------------------------------------- main */
 
 static void make_dirs(void)
@@ -952,17 +1242,50 @@ static void make_dirs(void)
 int main(int argc, char **argv)
 {
 	const sizes *z = &FULL;
+	int want_sqlite = 1, want_pg = 1, sides_only = 0, clients[8] = {1, 4, 16}, nclients = 3;
+	const char *uri = getenv("LEND_BENCH_PG");
+	if (!uri || !*uri)
+		uri = getenv("LEND_TEST_PG");
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0) {
 			z = &QUICK;
+		} else if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc) {
+			const char *b = argv[++i];
+			want_sqlite = strcmp(b, "sqlite") == 0 || strcmp(b, "both") == 0;
+			want_pg = strcmp(b, "postgres") == 0 || strcmp(b, "both") == 0;
+			if (!want_sqlite && !want_pg)
+				goto usage;
+		} else if (strcmp(argv[i], "--clients") == 0 && i + 1 < argc) {
+			char *p = argv[++i], *end;
+			for (nclients = 0; *p && nclients < 8; nclients++, p = *end ? end + 1 : end) {
+				long c = strtol(p, &end, 10);
+				if (end == p || c < 1 || c > 32 || (*end && *end != ','))
+					goto usage;
+				clients[nclients] = (int)c;
+			}
+			if (nclients == 0 || *p)
+				goto usage;
+		} else if (strcmp(argv[i], "--sides-only") == 0) {
+			sides_only = 1;
+		} else if (strcmp(argv[i], "--pg") == 0 && i + 1 < argc) {
+			uri = argv[++i];
 		} else {
-			fprintf(stderr, "usage: %s [--quick]\n", argv[0]);
-			return 2;
+			goto usage;
 		}
 	}
+	if (uri && strlen(uri) >= sizeof g_pg_uri)
+		die("the PostgreSQL URI is too long");
+	snprintf(g_pg_uri, sizeof g_pg_uri, "%s", uri ? uri : "");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	make_dirs();
 	double t_start = mono();
+	if (!want_sqlite || sides_only) {
+		printf("liblend %s circulation benchmark%s — section 5 only\n", lend_version_string(),
+		       z->quick ? " (--quick)" : "");
+		run_sides(z->quick, want_sqlite, want_pg, clients, nclients);
+		printf("\ntotal run time %.1f s\n", mono() - t_start);
+		return 0;
+	}
 	printf("liblend %s circulation benchmark%s — SQLite %s\n", lend_version_string(), z->quick ? " (--quick)" : "",
 	       sqlite3_libversion());
 	printf("WAL files in %s (%s); seeds built in %s\n", g_tmpdir, fs_name(g_tmpdir), g_seeddir);
@@ -1078,6 +1401,15 @@ int main(int argc, char **argv)
 	floor_close(&f);
 	world_close(&wal);
 	printf("  ---------+-----------+-----------+-------------+-----------+-----------+-------------+--------\n");
+
+	/* ---- 5 */
+	run_sides(z->quick, 1, want_pg, clients, nclients);
 	printf("\ntotal run time %.1f s\n", mono() - t_start);
 	return 0;
+
+usage:
+	fprintf(stderr,
+	        "usage: %s [--quick] [--backend sqlite|postgres|both] [--clients N,N,...] [--pg URI] [--sides-only]\n",
+	        argv[0]);
+	return 2;
 }

@@ -258,7 +258,8 @@ LEND_EXTERN int lend_options_set_notifier(lend_options *opts, const lend_notifie
  * takes path == NULL. The struct is copied and the engine owns the userdata
  * from then on: it calls storage->free(userdata) when it closes. */
 LEND_EXTERN int lend_options_set_storage(lend_options *opts, const lend_storage *storage);
-/* SQLite: how long to wait for a lock held by another engine (default 5000). */
+/* How long to wait for a lock held by another engine (default 5000): SQLite's
+ * busy timeout; PostgreSQL's lock_timeout, unless the connection sets one. */
 LEND_EXTERN int lend_options_set_busy_timeout(lend_options *opts, int milliseconds);
 /* How long a delivered notification stays in the outbox before
  * lend_engine_deliver() prunes it (default LEND_OUTBOX_RETENTION_DEFAULT,
@@ -269,8 +270,10 @@ LEND_EXTERN int lend_options_set_outbox_retention(lend_options *opts, int64_t se
 /* --------------------------------------------------------------- engine */
 
 /* Open an engine on the SQLite database at path (":memory:" for a private
- * in-memory one), creating and migrating the schema as needed; or on the
- * storage set in opts (then path must be NULL). opts may be NULL.
+ * in-memory one), creating and migrating the schema as needed; on a
+ * PostgreSQL server if path is a "postgresql://" or "postgres://" URI (see
+ * lend/sys/postgres.h); or on the storage set in opts (then path must be
+ * NULL). opts may be NULL.
  * *out is set even when the open fails (unless memory ran out), so that
  * lend_engine_errmsg() can say why; close it with lend_engine_close(). */
 LEND_EXTERN int lend_engine_open(lend_engine **out, const char *path, const lend_options *opts);

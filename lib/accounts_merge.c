@@ -13,7 +13,9 @@
 typedef int (*merge_hook)(lend_engine *e, int64_t from_reader, int64_t to_reader);
 static const merge_hook merge_hooks[] = {
 	/* -- the librarian's desk */
+	lend__desk_merge_readers,
 	/* -- the reader's shelf */
+	lend__shelf_merge_readers,
 	/* -- the catalog */
 	/* -- search */
 	NULL,
@@ -157,6 +159,8 @@ static int holds_dedupe(lend_engine *e, int64_t to)
 		x->ended_at = e->now;
 		if ((rc = ST(e, hold_update, x)) != LEND_OK)
 			rc = lend__storage_fail(e, rc, "queue place");
+		else
+			rc = lend__desk_hold_left(e, x); /* a copy reserved for it passes on */
 	}
 	lend__rows_free(&h);
 	lend__rows_free(&l);

@@ -1029,3 +1029,58 @@ int lend__desk_check(lend_engine *e, lend_report *rep)
 		rc = lend__desk_reserve_check(e, rep);
 	return rc == LEND_OK ? lend__desk_license_check(e, rep) : rc;
 }
+
+/* ------------------------------------------------------ merging accounts */
+
+static void requests_free(lend__vec *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		lend_request_free(v->items[i]);
+	free(v->items);
+	memset(v, 0, sizeof *v);
+}
+
+/* Reader `from`'s requests become `to`'s. Both asked for the same book at
+ * the same library: the earlier pending request stays, the later one ends
+ * as cancelled. Reservations follow their reader (desk_reserve.c). */
+int lend__desk_merge_readers(lend_engine *e, int64_t from, int64_t to)
+{
+	if (!e->st.request_list)
+		return LEND_OK;
+	lend_sys_request_filter f;
+	memset(&f, 0, sizeof f);
+	f.reader_id = from;
+	lend__vec v = {0};
+	int rc = list_requests(e, &f, &v);
+	for (size_t i = 0; rc == LEND_OK && i < v.n; i++) {
+		lend_request *r = v.items[i];
+		r->row.reader_id = to;
+		if ((rc = ST(e, request_update, &r->row)) != LEND_OK)
+			rc = lend__storage_fail(e, rc, "request update");
+	}
+	requests_free(&v);
+	if (rc != LEND_OK)
+		return rc;
+	f.reader_id = to;
+	f.state = LEND_REQUEST_PENDING;
+	TRY(list_requests(e, &f, &v));
+	for (size_t i = 0; rc == LEND_OK && i < v.n; i++) {
+		lend_request *x = v.items[i];
+		int later = 0;
+		for (size_t j = 0; j < i && !later; j++) {
+			const lend_request *y = v.items[j];
+			later = y->row.state == LEND_REQUEST_PENDING && y->row.library_id == x->row.library_id &&
+			        y->row.book_id == x->row.book_id;
+		}
+		if (!later)
+			continue;
+		x->row.state = LEND_REQUEST_CANCELLED;
+		x->row.decided_at = e->now;
+		if ((rc = ST(e, request_update, &x->row)) != LEND_OK)
+			rc = lend__storage_fail(e, rc, "request update");
+	}
+	requests_free(&v);
+	if (rc != LEND_OK)
+		return rc;
+	return lend__desk_reserves_merge(e, from, to);
+}

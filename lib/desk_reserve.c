@@ -398,3 +398,26 @@ int lend__desk_reserve_check(lend_engine *e, lend_report *rep)
 	lend__rows_free(&c);
 	return rc;
 }
+
+/* Merging accounts: reader `from`'s reservations become `to`'s. One whose
+ * queue place the merge left (both waited for the book) was cancelled by
+ * lend__desk_hold_left already. */
+int lend__desk_reserves_merge(lend_engine *e, int64_t from, int64_t to)
+{
+	if (!e->st.reserve_list)
+		return LEND_OK;
+	lend_sys_reserve_filter f;
+	memset(&f, 0, sizeof f);
+	f.reader_id = from;
+	lend__rows c;
+	TRY(collect_reserves(e, &f, &c));
+	int rc = LEND_OK;
+	for (size_t i = 0; rc == LEND_OK && i < c.n; i++) {
+		lend_sys_reserve *r = &LEND_ROW(c, lend_sys_reserve, i);
+		r->reader_id = to;
+		if ((rc = ST(e, reserve_update, r)) != LEND_OK)
+			rc = lend__storage_fail(e, rc, "reservation update");
+	}
+	lend__rows_free(&c);
+	return rc;
+}

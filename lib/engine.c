@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "storage/postgres/open.h"
 
 static int64_t system_clock(void *ud)
 {
@@ -155,7 +156,16 @@ LEND_EXTERN int lend_engine_open(lend_engine **out, const char *path, const lend
 	if (!path || lend__text_ok(path, 4096, 1) != LEND_OK)
 		return lend__fail(e, LEND_EINVAL, "a database path is required");
 	char why[256] = "";
-	int rc = lend_storage_sqlite(&e->st, path, opts ? opts->busy_timeout_ms : 0, why, sizeof why);
+	int busy_ms = opts ? opts->busy_timeout_ms : 0, rc;
+	/* A PostgreSQL connection URI opens the PostgreSQL backend. */
+	if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0) {
+		rc = lend__storage_postgres_open(&e->st, path, busy_ms, why, sizeof why);
+		if (rc != LEND_OK) /* the message leaves out the URI: it may hold a password */
+			return lend__fail(e, rc, "cannot open the PostgreSQL store: %s", why);
+		e->has_storage = 1;
+		return LEND_OK;
+	}
+	rc = lend_storage_sqlite(&e->st, path, busy_ms, why, sizeof why);
 	if (rc != LEND_OK)
 		return lend__fail(e, rc, "cannot open %s: %s", path, why);
 	e->has_storage = 1;

@@ -267,6 +267,9 @@ LEND_HIDDEN int lend__desk_license_release(lend_engine *e, const lend_sys_loan *
 LEND_HIDDEN int lend__desk_license_settle(lend_engine *e);
 /* A waiting place was left: its reservation, if any, passes on. */
 LEND_HIDDEN int lend__desk_hold_left(lend_engine *e, const lend_sys_hold *h);
+/* Merging accounts (accounts_merge.c): requests and reservations move. */
+LEND_HIDDEN int lend__desk_merge_readers(lend_engine *e, int64_t from, int64_t to);
+LEND_HIDDEN int lend__desk_reserves_merge(lend_engine *e, int64_t from, int64_t to);
 /* How long readers of a library actually keep a loan, in permille of its
  * period, from its recent loan history (1000 while there is too little). */
 LEND_HIDDEN int lend__desk_finish_permille(lend_engine *e, int64_t library_id, int64_t *permille);

@@ -113,9 +113,9 @@ int lend__shelf_access(lend_engine *e, int64_t reader_id, int64_t book_id, int64
 #define KEY_OF(section, k) (((int64_t)(section) << KEY_SHIFT) | (k))
 
 struct lend_shelf_item {
-	int section, kind, origin, end_reason, position;
+	int section, kind, origin, end_reason, position, request_state, reason;
 	int64_t key, now;
-	int64_t book_id, library_id, ticket_id, loan_id, hold_id;
+	int64_t book_id, library_id, ticket_id, loan_id, hold_id, request_id;
 	int64_t since, due_at, ended_at, wait_until, suspended_until, price;
 	char currency[4];
 };
@@ -208,6 +208,29 @@ static int shelf_hold_cb(void *ctx, const lend_sys_hold *h)
 	return 0;
 }
 
+/* Pending requests, and denied ones with their reason. */
+static int shelf_request_cb(void *ctx, const lend_sys_request *r)
+{
+	struct query *q = ctx;
+	if ((q->library_id && r->library_id != q->library_id) || r->origin != LEND_REQUEST_BY_READER ||
+	    (r->state != LEND_REQUEST_PENDING && r->state != LEND_REQUEST_DENIED))
+		return 0;
+	lend_shelf_item *it = push(q);
+	if (!it)
+		return 1;
+	it->section = LEND_SHELF_REQUESTS;
+	it->key = KEY_OF(LEND_SHELF_REQUESTS, r->id);
+	it->book_id = r->book_id;
+	it->library_id = r->library_id;
+	it->ticket_id = r->ticket_id;
+	it->request_id = r->id;
+	it->request_state = r->state;
+	it->reason = r->state == LEND_REQUEST_DENIED ? r->reason : 0;
+	it->since = r->created_at;
+	it->ended_at = r->decided_at;
+	return 0;
+}
+
 static int shelf_purchase_cb(void *ctx, const lend_sys_purchase *p)
 {
 	struct query *q = ctx;
@@ -263,10 +286,12 @@ static int collect(struct query *q, int64_t reader_id)
 		hf.state = LEND_HOLD_WAITING;
 		TRY(listing_status(q, ST(e, hold_list, &hf, shelf_hold_cb, q), "queue list"));
 	}
-	/* -- requests to the librarian (LEND_SHELF_REQUESTS): the librarian's
-	 * desk lists a reader's pending and denied requests; its rows join here
-	 * as items of that section (key: the request id), with library, ticket
-	 * and book, and the reason of a denial. */
+	if (wanted(q, LEND_SHELF_REQUESTS) && e->st.request_list) {
+		lend_sys_request_filter rf;
+		memset(&rf, 0, sizeof rf);
+		rf.reader_id = reader_id;
+		TRY(listing_status(q, ST(e, request_list, &rf, shelf_request_cb, q), "request list"));
+	}
 	int personal = q->library_id == 0 && q->a->kind != LEND_ACTOR_LIBRARIAN;
 	if (personal && wanted(q, LEND_SHELF_BOUGHT))
 		TRY(listing_status(q, ST(e, purchase_list, reader_id, 0, 0, shelf_purchase_cb, q), "purchase list"));
@@ -384,6 +409,9 @@ ITEM_GETTER(int, position, it->position)
 ITEM_GETTER(int64_t, wait_until, it->wait_until)
 ITEM_GETTER(int64_t, suspended_until, it->suspended_until)
 ITEM_GETTER(int64_t, price, it->price)
+ITEM_GETTER(int64_t, request_id, it->request_id)
+ITEM_GETTER(int, request_state, it->request_state)
+ITEM_GETTER(int, reason, it->reason)
 LEND_EXTERN const char *lend_shelf_item_currency(const lend_shelf_item *it) { return it ? it->currency : ""; }
 
 /* ------------------------------------------------------------ cabinet */

@@ -126,6 +126,11 @@ static const struct {
 	{LEND_REASON_BALANCE, "на балансе недостаточно средств"},
 	{LEND_REASON_NO_ACCESS, "книга не выдана вам и не куплена"},
 	/* -- the librarian's desk */
+	{LEND_REASON_ALREADY_REQUESTED, "запрос на эту книгу уже отправлен"},
+	{LEND_REASON_RENEWALS_OFF, "библиотека не продлевает выдачу"},
+	{LEND_REASON_ALREADY_RENEWED, "выдачу можно продлить только один раз"},
+	{LEND_REASON_SOMEONE_WAITS, "эту книгу ждут другие читатели"},
+	{LEND_REASON_LIBRARIAN, "решение библиотекаря"},
 	/* -- accounts and sign-in */
 	/* -- the catalog */
 };
@@ -165,6 +170,11 @@ static const struct note_text {
 	 "Срок выдачи книги «{title}» заканчивается {due_at}. После этого книга автоматически вернётся в "
 	 "библиотеку «{library}».",
 	 "The loan of «{title}» ends on {due_at}; then the book goes back to {library} by itself."},
+	{LEND_NOTE_REQUEST_APPROVED, "outcome=queued",
+	 "Библиотекарь одобрил ваш запрос на книгу «{title}» в библиотеке «{library}». Все экземпляры сейчас "
+	 "выданы: вы в очереди ({position}-й) и получите книгу автоматически, как только она освободится.",
+	 "The librarian approved your request for «{title}» at {library}. Every copy is out now: you are "
+	 "number {position} in the queue and get the book by itself as soon as a copy is free."},
 	{LEND_NOTE_REQUEST_APPROVED, NULL,
 	 "Библиотекарь одобрил ваш запрос: книга «{title}» выдана вам в библиотеке «{library}» до {due_at} и "
 	 "появилась в разделе «Мои книги».",
@@ -177,8 +187,8 @@ static const struct note_text {
 	 "Ваша очередь за книгой «{title}» в библиотеке «{library}» продвинулась: теперь вы {position}-й в очереди.",
 	 "You moved up in the queue for «{title}» at {library}: you are number {position} now."},
 	{LEND_NOTE_RESERVE_WAITING, NULL,
-	 "Для вас отложен экземпляр книги «{title}» в библиотеке «{library}». Подтвердите получение до {until}.",
-	 "A copy of «{title}» is held for you at {library}. Confirm that you take it by {until}."},
+	 "Для вас отложен экземпляр книги «{title}» в библиотеке «{library}». Подтвердите получение до {expires_at}.",
+	 "A copy of «{title}» is held for you at {library}. Confirm that you take it by {expires_at}."},
 	{LEND_NOTE_VERIFICATION_CODE, NULL, "Ваш код подтверждения: {code}. Никому не сообщайте его.",
 	 "Your verification code: {code}. Do not tell it to anyone."},
 	{LEND_NOTE_PASSWORD_RECOVERY, NULL,
@@ -189,6 +199,14 @@ static const struct note_text {
 	 "Код активации мобильного приложения: {code}. Введите его при первом входе в приложение.",
 	 "Your mobile app activation code: {code}. Enter it when you first open the app."},
 	/* -- the librarian's desk */
+	{LEND_NOTE_LOAN_RENEWED, NULL,
+	 "Выдача книги «{title}» в библиотеке «{library}» продлена до {due_at}.",
+	 "Your loan of «{title}» from {library} is renewed until {due_at}."},
+	{LEND_NOTE_RESERVE_LAPSED, NULL,
+	 "Вы не подтвердили получение книги «{title}» в библиотеке «{library}», и отложенный экземпляр передан "
+	 "следующему читателю. Вы вышли из очереди; если книга ещё нужна, встаньте в очередь снова.",
+	 "You did not confirm «{title}» at {library}, so the copy held for you went to the next reader. You "
+	 "left the queue; join it again if you still want the book."},
 	/* -- accounts and sign-in */
 	/* -- the reader's shelf */
 	{LEND_NOTE_BALANCE_CREDITED, NULL, "Ваш баланс пополнен на {amount}. Теперь на нём {balance}.",

@@ -4,7 +4,7 @@
 set -eu
 pkgs="gcc g++ meson ninja-build pkg-config libsqlite3-dev libutf8proc-dev libcmocka-dev uuid-dev
 libsodium-dev libjansson-dev libcsv-dev abigail-tools python3 ca-certificates clang libclang-rt-14-dev
-libcurl4-openssl-dev python3-aiosmtpd openssl golang-go python3-mypy"
+libcurl4-openssl-dev python3-aiosmtpd openssl golang-go python3-mypy libpq-dev postgresql"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

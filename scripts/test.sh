@@ -1,13 +1,29 @@
 #!/bin/sh
 # The whole test suite: install what is missing, build, run every test; then
 # build again with AddressSanitizer and UBSan and run the suite under them.
+# The 'postgres' suite (the engine tests again, on PostgreSQL) runs against
+# the server of LEND_TEST_PG if it is set, else against a throw-away server
+# that scripts/pg.sh starts here and stops at the end; a server that does not
+# answer then fails the run instead of skipping those tests.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 sh "$root/scripts/deps.sh"
 [ -f "$root/build/build.ninja" ] || meson setup "$root/build" "$root" >/dev/null
 ninja -C "$root/build"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+pgdir=""
+cleanup() {
+	[ -n "$pgdir" ] && sh "$root/scripts/pg.sh" stop "$pgdir" >/dev/null 2>&1
+	rm -f "$log"
+}
+trap cleanup EXIT
+if [ -z "${LEND_TEST_PG:-}" ]; then
+	pgdir=$(mktemp -d "${TMPDIR:-/tmp}/liblend-pg-XXXXXX")
+	LEND_TEST_PG=$(PG_FAST=1 sh "$root/scripts/pg.sh" start "$pgdir")
+fi
+LEND_TEST_PG_REQUIRED=1
+export LEND_TEST_PG LEND_TEST_PG_REQUIRED
+echo "PostgreSQL tests on $LEND_TEST_PG"
 meson test -C "$root/build" --print-errorlogs | tee "$log"
 [ -f "$root/build-asan/build.ninja" ] || \
 	meson setup "$root/build-asan" "$root" -Db_sanitize=address,undefined -Db_lundef=false >/dev/null

@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#ifdef TH_HAVE_PQ
+#include <libpq-fe.h>
+#endif
 
 /* ---------------------------------------------------------------- clock */
 
@@ -77,6 +80,111 @@ void th_recorder_notifier(th_recorder *rec, lend_notifier *out)
 	out->free = NULL; /* the recorder belongs to the fixture */
 }
 
+/* -------------------------------------------------------------- backend */
+
+static int on_pg;
+
+int th_backend_pg(void)
+{
+	return on_pg;
+}
+
+/* Skip the whole program (exit 77: meson's SKIP) with the reason, or fail
+ * when the server is required. */
+static void pg_unavailable(const char *why)
+{
+	const char *req = getenv("LEND_TEST_PG_REQUIRED");
+	int required = req != NULL && strcmp(req, "1") == 0;
+
+	fprintf(stderr, "%s: PostgreSQL tests: %s\n", required ? "FAIL" : "SKIP", why);
+	printf("%s: PostgreSQL tests: %s\n", required ? "FAIL" : "SKIP", why);
+	fflush(NULL);
+	_exit(required ? 1 : 77);
+}
+
+#ifdef TH_HAVE_PQ
+static PGconn *pg_admin(void)
+{
+	PGconn *c = PQconnectdb(getenv("LEND_TEST_PG"));
+	if (PQstatus(c) != CONNECTION_OK) {
+		char why[512];
+		snprintf(why, sizeof why, "no server at LEND_TEST_PG: %s", PQerrorMessage(c));
+		PQfinish(c);
+		pg_unavailable(why);
+	}
+	return c;
+}
+
+void th_pg_exec(const char *sql)
+{
+	PGconn *c = pg_admin();
+	PQclear(PQexec(c, "SET client_min_messages = warning"));
+	PGresult *r = PQexec(c, sql);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+	if (!ok)
+		print_message("%s: %s\n", sql, PQresultErrorMessage(r));
+	assert_true(ok);
+	PQclear(r);
+	PQfinish(c);
+}
+#endif
+
+/* Before main(): choose the backend, and leave at once if it cannot run. */
+__attribute__((constructor)) static void th_backend_choose(void)
+{
+	const char *b = getenv("LEND_TEST_BACKEND");
+	if (b == NULL || strcmp(b, "postgres") != 0)
+		return;
+	on_pg = 1;
+#ifndef TH_HAVE_PQ
+	pg_unavailable("liblend was built without libpq (Debian's libpq-dev)");
+#else
+	const char *uri = getenv("LEND_TEST_PG");
+	if (uri == NULL || uri[0] == '\0')
+		pg_unavailable("LEND_TEST_PG is not set (sh scripts/pg.sh start DIR prints a server's URI)");
+	PQfinish(pg_admin());
+#endif
+}
+
+void th_pg_store_new(char *uri, size_t n, char *schema, size_t sn)
+{
+#ifdef TH_HAVE_PQ
+	static unsigned seq;
+	const char *base = getenv("LEND_TEST_PG");
+	char sql[128];
+	snprintf(schema, sn, "lt_%ld_%u", (long)getpid(), ++seq);
+	snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", schema, schema);
+	th_pg_exec(sql);
+	int len = snprintf(uri, n, "%s%soptions=-csearch_path%%3D%s", base, strchr(base, '?') ? "&" : "?", schema);
+	assert_true(len > 0 && (size_t)len < n);
+#else
+	(void)uri;
+	(void)n;
+	(void)schema;
+	(void)sn;
+	fail_msg("built without libpq");
+#endif
+}
+
+#ifndef TH_HAVE_PQ
+void th_pg_exec(const char *sql)
+{
+	(void)sql;
+	fail_msg("built without libpq");
+}
+#endif
+
+void th_pg_store_drop(const char *schema)
+{
+#ifdef TH_HAVE_PQ
+	char sql[96];
+	snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE", schema);
+	th_pg_exec(sql);
+#else
+	(void)schema;
+#endif
+}
+
 /* -------------------------------------------------------------- fixture */
 
 void th_temp_path(char *buf, size_t n)
@@ -138,7 +246,9 @@ th *th_new(int where)
 	th *t = calloc(1, sizeof *t);
 	assert_non_null(t);
 	th_now = TH_START;
-	if (where == TH_FILE)
+	if (on_pg)
+		th_pg_store_new(t->path, sizeof t->path, t->pg_schema, sizeof t->pg_schema);
+	else if (where == TH_FILE)
 		th_temp_path(t->path, sizeof t->path);
 	open_engine(t);
 	return t;
@@ -178,7 +288,10 @@ void th_free(th *t)
 	if (!t)
 		return;
 	close_engine(t);
-	th_remove_db(t->path);
+	if (t->pg_schema[0])
+		th_pg_store_drop(t->pg_schema);
+	else
+		th_remove_db(t->path);
 	free(t);
 }
 
@@ -476,8 +589,60 @@ static void dump_rows(sqlite3 *db, const char *table, sbuf *b)
 	sqlite3_finalize(st);
 }
 
+#ifdef TH_HAVE_PQ
+/* PostgreSQL: every table of the store's schema by name, rows ordered by all
+ * their columns, every value as text. Sequences are left out: PostgreSQL
+ * does not roll them back (an undone insert may use up an id). */
+static char *dump_pg(const char *uri)
+{
+	PGconn *c = PQconnectdb(uri);
+	if (PQstatus(c) != CONNECTION_OK)
+		print_message("dump: %s\n", PQerrorMessage(c));
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	PQclear(PQexec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+	PGresult *tables = PQexec(c, "SELECT c.relname, c.relnatts FROM pg_class c WHERE c.relkind = 'r' AND "
+	                             "c.relnamespace = current_schema()::regnamespace ORDER BY c.relname");
+	assert_int_equal(PQresultStatus(tables), PGRES_TUPLES_OK);
+	assert_true(PQntuples(tables) > 0);
+	sbuf b = {NULL, 0, 0};
+	sb_str(&b, "");
+	for (int i = 0; i < PQntuples(tables); i++) {
+		char sql[512];
+		int len = snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY 1", PQgetvalue(tables, i, 0));
+		for (int k = 2; k <= atoi(PQgetvalue(tables, i, 1)) && len < (int)sizeof sql - 8; k++)
+			len += snprintf(sql + len, sizeof sql - (size_t)len, ",%d", k);
+		PGresult *r = PQexec(c, sql);
+		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+		sb_str(&b, "== ");
+		sb_str(&b, PQgetvalue(tables, i, 0));
+		sb_str(&b, "\n");
+		for (int row = 0; row < PQntuples(r); row++) {
+			for (int col = 0; col < PQnfields(r); col++) {
+				char cell[32];
+				if (PQgetisnull(r, row, col)) {
+					sb_str(&b, "N");
+				} else {
+					snprintf(cell, sizeof cell, "s%d:", PQgetlength(r, row, col));
+					sb_str(&b, cell);
+					sb_add(&b, PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col));
+				}
+				sb_str(&b, col + 1 < PQnfields(r) ? "|" : "\n");
+			}
+		}
+		PQclear(r);
+	}
+	PQclear(tables);
+	PQfinish(c);
+	return b.p;
+}
+#endif
+
 char *th_dump_db(const char *path)
 {
+#ifdef TH_HAVE_PQ
+	if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0)
+		return dump_pg(path);
+#endif
 	sqlite3 *db = NULL;
 	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
 	if (rc != SQLITE_OK)

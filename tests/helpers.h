@@ -1,6 +1,8 @@
 /* tests/helpers.h — the fixture shared by liblend's cmocka tests.
  *
- * A fixture (th) is an engine on ":memory:" or on a temporary file, driven by
+ * A fixture (th) is an engine on ":memory:" or on a temporary file (or, when
+ * the tests run against PostgreSQL, on a fresh schema of the test server:
+ * see th_backend_pg), driven by
  * a clock the test sets by hand (th_now), with an administrator actor, a
  * recording notifier that can be told to fail, and short helpers that make
  * libraries, readers, tickets, books and copies and assert that they worked.
@@ -57,7 +59,8 @@ enum { TH_MEMORY = 0, TH_FILE = 1 };
 typedef struct th {
 	lend_engine *e;
 	lend_actor *admin;
-	char path[96]; /* "" for ":memory:" */
+	char path[512]; /* "" for ":memory:"; a connection URI on PostgreSQL */
+	char pg_schema[48]; /* PostgreSQL: the fixture's own schema, dropped by th_free */
 	th_recorder rec;
 	lend_actor *actors[TH_MAX_ACTORS];
 	size_t nactors;
@@ -120,6 +123,21 @@ int64_t th_active_loan_of(th *t, int64_t reader_id, int64_t book_id);
 /* A hold's state, position and wait estimate (asserts the read works). */
 void th_hold(th *t, int64_t hold_id, int *state, int *position, int64_t *wait_until, int64_t *loan_id);
 
+/* -------------------------------------------------------------- backend */
+
+/* The backend every fixture opens: SQLite by default; PostgreSQL when the
+ * environment has LEND_TEST_BACKEND=postgres, on the server of the URI in
+ * LEND_TEST_PG (scripts/pg.sh starts one and prints it). Without a URI, a
+ * reachable server or libpq, such a test program exits 77 (skipped) with the
+ * reason before any test runs — or fails if LEND_TEST_PG_REQUIRED=1 (CI). */
+int th_backend_pg(void);
+/* PostgreSQL: make a fresh empty schema (a store of its own) and write its
+ * name and a URI whose search_path selects it; drop it with everything in it. */
+void th_pg_store_new(char *uri, size_t n, char *schema, size_t sn);
+void th_pg_store_drop(const char *schema);
+/* PostgreSQL: run sql on the test server (another connection); asserts. */
+void th_pg_exec(const char *sql);
+
 /* ------------------------------------------------------------- database */
 
 /* An engine of its own on path (":memory:" or a file) with the given clock
@@ -136,7 +154,9 @@ void th_remove_db(const char *path);
 void th_copy_file(const char *from, const char *to);
 /* Every row of every table (sqlite_sequence included), tables by name, rows
  * in rowid order (primary-key order for WITHOUT ROWID tables), read through
- * a separate read-only connection. malloc'd; free() it. */
+ * a separate read-only connection. malloc'd; free() it. A PostgreSQL URI
+ * (the fixture's path on PostgreSQL) dumps that store's tables likewise,
+ * rows in the order of all their columns, sequences left out. */
 char *th_dump_db(const char *path);
 
 /* --------------------------------------------------------------- checks */

@@ -198,6 +198,56 @@ static void test_merge_every_overlap(void **state)
 	mw_free(&w);
 }
 
+/* The other areas' rows move with the account: requests (both asked for
+ * the same book: the earlier stays pending, the later is cancelled), the
+ * balance and bought books. */
+static void test_merge_moves_every_area(void **state)
+{
+	th *t = *state;
+	mw w;
+	mw_init(&w, t);
+	int64_t V = th_book(t, "V", LEND_KIND_EBOOK, 900, 0), U = th_book(t, "U", LEND_KIND_EBOOK, 900, 0);
+	lend_request *r = NULL;
+	TH_OK(t, lend_request_create(t->e, th_as_reader(t, w.B), w.tB1, V, &r));
+	int64_t reqB = lend_request_id(r);
+	lend_request_free(r);
+	TH_OK(t, lend_request_create(t->e, th_as_reader(t, w.A), w.tA, V, &r));
+	int64_t reqA = lend_request_id(r);
+	lend_request_free(r);
+	TH_OK(t, lend_request_create(t->e, th_as_reader(t, w.B), w.tB1, U, &r));
+	int64_t reqBU = lend_request_id(r);
+	lend_request_free(r);
+	TH_OK(t, lend_balance_credit(t->e, t->admin, w.B, 1500, "RUB", "payment-1", NULL));
+	TH_OK(t, lend_buy(t->e, th_as_reader(t, w.B), w.B, U, NULL));
+
+	TH_OK(t, lend_account_merge(t->e, w.a, LEND_LOGIN_TICKET, w.l1, w.nB1, PB));
+	lend_requests *rl = NULL;
+	TH_OK(t, lend_request_list(t->e, t->admin, w.A, 0, &rl));
+	assert_int_equal(lend_requests_count(rl), 3);
+	lend_requests_free(rl);
+	TH_OK(t, lend_request_list(t->e, t->admin, w.B, 0, &rl));
+	assert_int_equal(lend_requests_count(rl), 0);
+	lend_requests_free(rl);
+	TH_OK(t, lend_request_get(t->e, t->admin, reqB, &r));
+	assert_int_equal(lend_request_state(r), LEND_REQUEST_PENDING);
+	assert_int_equal(lend_request_reader_id(r), w.A);
+	lend_request_free(r);
+	TH_OK(t, lend_request_get(t->e, t->admin, reqA, &r));
+	assert_int_equal(lend_request_state(r), LEND_REQUEST_CANCELLED);
+	lend_request_free(r);
+	TH_OK(t, lend_request_get(t->e, t->admin, reqBU, &r));
+	assert_int_equal(lend_request_state(r), LEND_REQUEST_PENDING);
+	lend_request_free(r);
+	int64_t balance = -1;
+	TH_OK(t, lend_balance_get(t->e, t->admin, w.A, "RUB", &balance));
+	assert_int_equal(balance, 600);
+	/* U is A's for ever now: buying it again is refused. */
+	TH_OK(t, lend_balance_credit(t->e, t->admin, w.A, 900, "RUB", "payment-2", NULL));
+	TH_DENIED(t, LEND_REASON_ALREADY_BOUGHT, lend_buy(t->e, w.a, w.A, U, NULL));
+	th_check_clean(t);
+	mw_free(&w);
+}
+
 static void test_merge_refusals(void **state)
 {
 	th *t = *state;
@@ -417,6 +467,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_merge_every_overlap, aw_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_merge_moves_every_area, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_merge_refusals, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_merge_during_handoff, aw_setup, th_teardown),
 	};

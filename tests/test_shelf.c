@@ -155,6 +155,55 @@ static void test_one_shelf_three_libraries(void **state)
 	th_check_clean(t);
 }
 
+/* Requests to the librarian on the shelf: pending ones, and denied ones
+ * with their reason; an approved one shows as the loan it became. */
+static void test_requests_on_shelf(void **state)
+{
+	th *t = *state;
+	int64_t lib = th_library(t, "Library", 100000), r = th_reader(t, "Reader", 1990, 1, 1);
+	int64_t tk = th_ticket(t, lib, r);
+	int64_t staff = th_reader(t, "Librarian", 1980, 1, 1);
+	TH_OK(t, lend_library_grant(t->e, t->admin, lib, staff));
+	lend_actor *lb = th_as_librarian(t, staff);
+	int64_t b[3];
+	int64_t req[3];
+	for (int i = 0; i < 3; i++) {
+		b[i] = th_book(t, "Asked", LEND_KIND_EBOOK, 500, 0);
+		lend_request *q = NULL;
+		TH_OK(t, lend_request_create(t->e, th_as_reader(t, r), tk, b[i], &q));
+		req[i] = lend_request_id(q);
+		lend_request_free(q);
+	}
+	TH_OK(t, lend_request_deny(t->e, lb, req[1], LEND_REASON_BUDGET, NULL));
+	TH_OK(t, lend_request_approve(t->e, lb, req[2], NULL));
+	lend_shelf *s = NULL;
+	TH_OK(t, lend_shelf_get(t->e, th_as_reader(t, r), r, LEND_SHELF_REQUESTS, 0, 0, 0, 1000, &s));
+	assert_int_equal(lend_shelf_count(s), 2);
+	int seen = 0;
+	for (size_t i = 0; i < lend_shelf_count(s); i++) {
+		const lend_shelf_item *it = lend_shelf_get_item(s, i);
+		assert_int_equal(lend_shelf_item_section(it), LEND_SHELF_REQUESTS);
+		assert_int_equal(lend_shelf_item_library_id(it), lib);
+		assert_int_equal(lend_shelf_item_ticket_id(it), tk);
+		if (lend_shelf_item_request_id(it) == req[0]) {
+			assert_int_equal(lend_shelf_item_request_state(it), LEND_REQUEST_PENDING);
+			assert_int_equal(lend_shelf_item_reason(it), 0);
+			assert_int_equal(lend_shelf_item_book_id(it), b[0]);
+			seen |= 1;
+		} else {
+			assert_int_equal(lend_shelf_item_request_id(it), req[1]);
+			assert_int_equal(lend_shelf_item_request_state(it), LEND_REQUEST_DENIED);
+			assert_int_equal(lend_shelf_item_reason(it), LEND_REASON_BUDGET);
+			seen |= 2;
+		}
+	}
+	assert_int_equal(seen, 3);
+	lend_shelf_free(s);
+	assert_int_equal(shelf_count(t, r, LEND_SHELF_LOANS), 1);
+	assert_int_equal(shelf_count(t, r, LEND_SHELF_ALL), 2 + 1 + 1); /* two requests, the loan, its history */
+	th_check_clean(t);
+}
+
 static void test_cabinet(void **state)
 {
 	th *t = *state;
@@ -690,9 +739,10 @@ static void test_texts_for_every_kind(void **state)
 	int64_t b = th_book(t, "Книга", LEND_KIND_EBOOK, 0, 0);
 	const char *details[] = {"", "due_at=1768219200", "end_reason=1\nended_at=1768219200", "due_at=1768219200",
 	                         "due_at=1768219200", "due_at=1768219200", "reason=9", "position=2",
-	                         "until=1768219200", "code=1234", "token=abc", "code=987", "amount=100\nbalance=100\ncurrency=RUB",
-	                         "amount=100\ncurrency=RUB"};
-	int kinds[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 60, 61};
+	                         "reserve_id=1\nexpires_at=1768219200", "code=1234", "token=abc", "code=987",
+	                         "amount=100\nbalance=100\ncurrency=RUB", "amount=100\ncurrency=RUB",
+	                         "due_at=1768219200", "reserve_id=1", "request_id=3\noutcome=queued\nposition=2"};
+	int kinds[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 60, 61, 20, 21, 5};
 	TH_OK(t, lend__begin(t->e, 1));
 	int rc = LEND_OK;
 	for (size_t i = 1; rc == LEND_OK && i < sizeof kinds / sizeof kinds[0]; i++)
@@ -700,7 +750,7 @@ static void test_texts_for_every_kind(void **state)
 	TH_OK(t, lend__end(t->e, rc));
 	lend_notifications *ns = NULL;
 	TH_OK(t, lend_outbox_list(t->e, t->admin, 0, 100, &ns));
-	assert_int_equal(lend_notifications_count(ns), 13);
+	assert_int_equal(lend_notifications_count(ns), 16);
 	for (size_t i = 0; i < lend_notifications_count(ns); i++) {
 		const lend_notification *n = lend_notifications_get(ns, i);
 		const char *ru = lend_notification_text(n, "ru"), *en = lend_notification_text(n, "en");
@@ -714,6 +764,10 @@ static void test_texts_for_every_kind(void **state)
 	assert_string_equal(lend_notification_text(lend_notifications_get(ns, 5), "ru"),
 	                    "Библиотекарь отказал в выдаче книги «Книга» в библиотеке «Central». Причина: у библиотеки "
 	                    "закончились средства на покупку книг.");
+	/* A held copy's deadline; an approval that put the reader in the queue. */
+	assert_non_null(strstr(lend_notification_text(lend_notifications_get(ns, 7), "en"), "by 12 January 2026"));
+	assert_non_null(strstr(lend_notification_text(lend_notifications_get(ns, 15), "en"), "number 2 in the queue"));
+	assert_non_null(strstr(lend_notification_text(lend_notifications_get(ns, 13), "ru"), "продлена до"));
 	lend_notifications_free(ns);
 
 	/* the core's loan notes: due time and end as fields */
@@ -898,6 +952,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_one_shelf_three_libraries, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_requests_on_shelf, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_cabinet, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_librarian_view, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_balance_idempotent, th_setup_memory, th_teardown),

@@ -32,7 +32,7 @@ enum lend_shelf_section {
 	LEND_SHELF_ALL = 0,      /* in a query: every section */
 	LEND_SHELF_LOANS = 1,    /* current loans, in the order they were issued */
 	LEND_SHELF_QUEUE = 2,    /* waiting places, by joining */
-	LEND_SHELF_REQUESTS = 3, /* requests to the librarian: filled by the librarian's desk (empty for now) */
+	LEND_SHELF_REQUESTS = 3, /* requests to the librarian: pending, and denied with the reason, by asking */
 	LEND_SHELF_BOUGHT = 4,   /* bought books, by purchase */
 	LEND_SHELF_DEFERRED = 5, /* put aside, by adding */
 	LEND_SHELF_HISTORY = 6   /* every loan ever: current first, then newest first */
@@ -75,6 +75,11 @@ LEND_EXTERN int64_t lend_shelf_item_suspended_until(const lend_shelf_item *it); 
 /* BOUGHT: the price paid. */
 LEND_EXTERN int64_t lend_shelf_item_price(const lend_shelf_item *it);
 LEND_EXTERN const char *lend_shelf_item_currency(const lend_shelf_item *it); /* "" unless bought */
+/* Requests: the request (lend_request_get() gives the librarian's words),
+ * its lend_request_state, and a denial's lend_reason (else 0). */
+LEND_EXTERN int64_t lend_shelf_item_request_id(const lend_shelf_item *it);
+LEND_EXTERN int lend_shelf_item_request_state(const lend_shelf_item *it);
+LEND_EXTERN int lend_shelf_item_reason(const lend_shelf_item *it);
 
 /* ---------------------------------------------------------- cabinet */
 

@@ -25,163 +25,25 @@
 #include "lend/sys/storage.h"
 #include "sq.h"
 #include "schema.h"
+#include "../rows.h"
+#include "../filters.h"
 
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
 #define DYN_SLOTS 64 /* a power of two */
 #define NESTED_MAX 16
 #define AREA_SLOTS 256 /* statements of the areas' files, a power of two */
 
-/* --------------------------------------------------------- row layouts */
-
-enum { F_I64, F_I32, F_STR };
-
-typedef struct field {
-	unsigned char type;
-	unsigned short off;
-} field;
-
-#define I64(T, m) {F_I64, (unsigned short)offsetof(T, m)}
-#define I32(T, m) {F_I32, (unsigned short)offsetof(T, m)}
-#define STR(T, m) {F_STR, (unsigned short)offsetof(T, m)}
-
-/* Field i is column i of the SELECTs and parameter ?(i+1) of the writes. For
- * rows with an id, field 0 is the id: inserts bind fields 1.., updates all. */
-static const field library_fields[] = {
-	I64(lend_sys_library, id),       STR(lend_sys_library, name),   STR(lend_sys_library, address),
-	STR(lend_sys_library, contacts), STR(lend_sys_library, currency), I64(lend_sys_library, budget),
-	I64(lend_sys_library, created_at),
-};
-#define LIBRARY_COLS "name, address, contacts, currency, budget, created_at"
+/* Row layouts: see ../rows.h. The parameters of the inserts and updates
+ * (?1 is the id): */
 #define LIBRARY_VALS "?2, ?3, ?4, ?5, ?6, ?7"
-
-static const field reader_fields[] = {
-	I64(lend_sys_reader, id),
-	STR(lend_sys_reader, name),
-	I32(lend_sys_reader, birth_date),
-	I64(lend_sys_reader, created_at),
-};
-#define READER_COLS "name, birth_date, created_at"
 #define READER_VALS "?2, ?3, ?4"
-
-static const field ticket_fields[] = {
-	I64(lend_sys_ticket, id),         I64(lend_sys_ticket, library_id),  I64(lend_sys_ticket, reader_id),
-	STR(lend_sys_ticket, number),     I64(lend_sys_ticket, valid_from),  I64(lend_sys_ticket, valid_until),
-	I32(lend_sys_ticket, blocked),    I64(lend_sys_ticket, created_at),
-};
-#define TICKET_COLS "library_id, reader_id, number, valid_from, valid_until, blocked, created_at"
 #define TICKET_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8"
-
-static const field book_fields[] = {
-	I64(lend_sys_book, id),       I32(lend_sys_book, kind),       STR(lend_sys_book, title),
-	STR(lend_sys_book, authors),  I32(lend_sys_book, age_rating), I64(lend_sys_book, price),
-	STR(lend_sys_book, currency), I32(lend_sys_book, lendable),   I64(lend_sys_book, release_at),
-	I64(lend_sys_book, created_at),
-};
-#define BOOK_COLS "kind, title, authors, age_rating, price, currency, lendable, release_at, created_at"
 #define BOOK_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10"
-
-static const field fund_fields[] = {
-	I64(lend_sys_fund, library_id), I64(lend_sys_fund, book_id),    I32(lend_sys_fund, copies),
-	I32(lend_sys_fund, on_loan),    I64(lend_sys_fund, updated_at),
-};
-#define FUND_COLS "library_id, book_id, copies, on_loan, updated_at"
-
-static const field loan_fields[] = {
-	I64(lend_sys_loan, id),         I64(lend_sys_loan, ticket_id), I64(lend_sys_loan, reader_id),
-	I64(lend_sys_loan, library_id), I64(lend_sys_loan, book_id),   I32(lend_sys_loan, origin),
-	I64(lend_sys_loan, issued_at),  I64(lend_sys_loan, due_at),    I64(lend_sys_loan, ended_at),
-	I32(lend_sys_loan, end_reason), I32(lend_sys_loan, kind),
-};
-#define LOAN_COLS                                                                                                  \
-	"ticket_id, reader_id, library_id, book_id, origin, issued_at, due_at, ended_at, end_reason, kind"
 #define LOAN_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11"
-
-static const field hold_fields[] = {
-	I64(lend_sys_hold, id),        I64(lend_sys_hold, library_id),      I64(lend_sys_hold, book_id),
-	I64(lend_sys_hold, ticket_id), I64(lend_sys_hold, reader_id),       I64(lend_sys_hold, joined_at),
-	I64(lend_sys_hold, suspended_until), I32(lend_sys_hold, state),     I64(lend_sys_hold, ended_at),
-	I64(lend_sys_hold, loan_id),
-};
-#define HOLD_COLS "library_id, book_id, ticket_id, reader_id, joined_at, suspended_until, state, ended_at, loan_id"
 #define HOLD_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10"
-
-static const field note_fields[] = {
-	I64(lend_sys_note, id),           STR(lend_sys_note, uuid),       I32(lend_sys_note, kind),
-	I64(lend_sys_note, reader_id),    I64(lend_sys_note, library_id), I64(lend_sys_note, book_id),
-	I64(lend_sys_note, loan_id),      I64(lend_sys_note, created_at), STR(lend_sys_note, detail),
-	I32(lend_sys_note, attempts),     I64(lend_sys_note, next_attempt_at), I64(lend_sys_note, delivered_at),
-	STR(lend_sys_note, last_error),
-};
-#define NOTE_COLS                                                                                                  \
-	"uuid, kind, reader_id, library_id, book_id, loan_id, created_at, detail, attempts, next_attempt_at, "     \
-	"delivered_at, last_error"
 #define NOTE_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13"
-
-static const field policy_fields[] = {
-	I64(lend_sys_policy, library_id), I64(lend_sys_policy, ticket_id), I32(lend_sys_policy, kind),
-	I32(lend_sys_policy, setting),    I64(lend_sys_policy, value),
-};
-#define POLICY_COLS "library_id, ticket_id, kind, setting, value"
-
-static const field ledger_fields[] = {
-	I64(lend_sys_ledger, id),      I64(lend_sys_ledger, library_id), I64(lend_sys_ledger, at),
-	I64(lend_sys_ledger, amount),  I32(lend_sys_ledger, kind),       I64(lend_sys_ledger, book_id),
-	I64(lend_sys_ledger, actor_id), STR(lend_sys_ledger, note),
-};
-#define LEDGER_COLS "library_id, at, amount, kind, book_id, actor_id, note"
 #define LEDGER_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8"
 
-typedef struct grant_row {
-	int64_t library_id;
-} grant_row;
-
-static const field grant_fields[] = {
-	I64(grant_row, library_id),
-};
-
-enum { T_LIBRARY, T_READER, T_TICKET, T_BOOK, T_FUND, T_LOAN, T_HOLD, T_NOTE, T_POLICY, T_LEDGER, T_GRANT };
-
-#define NFIELDS(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-static const struct rowdesc {
-	const field *f;
-	int n;
-} rowdescs[] = {
-	[T_LIBRARY] = {library_fields, NFIELDS(library_fields)}, [T_READER] = {reader_fields, NFIELDS(reader_fields)},
-	[T_TICKET] = {ticket_fields, NFIELDS(ticket_fields)},    [T_BOOK] = {book_fields, NFIELDS(book_fields)},
-	[T_FUND] = {fund_fields, NFIELDS(fund_fields)},          [T_LOAN] = {loan_fields, NFIELDS(loan_fields)},
-	[T_HOLD] = {hold_fields, NFIELDS(hold_fields)},          [T_NOTE] = {note_fields, NFIELDS(note_fields)},
-	[T_POLICY] = {policy_fields, NFIELDS(policy_fields)},    [T_LEDGER] = {ledger_fields, NFIELDS(ledger_fields)},
-	[T_GRANT] = {grant_fields, NFIELDS(grant_fields)},
-};
-
-typedef union anyrow {
-	lend_sys_library library;
-	lend_sys_reader reader;
-	lend_sys_ticket ticket;
-	lend_sys_book book;
-	lend_sys_fund fund;
-	lend_sys_loan loan;
-	lend_sys_hold hold;
-	lend_sys_note note;
-	lend_sys_policy policy;
-	lend_sys_ledger ledger;
-	grant_row grant;
-} anyrow;
-
-typedef union anycb {
-	lend_sys_library_cb library;
-	lend_sys_reader_cb reader;
-	lend_sys_ticket_cb ticket;
-	lend_sys_book_cb book;
-	lend_sys_fund_cb fund;
-	lend_sys_loan_cb loan;
-	lend_sys_hold_cb hold;
-	lend_sys_note_cb note;
-	lend_sys_policy_cb policy;
-	lend_sys_ledger_cb ledger;
-	int (*grant)(void *ctx, int64_t library_id);
-} anycb;
 
 /* ---------------------------------------------------------- statements */
 
@@ -482,33 +344,6 @@ static int read_fields(sqlite3_stmt *st, int type, void *row)
 	return 0;
 }
 
-static int call_cb(int type, anycb cb, void *ctx, const anyrow *row)
-{
-	switch (type) {
-	case T_LIBRARY:
-		return cb.library(ctx, &row->library);
-	case T_READER:
-		return cb.reader(ctx, &row->reader);
-	case T_TICKET:
-		return cb.ticket(ctx, &row->ticket);
-	case T_BOOK:
-		return cb.book(ctx, &row->book);
-	case T_FUND:
-		return cb.fund(ctx, &row->fund);
-	case T_LOAN:
-		return cb.loan(ctx, &row->loan);
-	case T_HOLD:
-		return cb.hold(ctx, &row->hold);
-	case T_NOTE:
-		return cb.note(ctx, &row->note);
-	case T_POLICY:
-		return cb.policy(ctx, &row->policy);
-	case T_LEDGER:
-		return cb.ledger(ctx, &row->ledger);
-	default:
-		return cb.grant(ctx, row->grant.library_id);
-	}
-}
 
 /* Step a bound query, handing each row to cb. single: a get, which hands at
  * most one row and is ENOTFOUND without one. */
@@ -676,147 +511,7 @@ static int do_get(sq *s, int id, const char *what, int type, int64_t key, anycb 
 
 /* ---------------------------------------------------------- dynamic SQL */
 
-enum { DK_LOAN_LIST = 1, DK_LOAN_COUNT, DK_HOLD_LIST, DK_HOLD_COUNT, DK_NOTE_LIST };
-
-typedef struct sbuf {
-	char *p;
-	size_t cap, len;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *t)
-{
-	size_t n = strlen(t);
-
-	if (b->len + n >= b->cap) /* cannot happen: every query fits */
-		n = b->cap - 1 - b->len;
-	memcpy(b->p + b->len, t, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-/* Loan filters: bit -> condition, parameter ?(index). */
-enum {
-	LF_READER = 1 << 0,  /* ?1 */
-	LF_TICKET = 1 << 1,  /* ?2 */
-	LF_LIBRARY = 1 << 2, /* ?3 */
-	LF_BOOK = 1 << 3,    /* ?4 */
-	LF_ACTIVE = 1 << 4,
-	LF_ENDED = 1 << 5,
-	LF_ORIGIN = 1 << 6,  /* ?5 */
-	LF_DUE = 1 << 7,     /* ?6 */
-	LF_ISSUED = 1 << 8,  /* ?7 */
-	LF_AFTER = 1 << 9,   /* ?8 */
-	LF_LIMIT = 1 << 10,  /* ?9; counts only (lists always have LIMIT ?9) */
-	LF_ORDER_SHIFT = 11  /* 2 bits */
-};
-
-static const struct cond {
-	uint32_t bit;
-	const char *sql;
-} loan_conds[] = {
-	{LF_READER, "reader_id = ?1"}, {LF_TICKET, "ticket_id = ?2"},   {LF_LIBRARY, "library_id = ?3"},
-	{LF_BOOK, "book_id = ?4"},     {LF_ACTIVE, "ended_at = 0"},     {LF_ENDED, "ended_at <> 0"},
-	{LF_ORIGIN, "origin = ?5"},    {LF_DUE, "due_at <= ?6"},        {LF_ISSUED, "issued_at >= ?7"},
-	{LF_AFTER, "id > ?8"},
-};
-
-/* Hold filters. The state is written as a literal (so a partial index on
- * state = 1 matches without a bound parameter); bits 8..9 hold it. */
-enum {
-	HF_LIBRARY = 1 << 0,     /* ?1 */
-	HF_BOOK = 1 << 1,        /* ?2 */
-	HF_TICKET = 1 << 2,      /* ?3 */
-	HF_READER = 1 << 3,      /* ?4 */
-	HF_STATE_OTHER = 1 << 4, /* ?5: a state outside 1..3 */
-	HF_BEFORE = 1 << 5,      /* ?6 */
-	HF_SUSPENDED = 1 << 6,   /* ?7 */
-	HF_LIMIT = 1 << 7,       /* ?8; counts only */
-	HF_STATE_SHIFT = 8       /* 2 bits: literal state 1..3 */
-};
-
-static const struct cond hold_conds[] = {
-	{HF_LIBRARY, "library_id = ?1"},
-	{HF_BOOK, "book_id = ?2"},
-	{HF_TICKET, "ticket_id = ?3"},
-	{HF_READER, "reader_id = ?4"},
-	{HF_STATE_OTHER, "state = ?5"},
-	{HF_BEFORE, "id < ?6"},
-	{HF_SUSPENDED, "suspended_until > 0 AND suspended_until <= ?7"},
-};
-
-enum {
-	NF_PENDING = 1 << 0,
-	NF_DUE = 1 << 1, /* ?1 */
-};
-
-static const struct cond note_conds[] = {
-	{NF_PENDING, "delivered_at = 0"},
-	{NF_DUE, "next_attempt_at <= ?1"},
-};
-
-static void add_conds(sbuf *b, uint32_t bits, const struct cond *c, size_t n, const char *extra)
-{
-	const char *sep = " WHERE ";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (bits & c[i].bit) {
-			sb_add(b, sep);
-			sb_add(b, c[i].sql);
-			sep = " AND ";
-		}
-	}
-	if (extra != NULL) {
-		sb_add(b, sep);
-		sb_add(b, extra);
-	}
-}
-
-static void build_sql(char *buf, size_t cap, uint32_t key)
-{
-	static const char *const state_sql[4] = {NULL, "state = 1", "state = 2", "state = 3"};
-	static const char *const loan_order[3] = {
-		" ORDER BY id",
-		" ORDER BY due_at, id",
-		" ORDER BY (ended_at = 0) DESC, issued_at DESC, id DESC",
-	};
-	uint32_t kind = key >> 24, bits = key & 0xffffff;
-	sbuf b = {buf, cap, 0};
-	size_t nloan = sizeof loan_conds / sizeof loan_conds[0];
-	size_t nhold = sizeof hold_conds / sizeof hold_conds[0];
-
-	buf[0] = '\0';
-	switch (kind) {
-	case DK_LOAN_LIST:
-		sb_add(&b, "SELECT id, " LOAN_COLS " FROM loans");
-		add_conds(&b, bits, loan_conds, nloan, NULL);
-		sb_add(&b, loan_order[(bits >> LF_ORDER_SHIFT) & 3]);
-		sb_add(&b, " LIMIT ?9");
-		break;
-	case DK_LOAN_COUNT:
-		sb_add(&b, bits & LF_LIMIT ? "SELECT count(*) FROM (SELECT 1 FROM loans" : "SELECT count(*) FROM loans");
-		add_conds(&b, bits, loan_conds, nloan, NULL);
-		if (bits & LF_LIMIT)
-			sb_add(&b, " LIMIT ?9)");
-		break;
-	case DK_HOLD_LIST:
-		sb_add(&b, "SELECT id, " HOLD_COLS " FROM holds");
-		add_conds(&b, bits, hold_conds, nhold, state_sql[(bits >> HF_STATE_SHIFT) & 3]);
-		sb_add(&b, " ORDER BY id LIMIT ?8");
-		break;
-	case DK_HOLD_COUNT:
-		sb_add(&b, bits & HF_LIMIT ? "SELECT count(*) FROM (SELECT 1 FROM holds" : "SELECT count(*) FROM holds");
-		add_conds(&b, bits, hold_conds, nhold, state_sql[(bits >> HF_STATE_SHIFT) & 3]);
-		if (bits & HF_LIMIT)
-			sb_add(&b, " LIMIT ?8)");
-		break;
-	default:
-		sb_add(&b, "SELECT id, " NOTE_COLS " FROM notes");
-		add_conds(&b, bits, note_conds, sizeof note_conds / sizeof note_conds[0], NULL);
-		sb_add(&b, " ORDER BY id LIMIT ?2");
-		break;
-	}
-}
+/* The queries themselves: see ../filters.h. */
 
 /* The cached statement for a dynamic query key. */
 static int dyn_prep(sq *s, uint32_t key, sqlite3_stmt **out, const char *what)
@@ -881,32 +576,6 @@ static int dyn_prep(sq *s, uint32_t key, sqlite3_stmt **out, const char *what)
 			rc = sqlite3_bind_int64(st, (n), (v));                                                     \
 	} while (0)
 
-static uint32_t loan_bits(const lend_sys_loan_filter *f)
-{
-	uint32_t bits = 0;
-
-	if (f->reader_id)
-		bits |= LF_READER;
-	if (f->ticket_id)
-		bits |= LF_TICKET;
-	if (f->library_id)
-		bits |= LF_LIBRARY;
-	if (f->book_id)
-		bits |= LF_BOOK;
-	if (f->active == 1)
-		bits |= LF_ACTIVE;
-	else if (f->active == 2)
-		bits |= LF_ENDED;
-	if (f->origin)
-		bits |= LF_ORIGIN;
-	if (f->due_before)
-		bits |= LF_DUE;
-	if (f->issued_since)
-		bits |= LF_ISSUED;
-	if (f->after_id)
-		bits |= LF_AFTER;
-	return bits;
-}
 
 static int loan_bind(sqlite3_stmt *st, const lend_sys_loan_filter *f, uint32_t bits)
 {
@@ -931,28 +600,6 @@ static int loan_bind(sqlite3_stmt *st, const lend_sys_loan_filter *f, uint32_t b
 	return rc;
 }
 
-static uint32_t hold_bits(const lend_sys_hold_filter *f)
-{
-	uint32_t bits = 0;
-
-	if (f->library_id)
-		bits |= HF_LIBRARY;
-	if (f->book_id)
-		bits |= HF_BOOK;
-	if (f->ticket_id)
-		bits |= HF_TICKET;
-	if (f->reader_id)
-		bits |= HF_READER;
-	if (f->state >= 1 && f->state <= 3)
-		bits |= (uint32_t)f->state << HF_STATE_SHIFT;
-	else if (f->state)
-		bits |= HF_STATE_OTHER;
-	if (f->before_id)
-		bits |= HF_BEFORE;
-	if (f->suspended_before)
-		bits |= HF_SUSPENDED;
-	return bits;
-}
 
 static int hold_bind(sqlite3_stmt *st, const lend_sys_hold_filter *f, uint32_t bits)
 {
@@ -1675,52 +1322,8 @@ LEND_EXTERN int lend_storage_sqlite(lend_storage *out, const char *path, int bus
 
 	out->version = LEND_STORAGE_VERSION;
 	out->userdata = s;
-	out->free = sq_free;
-	out->errmsg = sq_errmsg;
-	out->begin = sq_begin;
-	out->commit = sq_commit;
-	out->rollback = sq_rollback;
-	out->library_insert = sq_library_insert;
-	out->library_update = sq_library_update;
-	out->library_get = sq_library_get;
-	out->library_list = sq_library_list;
-	out->grant_insert = sq_grant_insert;
-	out->grant_delete = sq_grant_delete;
-	out->grant_list = sq_grant_list;
-	out->reader_insert = sq_reader_insert;
-	out->reader_update = sq_reader_update;
-	out->reader_get = sq_reader_get;
-	out->ticket_insert = sq_ticket_insert;
-	out->ticket_update = sq_ticket_update;
-	out->ticket_get = sq_ticket_get;
-	out->ticket_find = sq_ticket_find;
-	out->ticket_list = sq_ticket_list;
-	out->book_insert = sq_book_insert;
-	out->book_update = sq_book_update;
-	out->book_get = sq_book_get;
-	out->book_list = sq_book_list;
-	out->fund_get = sq_fund_get;
-	out->fund_put = sq_fund_put;
-	out->fund_list = sq_fund_list;
-	out->loan_insert = sq_loan_insert;
-	out->loan_update = sq_loan_update;
-	out->loan_get = sq_loan_get;
-	out->loan_list = sq_loan_list;
-	out->loan_count = sq_loan_count;
-	out->hold_insert = sq_hold_insert;
-	out->hold_update = sq_hold_update;
-	out->hold_get = sq_hold_get;
-	out->hold_list = sq_hold_list;
-	out->hold_count = sq_hold_count;
-	out->note_insert = sq_note_insert;
-	out->note_update = sq_note_update;
-	out->note_list = sq_note_list;
-	out->note_prune = sq_note_prune;
-	out->policy_list = sq_policy_list;
-	out->policy_put = sq_policy_put;
-	out->policy_delete = sq_policy_delete;
-	out->ledger_insert = sq_ledger_insert;
-	out->ledger_list = sq_ledger_list;
+	WIRE_CORE_METHODS(out, sq);
+	out->note_prune = sq_note_prune; /* optional, not in every backend */
 	sq__desk_methods(out);
 	sq__accounts_methods(out);
 	sq__shelf_methods(out);
