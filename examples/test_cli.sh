@@ -291,6 +291,7 @@ for line in "== 1. Two libraries connect to the service ==" \
 	"She approves Ivan's: loan 5, «Герой нашего времени»" \
 	"to Иван Петров: Библиотекарь одобрил ваш запрос: книга «Герой нашего времени» выдана вам" \
 	"to Анна Ким: The librarian declined your request for «Les Misérables» at Хабаровская краевая библиотека. Reason: the budget of this quarter is spent, please ask again in April." \
+	"asked    Les Misérables  Хабаровская краевая библиотека  denied: the book is too expensive for self-service" \
 	"The library bought one copy in the same step: budget 5000.00 RUB -> 4691.00 RUB" \
 	"younger than the book's age rating" \
 	"number 2, expected to get the book by" \

@@ -258,7 +258,10 @@ static int shelf_table(struct demo *d, const lend_actor *who, int64_t reader)
 			break;
 		case LEND_SHELF_REQUESTS:
 			section = "asked";
-			snprintf(st, sizeof st, "with the librarian");
+			if (lend_shelf_item_request_state(it) == LEND_REQUEST_DENIED)
+				snprintf(st, sizeof st, "denied: %s", lend_reason_string(lend_shelf_item_reason(it)));
+			else
+				snprintf(st, sizeof st, "with the librarian");
 			break;
 		case LEND_SHELF_BOUGHT:
 			section = "bought";
@@ -508,6 +511,9 @@ static int story(struct demo *d, const char *catalog)
 	printf("Both learn it at once, each in their language:\n");
 	if (print_notes(d, LEND_NOTE_REQUEST_APPROVED, mark) != 1 || print_notes(d, LEND_NOTE_REQUEST_DENIED, mark) != 1)
 		return cli_error(EXIT_OTHER, "demo: the decisions were not both notified");
+	printf("Anna's shelf keeps the answer:\n");
+	if ((rc = shelf_table(d, d->r_anna, d->anna)) != EXIT_OK)
+		return rc;
 
 	step(d, "A take that buys the book into the fund");
 	int64_t before = budget(d, d->khab);
