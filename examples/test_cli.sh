@@ -317,6 +317,10 @@ run 0 "the demo's outbox" -- "$LEND" --db lend-demo.db --json --now $((T0 + 15 *
 check "the demo delivered every notification, of every kind in the story" 'len(j) == 24 and all(n["delivered_at"] for n in j) and {n["kind"] for n in j} == {"loan_issued", "request_approved", "request_denied", "loan_ending_soon", "loan_ended", "queue_handoff", "queue_position"}'
 run 0 "the demo's requests" -- "$LEND" --db lend-demo.db --json --now $((T0 + 15 * DAY)) requests mine 3
 check "Anna's request was denied as too expensive, with the librarian's words" 'len(j) == 1 and j[0]["state"] == "denied" and j[0]["reason"] == "too_expensive" and "April" in j[0]["text"]'
+run 0 "Anna's shelf" -- "$LEND" --db lend-demo.db --json --now $((T0 + 15 * DAY)) shelf 3 --section requests
+check "the shelf shows the denied request with its reason" 'len(j["items"]) == 1 and j["items"][0]["state"] == "denied" and j["items"][0]["reason"] == "too_expensive" and j["items"][0]["request_id"] == 2'
+run 0 "Anna's shelf as a table" -- "$LEND" --db lend-demo.db --now $((T0 + 15 * DAY)) shelf 3
+grep_in out.txt "the table names the denial" "«Les Misérables» — Хабаровская краевая библиотека, asked 2026-03-02: denied (the book is too expensive for self-service)"
 run 0 "the demo's database is usable" -- "$LEND" --db lend-demo.db --json check
 check "the demo's database checks clean" 'j["ok"] is True'
 run 0 "the demo runs again over its old database" -- env -u LEND_DB "$LEND" demo

@@ -187,6 +187,7 @@ const char *origin_name(int origin);
 const char *end_name(int end);
 const char *hold_state_name(int state);
 /* A reason's stable identifier ("self_service_limit"); NULL for none. */
+const char *request_state_name(int state); /* lend_request_state */
 const char *reason_id(int reason);   /* NULL: none, or not a reason of lend.h */
 const char *reason_name(int reason); /* reason_id, else "unknown"; NULL for none */
 /* "Лев Толстой, Иван Тургенев" into buf. */

@@ -8,17 +8,6 @@
 
 #define SECTION 6
 
-static const char *request_state_name(int s)
-{
-	switch (s) {
-	case LEND_REQUEST_PENDING: return "pending";
-	case LEND_REQUEST_APPROVED: return "approved";
-	case LEND_REQUEST_DENIED: return "denied";
-	case LEND_REQUEST_CANCELLED: return "cancelled";
-	default: return "unknown";
-	}
-}
-
 static const char *reserve_state_name(int s)
 {
 	switch (s) {

@@ -180,6 +180,17 @@ const char *hold_state_name(int state)
 	}
 }
 
+const char *request_state_name(int s)
+{
+	switch (s) {
+	case LEND_REQUEST_PENDING: return "pending";
+	case LEND_REQUEST_APPROVED: return "approved";
+	case LEND_REQUEST_DENIED: return "denied";
+	case LEND_REQUEST_CANCELLED: return "cancelled";
+	default: return "unknown";
+	}
+}
+
 /* The stable id of a refusal reason (the "reason" of --json), NULL for
  * LEND_REASON_NONE and for a value lend.h does not name. A switch, not an
  * array: the reasons are numbered in blocks per area, with gaps. The test
