@@ -321,6 +321,13 @@ try:
     rc, out, err = lend("--as", "reader:2", "take", "2", "2", now=T0 + 14 * 3600)
     ok(rc == 0, "Masha takes a book", err)
     lend("deliver", "--to", "maildir:" + os.path.join(tmp, "mail"), now=T0 + 14 * 3600)
+    tos = []
+    for name in os.listdir(os.path.join(tmp, "mail", "new")):
+        with open(os.path.join(tmp, "mail", "new", name), "rb") as fh:
+            msg = email.message_from_bytes(fh.read(), policy=email.policy.compat32)
+        tos.append(str(email.header.make_header(email.header.decode_header(msg["To"]))))
+    ok("Маша Соколова <%s>" % MASHA in tos and "Иван Петров <reader-1@lend.invalid>" in tos,
+       "maildir: To: is the reader's own address, else the placeholder", tos)
     t = T0 + 30 * 86400  # the loan has ended by itself
     rc, j, err = lend_json("tick", "--smtp", "smtp://127.0.0.1:%d" % port, "--from", "library@example.org",
                            "--rcpt", "r{reader}@example.org", now=t)
