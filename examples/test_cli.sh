@@ -233,20 +233,21 @@ check "23:00 in Moscow is 20:00 UTC" 'j["valid_until"] == 1798747200'
 run 0 "the same time in UTC" -- env TZ=Europe/Moscow "$LEND" --json ticket validity 1 - "2026-12-31 23:00Z"
 check "23:00Z is 23:00 UTC" 'j["valid_until"] == 1798758000'
 run 2 "a time with another suffix is a usage error" -- "$LEND" ticket validity 1 - "2026-12-31 23:00 MSK"
-# book update and withdraw
+# book update; --not-lendable stops the lending of a title (the catalog's
+# `book withdraw` is tested in test_cli_catalog.sh)
 run 0 "book update" -- "$LEND" --json book update 4 --title "Мёртвые души, том 1" --price 149.5 --currency EUR --age 12
 check "the update kept the authors and changed the rest" 'j["title"] == "Мёртвые души, том 1" and j["authors"] == ["Автор"] and j["price"] == {"minor": 14950, "currency": "EUR"} and j["age_rating"] == 12'
 run 0 "book update, in words" -- "$LEND" book update 4 --price 150
 grep_in out.txt "the price keeps its currency" "150.00 EUR"
 "$LEND" reader add "Анна Ким" >/dev/null
 "$LEND" ticket issue 1 2 >/dev/null
-run 0 "withdraw a title on loan" -- "$LEND" --now $T0 book withdraw 1
-grep_in out.txt "withdraw says what it means" "libraries lend it no more"
+run 0 "stop lending a title on loan" -- "$LEND" --now $T0 book update 1 --not-lendable
+grep_in out.txt "book update shows the book" "no (libraries may not lend it)"
 run 0 "the loan on it runs on" -- "$LEND" --json --now $T0 loans 1 --active
 check "three active loans still" 'len(j) == 3'
-run 0 "a withdrawn title's verdict" -- "$LEND" --json --now $T0 --as reader:2 verdict 2 1
+run 0 "a title no longer lent: the verdict" -- "$LEND" --json --now $T0 --as reader:2 verdict 2 1
 check "refused as not lendable" 'j["verdict"] == "refused" and j["reason"] == "not_lendable"'
-run 3 "a take of a withdrawn title is refused" -- "$LEND" --now $T0 --as reader:2 take 2 1
+run 3 "a take of a title no longer lent is refused" -- "$LEND" --now $T0 --as reader:2 take 2 1
 run 0 "bring it back" -- "$LEND" --json book update 1 --lendable
 check "lendable again" 'j["lendable"] is True'
 run 0 "the verdict after it came back" -- "$LEND" --json --now $T0 --as reader:2 verdict 2 1

@@ -68,6 +68,8 @@ extern const struct command cmds_shelf[];
 extern const struct command cmds_catalog[];
 /* What `lend book show` adds: the catalog's metadata and the rating. */
 void catalog_show_book(struct cli *c, const lend_book *b);
+/* cmd_book.c: what `lend book show` prints before the catalog's lines. */
+void show_book(const lend_book *b);
 void catalog_json_book(struct cli *c, json_t *j, const lend_book *b);
 /* -- search */
 extern const struct command cmds_search[];
