@@ -285,6 +285,10 @@ for line in "== 1. Two libraries connect to the service ==" \
 	"lend: the login or the password is wrong" \
 	"The right one opens session 1" \
 	"Imported 223 titles" \
+	"анна кар      → «Анна Каренина»" \
+	"fyyf rfh      → «Анна Каренина»" \
+	"anna karen    → «Анна Каренина»" \
+	"«Анна Каренина», Лев Толстой, ebook: take" \
 	"lend: refused: self-service limit reached (3 of 3)" \
 	"verdict: request" \
 	"Ivan presses it: request 1 for «Герой нашего времени» goes to the librarian." \

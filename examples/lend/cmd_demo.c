@@ -2,7 +2,7 @@
  *
  * Two libraries connect, readers get cards (one at both libraries) and a
  * librarian her desk, a reader signs in with his password, a public-domain
- * catalog comes in, and the story plays with the demo driving the clock:
+ * catalog comes in and is searched as the reader types, and the story plays with the demo driving the clock:
  * takes, the self-service limit, requests to the librarian (one approved, one
  * denied with a reason), a take that buys a copy, an age refusal, a queue,
  * a reminder before a loan ends, fifteen days passing with the automatic
@@ -185,6 +185,44 @@ static int join(struct demo *d, const lend_actor *who, const char *name, int64_t
 	printf("%s joins the queue: number %d, expected to get the book by %s.\n", name, lend_hold_position(h),
 	       when(t, lend_hold_wait_until(h)));
 	lend_hold_free(h);
+	return EXIT_OK;
+}
+
+/* One search box query as the reader: suggestions (prefix) or a full
+ * search, with his verdicts in the library. Prints "  TEXT → «A» (authors),
+ * «B» ..." (full: one line per hit, with the verdict). Sets *first to the
+ * first hit's book (0: none). */
+static int look_up(struct demo *d, const lend_actor *who, const char *text, int prefix, int limit, int64_t *first)
+{
+	lend_search_query *q = NULL;
+	MUST(d, lend_search_query_new(&q));
+	lend_search_query_set_text(q, text);
+	lend_search_query_set_library(q, d->khab);
+	lend_search_query_set_limit(q, limit);
+	lend_search_results *r = NULL;
+	int rc = prefix ? lend_suggest(d->e, who, q, &r) : lend_search(d->e, who, q, &r);
+	lend_search_query_free(q);
+	MUST(d, rc);
+	size_t n = lend_search_results_count(r);
+	*first = n ? lend_search_hit_book_id(lend_search_results_get(r, 0)) : 0;
+	if (prefix) {
+		int w = u8_width(text);
+		printf("  %s%*s→", text, w < 14 ? 14 - w : 1, "");
+		for (size_t i = 0; i < n; i++) {
+			const lend_search_hit *h = lend_search_results_get(r, i);
+			printf("%s «%s»%s", i ? "," : "", lend_search_hit_title(h),
+			       lend_search_hit_kind(h) == LEND_KIND_AUDIOBOOK ? " (audio)" : "");
+		}
+		printf("%s\n", n ? "" : " (nothing)");
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			const lend_search_hit *h = lend_search_results_get(r, i);
+			int v = lend_search_hit_has_verdict(h) ? lend_search_hit_verdict(h) : -1;
+			printf("  «%s», %s, %s: %s\n", lend_search_hit_title(h), lend_search_hit_authors(h),
+			       kind_name(lend_search_hit_kind(h)), v < 0 ? "-" : verdict_name(v));
+		}
+	}
+	lend_search_results_free(r);
 	return EXIT_OK;
 }
 
@@ -442,6 +480,27 @@ static int story(struct demo *d, const char *catalog)
 	if (!pride)
 		return cli_error(EXIT_OTHER, "demo: «Pride and Prejudice» is not in %s", catalog);
 
+	step(d, "Ivan looks for a book: suggestions while he types");
+	printf("Each keystroke in the search box asks for suggestions (title, author, series):\n");
+	const char *typed[] = {"а", "ан", "анна", "анна к", "анна кар"};
+	int64_t found = 0;
+	for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++)
+		if ((rc = look_up(d, d->r_ivan, typed[i], 1, 3, &found)) != EXIT_OK)
+			return rc;
+	if (found != karenina)
+		return cli_error(EXIT_OTHER, "demo: «анна кар» does not suggest «%s» first", title(d, karenina));
+	printf("The wrong keyboard layout, Latin letters and an author's name find it too:\n");
+	const char *other[] = {"fyyf rfh", "anna karen", "толстой анна"};
+	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+		if ((rc = look_up(d, d->r_ivan, other[i], 1, 1, &found)) != EXIT_OK)
+			return rc;
+		if (found != karenina)
+			return cli_error(EXIT_OTHER, "demo: «%s» does not suggest «%s»", other[i], title(d, karenina));
+	}
+	printf("He presses Enter; the results carry his verdicts in Khabarovsk:\n");
+	if ((rc = look_up(d, d->r_ivan, "анна каренина", 0, 3, &found)) != EXIT_OK)
+		return rc;
+
 	step(d, "Ivan takes «%s»", title(d, karenina));
 	printf("He opens the book's page; the engine picks the button:\n");
 	if ((rc = show_verdict(d, d->r_ivan, d->t_ivan_k, karenina, LEND_VERDICT_TAKE)) != EXIT_OK)
@@ -686,7 +745,8 @@ const struct command cmds_demo[] = {
 	 "Play the reader's manual of an online library on a fresh database\n"
 	 "(./lend-demo.db unless --db names one: it is removed and made anew): two\n"
 	 "libraries, readers with cards (one at both libraries), a librarian, a\n"
-	 "sign-in with a password, a public-domain catalog, takes, the self-service\n"
+	 "sign-in with a password, a public-domain catalog, search with suggestions\n"
+	 "while typing, takes, the self-service\n"
 	 "limit, requests to the librarian (one approved, one denied with a reason),\n"
 	 "a take that buys a copy, an age refusal, a queue, reminders before loans\n"
 	 "end, fifteen days passing with the automatic return and hand-off, the\n"
