@@ -154,14 +154,14 @@ on two lines",Somebody,ebook,0,99,RUB
 CSV
 run 0 "import a CSV" -- "$LEND" --json book import books.csv
 check "three books imported" 'j["added"] == 3 and j["skipped"] == 0 and len(j["book_ids"]) == 3'
-run 0 "a title on two lines becomes one" -- "$LEND" --json book show 6
-check "the title and authors of the import" 'j["title"] == "A title on two lines"'
+run 0 "a title on two lines is a title and a subtitle" -- "$LEND" --json book show 6
+check "the title and subtitle of the import" 'j["title"] == "A title" and j["subtitle"] == "on two lines"'
 run 0 "two authors from one field" -- "$LEND" --json book show 5
 check "authors split on ;" 'j["authors"] == ["Victor Hugo", "Чтец Петров"] and j["kind"] == "audiobook" and j["title"] == "Les Misérables, Tome I"'
 if grep -q $'\r\|importing' err.txt; then not_ok "progress bytes on a non-terminal stderr"; else ok "no progress bar when stderr is not a terminal"; fi
 printf 'title,authors,kind,age,price,currency\nGood,A,ebook,0,1.00,RUB\nBad,B,vinyl,0,1.00,RUB\n' >bad.csv
 run 1 "import with a bad row exits 1" -- "$LEND" book import bad.csv
-grep_in err.txt "the bad row is named" "row 3"
+grep_in err.txt "the bad row is named" "line 3"
 
 if command -v script >/dev/null; then
 	printf 'title,authors,kind,age,price,currency\nНос,Николай Гоголь,ebook,12,49.00,RUB\n' >tty.csv

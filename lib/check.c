@@ -258,6 +258,8 @@ LEND_EXTERN int lend_engine_check(lend_engine *e, lend_report **out)
 	if (rc == LEND_OK)
 		rc = lend__shelf_check(e, rep);
 	/* -- the catalog */
+	if (rc == LEND_OK)
+		rc = lend__catalog_check(e, rep);
 	/* -- search */
 	rc = lend__end(e, rc);
 	if (rc != LEND_OK) {

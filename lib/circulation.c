@@ -163,6 +163,7 @@ int lend__issue(lend_engine *e, lend_gathered *g, int origin, lend_sys_loan *loa
 		h.loan_id = loan->id;
 		TRY_ST(e, "queue update", ST(e, hold_update, &h));
 	}
+	TRY(lend__search_book_loaned(e, loan->book_id)); /* popularity for search */
 	char due[64];
 	due_text(due, sizeof due, loan->due_at);
 	return lend__notify(e, origin == LEND_ORIGIN_QUEUE ? LEND_NOTE_QUEUE_HANDOFF : LEND_NOTE_LOAN_ISSUED,
@@ -507,26 +508,10 @@ static int need_ticket_user(lend_engine *e, const lend_actor *a, const lend_sys_
 	return lend__fail(e, LEND_EPERM, "only the card's holder may do this");
 }
 
-LEND_EXTERN int lend_availability_get(lend_engine *e, const lend_actor *a, int64_t ticket_id, int64_t book_id,
-                                      lend_availability **out)
+int lend__availability(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_availability *v)
 {
-	LEND_ENTER(e);
-	if (!out)
-		return lend__fail(e, LEND_EINVAL, "out is NULL");
-	*out = NULL;
-	TRY(lend__need_actor(e, a));
-	lend_availability *v = calloc(1, sizeof *v);
-	if (!v)
-		return lend__nomem(e);
-	int rc = lend__begin(e, 0);
 	lend_gathered g;
-	lend_sys_ticket t;
-	if (rc == LEND_OK)
-		rc = lend__load_ticket(e, ticket_id, &t);
-	if (rc == LEND_OK)
-		rc = need_ticket_user(e, a, &t, 1);
-	if (rc == LEND_OK)
-		rc = lend__gather(e, ticket_id, book_id, &g);
+	int rc = lend__gather(e, ticket_id, book_id, &g);
 	if (rc == LEND_OK) {
 		lend_rule_verdict rv;
 		if (g.in.copies > 0 && g.in.on_loan >= g.in.copies) {
@@ -546,6 +531,28 @@ LEND_EXTERN int lend_availability_get(lend_engine *e, const lend_actor *a, int64
 		}
 		memcpy(v->message, rv.message, sizeof v->message);
 	}
+	return rc;
+}
+
+LEND_EXTERN int lend_availability_get(lend_engine *e, const lend_actor *a, int64_t ticket_id, int64_t book_id,
+                                      lend_availability **out)
+{
+	LEND_ENTER(e);
+	if (!out)
+		return lend__fail(e, LEND_EINVAL, "out is NULL");
+	*out = NULL;
+	TRY(lend__need_actor(e, a));
+	lend_availability *v = calloc(1, sizeof *v);
+	if (!v)
+		return lend__nomem(e);
+	int rc = lend__begin(e, 0);
+	lend_sys_ticket t;
+	if (rc == LEND_OK)
+		rc = lend__load_ticket(e, ticket_id, &t);
+	if (rc == LEND_OK)
+		rc = need_ticket_user(e, a, &t, 1);
+	if (rc == LEND_OK)
+		rc = lend__availability(e, ticket_id, book_id, v);
 	rc = lend__end(e, rc);
 	if (rc != LEND_OK) {
 		free(v);

@@ -47,6 +47,8 @@ static int copy_book(void *ctx, const lend_sys_book *row)
 	*b = *row;
 	keep_currency(w->currency, row->currency);
 	b->title = b->authors = b->currency = NULL;
+	b->subtitle = b->series = b->language = b->narrators = b->publisher = NULL;
+	b->isbn = b->genres = b->annotation = b->external_id = NULL;
 	return 0;
 }
 
@@ -709,9 +711,13 @@ LEND_EXTERN int lend_book_add(lend_engine *e, const lend_actor *a, const lend_bo
 		return rc;
 	}
 	row.id = 0;
-	row.created_at = e->now;
+	row.created_at = row.updated_at = e->now;
+	row.withdrawn_at = 0;
 	if ((rc = ST(e, book_insert, &row)) != LEND_OK)
-		rc = lend__storage_fail(e, rc, "book insert");
+		rc = rc == LEND_EEXISTS ? lend__fail(e, rc, "a book with this external id exists")
+		                        : lend__storage_fail(e, rc, "book insert");
+	if (rc == LEND_OK)
+		rc = lend__catalog_book_saved(e, &row);
 	free(authors);
 	rc = lend__end(e, rc);
 	if (rc == LEND_OK && id_out)
@@ -732,13 +738,22 @@ LEND_EXTERN int lend_book_update(lend_engine *e, const lend_actor *a, const lend
 		free(authors);
 		return rc;
 	}
-	lend_sys_book old;
-	char cur[4];
-	rc = lend__load_book(e, row.id, &old, cur);
+	lend__full_book old;
+	rc = lend__full_book_load(e, row.id, &old);
 	if (rc == LEND_OK) {
-		row.created_at = old.created_at;
+		row.created_at = old.row.created_at;
+		row.updated_at = e->now;
+		row.withdrawn_at = old.row.withdrawn_at;
+		if (old.row.withdrawn_at)
+			row.lendable = 0;
+		if (!row.external_id || !*row.external_id)
+			row.external_id = old.row.external_id;
 		if ((rc = ST(e, book_update, &row)) != LEND_OK)
-			rc = lend__storage_fail(e, rc, "book update");
+			rc = rc == LEND_EEXISTS ? lend__fail(e, rc, "another book has this external id")
+			                        : lend__storage_fail(e, rc, "book update");
+		if (rc == LEND_OK)
+			rc = lend__catalog_book_saved(e, &row);
+		lend__full_book_free(&old);
 	}
 	free(authors);
 	return lend__end(e, rc);

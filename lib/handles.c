@@ -37,7 +37,10 @@ struct lend_book {
 	int lendable;
 	int64_t release_at;
 	int64_t created_at;
+	lend__book_meta meta; /* the catalog's fields */
 };
+
+lend__book_meta *lend__book_meta_of(lend_book *b) { return &b->meta; }
 
 struct lend_fund {
 	lend_sys_fund row;
@@ -383,6 +386,7 @@ LEND_EXTERN void lend_book_free(lend_book *b)
 		return;
 	free(b->title);
 	book_clear_authors(b);
+	lend__book_meta_free(&b->meta);
 	free(b);
 }
 
@@ -459,6 +463,7 @@ LEND_EXTERN int64_t lend_book_price(const lend_book *b) { return b ? b->price : 
 LEND_EXTERN const char *lend_book_currency(const lend_book *b) { return b ? b->currency : ""; }
 LEND_EXTERN int lend_book_lendable(const lend_book *b) { return b ? b->lendable : 0; }
 LEND_EXTERN int64_t lend_book_release_at(const lend_book *b) { return b ? b->release_at : 0; }
+LEND_EXTERN int64_t lend_book_created_at(const lend_book *b) { return b ? b->created_at : 0; }
 
 lend_book *lend__book_from(const lend_sys_book *row)
 {
@@ -488,6 +493,8 @@ lend_book *lend__book_from(const lend_sys_book *row)
 		a[b->nauthors++][len] = '\0';
 		p += len + (nl ? 1 : 0);
 	}
+	if (lend__book_meta_from_row(&b->meta, row) != LEND_OK)
+		goto fail;
 	return b;
 fail:
 	lend_book_free(b);
@@ -524,6 +531,7 @@ int lend__book_to_row(const lend_book *b, lend_sys_book *row, char **authors_joi
 	row->lendable = b->lendable;
 	row->release_at = b->release_at;
 	row->created_at = b->created_at;
+	lend__book_meta_to_row(&b->meta, row);
 	*authors_joined = j;
 	return LEND_OK;
 }

@@ -323,7 +323,76 @@ LEND_HIDDEN void lend__shelf_note_extra_free(lend__note_extra *x);
 LEND_HIDDEN const lend__note_extra *lend__note_extra_of(const lend_notification *n); /* handles.c */
 
 /* -- the catalog (catalog/) */
+/* A book handle's catalog metadata (owned by the handle; see catalog/book.c).
+ * Lists are kept both split (for the getters) and '\n'-joined (for rows). */
+typedef struct lend__strlist {
+	char **items;
+	size_t n;
+	char *joined; /* "" when empty, never NULL after a successful change */
+} lend__strlist;
+typedef struct lend__book_meta {
+	char *subtitle, *series, *language, *publisher, *isbn, *annotation, *external_id;
+	lend__strlist narrators, genres;
+	int32_t series_no, year, preview;
+	int64_t length, withdrawn_at, updated_at;
+} lend__book_meta;
+LEND_HIDDEN lend__book_meta *lend__book_meta_of(lend_book *b); /* handles.c */
+LEND_HIDDEN void lend__book_meta_free(lend__book_meta *m);
+LEND_HIDDEN int lend__book_meta_from_row(lend__book_meta *m, const lend_sys_book *row);
+LEND_HIDDEN void lend__book_meta_to_row(const lend__book_meta *m, lend_sys_book *row);
+/* A book row with its strings (they live in b), for updates that write it back. */
+typedef struct lend__full_book {
+	lend_book *b;
+	lend_sys_book row;
+	char *authors;
+} lend__full_book;
+LEND_HIDDEN int lend__full_book_load(lend_engine *e, int64_t book_id, lend__full_book *f);
+LEND_HIDDEN void lend__full_book_free(lend__full_book *f);
+/* After a book row was inserted or updated in this transaction: link its
+ * authors and narrators to author entities, index its genres, tell search. */
+LEND_HIDDEN int lend__catalog_book_saved(lend_engine *e, const lend_sys_book *row);
+
+/* Everything search indexes for one book (lend__catalog_load_index_text).
+ * Strings are owned by the struct; free with lend__catalog_text_free. */
+typedef struct lend_catalog_text {
+	int64_t book_id;
+	int kind;
+	int age_rating;
+	int withdrawn;     /* 1: withdrawn, never to be found */
+	int lendable;
+	int64_t release_at;
+	int64_t created_at;
+	char *title;
+	char *subtitle;
+	char *series;
+	char *language;
+	char *authors;     /* names in order, '\n'-separated */
+	char *narrators;   /* names in order, '\n'-separated */
+	char *aliases;     /* every alias of every author and narrator, '\n'-separated */
+	char *genres;      /* '\n'-separated */
+	int64_t loans;        /* every loan of the book, ever */
+	int64_t loans_recent; /* loans issued in the last 30 days */
+	int64_t ratings;      /* how many readers rated it */
+	int64_t rating_sum;   /* the sum of their stars */
+} lend_catalog_text;
+LEND_HIDDEN int lend__catalog_load_index_text(lend_engine *e, int64_t book_id, lend_catalog_text *out);
+LEND_HIDDEN void lend__catalog_text_free(lend_catalog_text *t);
+/* Move ratings and reviews of from_reader to to_reader (account merge, in
+ * the caller's transaction). Both rated a book: the newer rating wins (on a
+ * tie, to_reader's). Reviews: all kept, moved to to_reader. */
+LEND_HIDDEN int lend__catalog_merge_readers(lend_engine *e, int64_t from_reader, int64_t to_reader);
+/* The availability verdict of (ticket, book) into *v, in the caller's
+ * transaction (circulation.c; lend_availability_get() without its checks). */
+LEND_HIDDEN int lend__availability(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_availability *v);
+/* lend_engine_check: the catalog's invariants. */
+LEND_HIDDEN int lend__catalog_check(lend_engine *e, lend_report *rep);
 
 /* -- search (search/) */
+/* Bring the search index in step with a book after its insert, update or
+ * withdrawal (or a change of its authors), in the caller's transaction. A
+ * book that is gone or withdrawn leaves the index. */
+LEND_HIDDEN int lend__search_book_changed(lend_engine *e, int64_t book_id);
+/* After a loan of the book was issued (circulation.c): its popularity grew. */
+LEND_HIDDEN int lend__search_book_loaned(lend_engine *e, int64_t book_id);
 
 #endif

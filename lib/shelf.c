@@ -113,12 +113,14 @@ static int first_loan_cb(void *ctx, const lend_sys_loan *row)
 }
 
 /* How much of a book may be read before borrowing: the catalog's preview
- * fragment once it has one; nothing until then. */
-static int64_t preview_of(lend_engine *e, int64_t book_id)
+ * fragment (pages or seconds); nothing when the book cannot be read. */
+static int preview_of(lend_engine *e, int64_t book_id, int64_t *preview)
 {
-	(void)e;
-	(void)book_id;
-	return 0;
+	lend_sys_book b;
+	char cur[4];
+	TRY(lend__load_book(e, book_id, &b, cur));
+	*preview = b.preview;
+	return LEND_OK;
 }
 
 int lend__shelf_access(lend_engine *e, int64_t reader_id, int64_t book_id, int64_t position, int *access,
@@ -147,8 +149,12 @@ int lend__shelf_access(lend_engine *e, int64_t reader_id, int64_t book_id, int64
 	TRY(lend__shelf_bought(e, reader_id, book_id, &p, &found));
 	if (found)
 		*access = LEND_ACCESS_BOUGHT;
-	else if (position >= 0 && position < preview_of(e, book_id))
-		*access = LEND_ACCESS_PREVIEW;
+	else if (position >= 0) {
+		int64_t preview = 0;
+		TRY(preview_of(e, book_id, &preview));
+		if (position < preview)
+			*access = LEND_ACCESS_PREVIEW;
+	}
 	return LEND_OK;
 }
 

@@ -166,8 +166,39 @@ FWD(mark_get, (void *ud, int32_t kind, int64_t subject_id, lend_sys_mark *out), 
 FWD(mark_put, (void *ud, const lend_sys_mark *row), (RU, row))
 
 /* -- the catalog */
+FWD(author_insert, (void *ud, lend_sys_author *row), (RU, row))
+FWD(author_update, (void *ud, const lend_sys_author *row), (RU, row))
+FWD(author_get, (void *ud, int64_t id, lend_sys_author_cb cb, void *ctx), (RU, id, cb, ctx))
+FWD(author_find, (void *ud, const char *name, lend_sys_author_cb cb, void *ctx), (RU, name, cb, ctx))
+FWD(book_authors_set, (void *ud, int64_t book_id, int32_t role, const int64_t *ids, int32_t n),
+    (RU, book_id, role, ids, n))
+FWD(book_authors_list, (void *ud, int64_t book_id, int32_t role, lend_sys_author_cb cb, void *ctx),
+    (RU, book_id, role, cb, ctx))
+FWD(book_find_external, (void *ud, const char *external_id, int64_t *book_id), (RU, external_id, book_id))
+FWD(book_genres_set, (void *ud, int64_t book_id, const char *genres), (RU, book_id, genres))
+FWD(book_listing, (void *ud, const lend_sys_listing *q, lend_sys_listed_cb cb, void *ctx), (RU, q, cb, ctx))
+FWD(rating_get, (void *ud, int64_t reader_id, int64_t book_id, lend_sys_rating *out), (RU, reader_id, book_id, out))
+FWD(rating_put, (void *ud, const lend_sys_rating *row), (RU, row))
+FWD(rating_delete, (void *ud, int64_t reader_id, int64_t book_id), (RU, reader_id, book_id))
+FWD(rating_list, (void *ud, int64_t reader_id, int64_t book_id, lend_sys_rating_cb cb, void *ctx),
+    (RU, reader_id, book_id, cb, ctx))
+FWD(rating_stats_get, (void *ud, int64_t book_id, lend_sys_rating_stats *out), (RU, book_id, out))
+FWD(rating_stats_put, (void *ud, const lend_sys_rating_stats *row), (RU, row))
+FWD(rating_stats_list, (void *ud, int (*cb)(void *ctx, const lend_sys_rating_stats *row), void *ctx),
+    (RU, cb, ctx))
+FWD(review_insert, (void *ud, lend_sys_review *row), (RU, row))
+FWD(review_update, (void *ud, const lend_sys_review *row), (RU, row))
+FWD(review_delete, (void *ud, int64_t id), (RU, id))
+FWD(review_get, (void *ud, int64_t id, lend_sys_review_cb cb, void *ctx), (RU, id, cb, ctx))
+FWD(review_list,
+    (void *ud, int64_t book_id, int64_t reader_id, int64_t before_id, int32_t limit, lend_sys_review_cb cb,
+     void *ctx),
+    (RU, book_id, reader_id, before_id, limit, cb, ctx))
 
 /* -- search */
+FWD(search_put, (void *ud, const lend_sys_search_doc *doc), (RU, doc))
+FWD(search_delete, (void *ud, int64_t book_id), (RU, book_id))
+FWD(search_match, (void *ud, const lend_sys_search_query *q, lend_sys_search_cb cb, void *ctx), (RU, q, cb, ctx))
 
 
 static int f_rollback(void *ud)
@@ -334,7 +365,31 @@ lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier
 	SET(mark_get);
 	SET(mark_put);
 	/* -- the catalog */
+	SET(author_insert);
+	SET(author_update);
+	SET(author_get);
+	SET(author_find);
+	SET(book_authors_set);
+	SET(book_authors_list);
+	SET(book_find_external);
+	SET(book_genres_set);
+	SET(book_listing);
+	SET(rating_get);
+	SET(rating_put);
+	SET(rating_delete);
+	SET(rating_list);
+	SET(rating_stats_get);
+	SET(rating_stats_put);
+	SET(rating_stats_list);
+	SET(review_insert);
+	SET(review_update);
+	SET(review_delete);
+	SET(review_get);
+	SET(review_list);
 	/* -- search */
+	SET(search_put);
+	SET(search_delete);
+	SET(search_match);
 #undef SET
 	lend_options *o = NULL;
 	assert_int_equal(lend_options_new(&o), LEND_OK);

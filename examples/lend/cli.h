@@ -65,7 +65,12 @@ int cli_sign_in(struct cli *c, const char *as);
 /* -- the reader's shelf */
 extern const struct command cmds_shelf[];
 /* -- the catalog */
+extern const struct command cmds_catalog[];
+/* What `lend book show` adds: the catalog's metadata and the rating. */
+void catalog_show_book(struct cli *c, const lend_book *b);
+void catalog_json_book(struct cli *c, json_t *j, const lend_book *b);
 /* -- search */
+extern const struct command cmds_search[];
 
 /* ---------------------------------------------------------- main.c */
 
@@ -277,14 +282,15 @@ struct imported {
 	int kind;
 };
 struct import_result {
-	int rows, added, skipped;
-	struct imported *books; /* added books, in file order */
+	int rows, added, updated, unchanged, skipped;
+	struct imported *books; /* the books of the good rows, in file order */
 	size_t nbooks;
 };
-/* Import a catalog CSV (title,authors,kind,age,price,currency). Row errors are
- * reported on stderr and skipped. A progress bar goes to stderr when it is a
- * terminal and progress is set. Returns 0, or an exit code when the file could
- * not be read or the engine failed. */
+/* Import a catalog file, CSV or JSON Lines (doc/catalog.md), through
+ * lend_catalog_import(). Bad rows are reported on stderr (line and reason)
+ * and skipped. A progress bar goes to stderr when it is a terminal and
+ * progress is set. Returns 0, or an exit code when the file could not be read
+ * or the engine failed. */
 int import_csv(struct cli *c, const char *path, int progress, struct import_result *res);
 void import_result_free(struct import_result *res);
 

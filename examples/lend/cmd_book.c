@@ -192,10 +192,14 @@ static int book_show(struct cli *c, int argc, char **argv)
 	int rc = lend_book_get(c->e, c->a, id, &b);
 	if (rc != LEND_OK)
 		return cli_fail(c, rc);
-	if (c->json)
-		json_out(json_book(b));
-	else
+	if (c->json) {
+		json_t *j = json_book(b);
+		catalog_json_book(c, j, b);
+		json_out(j);
+	} else {
 		show_book(b);
+		catalog_show_book(c, b);
+	}
 	lend_book_free(b);
 	return EXIT_OK;
 }
@@ -261,12 +265,15 @@ static int book_import(struct cli *c, int argc, char **argv)
 			json_t *ids = json_array();
 			for (size_t i = 0; i < res.nbooks; i++)
 				json_array_append_new(ids, json_integer((json_int_t)res.books[i].id));
-			json_out(json_pack("{s:s, s:i, s:i, s:i, s:o}", "file", pos[0], "rows", res.rows, "added", res.added,
-			                   "skipped", res.skipped, "book_ids", ids));
+			json_out(json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:o}", "file", pos[0], "rows", res.rows, "added",
+			                   res.added, "updated", res.updated, "unchanged", res.unchanged, "skipped",
+			                   res.skipped, "book_ids", ids));
 		} else {
 			printf("Imported %d book%s from %s", res.added, res.added == 1 ? "" : "s", pos[0]);
 			if (res.nbooks)
 				printf(" (ids %lld..%lld)", (long long)res.books[0].id, (long long)res.books[res.nbooks - 1].id);
+			if (res.updated || res.unchanged)
+				printf("; %d updated, %d unchanged", res.updated, res.unchanged);
 			if (res.skipped)
 				printf("; %d row%s skipped", res.skipped, res.skipped == 1 ? "" : "s");
 			printf(".\n");
@@ -314,11 +321,14 @@ const struct command cmds_book[] = {
 	 "List the catalog in id order, N books (default 50, at most 1000) after the\n"
 	 "book --after.\n\nExample:\n  lend book list --after 50 --limit 20\n",
 	 3, book_list},
-	{"book", "import", "FILE.csv", "add the titles of a CSV file to the catalog (admin)",
-	 "Import a catalog CSV with the columns title, authors (';'-separated), kind\n"
-	 "(ebook or audiobook), age, price (399.00) and currency, with a header row.\n"
-	 "Rows the engine refuses are reported and skipped (the exit code is then 1).\n"
-	 "A progress bar is drawn on stderr when it is a terminal.\n"
+	{"book", "import", "FILE.csv|FILE.jsonl", "add or update the titles of a CSV or JSON Lines file (admin)",
+	 "Import a catalog CSV with a header row naming its columns: title, authors\n"
+	 "(';'-separated), kind (ebook or audiobook), age, price (399.00), currency,\n"
+	 "external_id and the others of doc/catalog.md; or JSON Lines (.jsonl) with\n"
+	 "the same keys. A row whose external_id is in the catalog updates that title,\n"
+	 "so importing again never duplicates. A title on two lines is a title and a\n"
+	 "subtitle. Bad rows are reported with their line and skipped (the exit code\n"
+	 "is then 1). A progress bar is drawn on stderr when it is a terminal.\n"
 	 "\n"
 	 "Example:\n"
 	 "  lend book import data/demo/catalog.csv\n",

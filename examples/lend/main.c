@@ -17,7 +17,9 @@ static const struct command *const tables[] = {
 	/* -- the reader's shelf */
 	cmds_shelf,
 	/* -- the catalog */
+	cmds_catalog,
 	/* -- search */
+	cmds_search,
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 

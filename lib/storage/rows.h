@@ -55,8 +55,16 @@ static const field book_fields[] = {
 	STR(lend_sys_book, authors),  I32(lend_sys_book, age_rating), I64(lend_sys_book, price),
 	STR(lend_sys_book, currency), I32(lend_sys_book, lendable),   I64(lend_sys_book, release_at),
 	I64(lend_sys_book, created_at),
+	STR(lend_sys_book, subtitle),  STR(lend_sys_book, series),     I32(lend_sys_book, series_no),
+	STR(lend_sys_book, language),  STR(lend_sys_book, narrators),  STR(lend_sys_book, publisher),
+	I32(lend_sys_book, year),      STR(lend_sys_book, isbn),       STR(lend_sys_book, genres),
+	STR(lend_sys_book, annotation), I32(lend_sys_book, preview),   I64(lend_sys_book, length),
+	STR(lend_sys_book, external_id), I64(lend_sys_book, withdrawn_at), I64(lend_sys_book, updated_at),
 };
-#define BOOK_COLS "kind, title, authors, age_rating, price, currency, lendable, release_at, created_at"
+#define BOOK_COLS                                                                                                      \
+	"kind, title, authors, age_rating, price, currency, lendable, release_at, created_at, subtitle, series, "     \
+	"series_no, language, narrators, publisher, year, isbn, genres, annotation, preview, length, external_id, "    \
+	"withdrawn_at, updated_at"
 
 static const field fund_fields[] = {
 	I64(lend_sys_fund, library_id), I64(lend_sys_fund, book_id),    I32(lend_sys_fund, copies),

@@ -82,6 +82,22 @@ typedef struct lend_sys_book {
 	int32_t lendable;
 	int64_t release_at;
 	int64_t created_at;
+	/* The catalog's metadata (every field may be 0/NULL). */
+	const char *subtitle;
+	const char *series;
+	int32_t series_no;       /* the number in the series, 0: none */
+	const char *language;    /* ISO 639 code in lower case, e.g. "ru", "en" */
+	const char *narrators;   /* names in order, separated by '\n' */
+	const char *publisher;
+	int32_t year;            /* year of publication, 0: unknown */
+	const char *isbn;        /* 13 digits (normalized ISBN-13) or NULL */
+	const char *genres;      /* separated by '\n' */
+	const char *annotation;
+	int32_t preview;         /* readable before borrowing: pages (e-book) or seconds (audio) */
+	int64_t length;          /* pages (e-book) or seconds (audio), 0: unknown */
+	const char *external_id; /* the importer's key: unique when not NULL/"" */
+	int64_t withdrawn_at;    /* 0: in the catalog; else withdrawn then */
+	int64_t updated_at;
 } lend_sys_book;
 
 /* The copies one library owns of one book; key (library_id, book_id). */
@@ -426,7 +442,116 @@ typedef int (*lend_sys_prefs_cb)(void *ctx, const lend_sys_prefs *row);
 
 /* -- the catalog */
 
+/* An author: an entity with its own page. name is unique (exact bytes);
+ * aliases are the other forms of the name (other scripts, spellings),
+ * separated by '\n'. */
+typedef struct lend_sys_author {
+	int64_t id;
+	const char *name;
+	const char *aliases;
+	int64_t created_at;
+} lend_sys_author;
+
+/* A reader's rating of a book; key (reader_id, book_id). */
+typedef struct lend_sys_rating {
+	int64_t reader_id;
+	int64_t book_id;
+	int32_t stars; /* 1..5 */
+	int64_t rated_at;
+} lend_sys_rating;
+
+/* The stored rating counts of a book: count[i] readers gave i+1 stars. */
+typedef struct lend_sys_rating_stats {
+	int64_t book_id;
+	int64_t count[5];
+} lend_sys_rating_stats;
+
+/* A review; ids grow (never reused). */
+typedef struct lend_sys_review {
+	int64_t id;
+	int64_t reader_id;
+	int64_t book_id;
+	const char *text;
+	int64_t created_at;
+	int64_t updated_at;
+} lend_sys_review;
+
+/* Which listing book_listing gives; see LEND_SYS_LISTING_*. Keyset
+ * pagination: the listing continues after (after_key, after_id) in its own
+ * order; after_id 0 starts at the beginning. Withdrawn books never appear. */
+typedef struct lend_sys_listing {
+	int32_t what;       /* LEND_SYS_LISTING_* */
+	int64_t library_id; /* FUND: the library */
+	int64_t author_id;  /* AUTHOR */
+	const char *genre;  /* GENRE: exact genre */
+	int64_t reader_id;  /* RECOMMENDED: for whom */
+	int64_t since;      /* POPULAR, RECOMMENDED: loans issued_at >= since */
+	int64_t now;        /* NEW: created_at <= now; SOON: release_at > now */
+	int32_t kind;       /* 0: any kind of book */
+	int64_t after_key;
+	int64_t after_id;
+	int32_t limit;      /* 1.. */
+} lend_sys_listing;
+
+/* The listings and their orders (key, then book id, as named):
+ * FUND        books with copies > 0 in library_id; key = book id, ascending.
+ * AUTHOR      books linked to author_id; key = year, descending, then id descending.
+ * GENRE       books with that genre; key = book id, descending (newest first).
+ * NEW         books with created_at <= now; key = created_at, descending, then id descending.
+ * POPULAR     books with loans issued since; key = that count, descending, then id ascending.
+ * SOON        books with release_at > now; key = release_at, ascending, then id ascending.
+ * RECOMMENDED books other readers of reader_id's books borrowed since, minus
+ *             his own; key = how many such readers, descending, then id ascending. */
+#define LEND_SYS_LISTING_FUND 1
+#define LEND_SYS_LISTING_AUTHOR 2
+#define LEND_SYS_LISTING_GENRE 3
+#define LEND_SYS_LISTING_NEW 4
+#define LEND_SYS_LISTING_POPULAR 5
+#define LEND_SYS_LISTING_SOON 6
+#define LEND_SYS_LISTING_RECOMMENDED 7
+
+typedef int (*lend_sys_author_cb)(void *ctx, const lend_sys_author *row);
+typedef int (*lend_sys_rating_cb)(void *ctx, const lend_sys_rating *row);
+typedef int (*lend_sys_review_cb)(void *ctx, const lend_sys_review *row);
+typedef int (*lend_sys_listed_cb)(void *ctx, int64_t book_id, int64_t key);
+
 /* -- search */
+
+/* The search index (see doc/search.md). Words come folded by the engine:
+ * the backend compares bytes and never folds anything itself. */
+typedef struct lend_sys_search_term {
+	const char *word; /* a folded word */
+	int64_t score;    /* how a match on this word ranks: larger is better */
+} lend_sys_search_term;
+
+/* What is indexed for one book. */
+typedef struct lend_sys_search_doc {
+	int64_t book_id;
+	int32_t kind;
+	const char *language; /* NULL: unknown */
+	int32_t age_rating;
+	int64_t rank; /* the popularity part of the scores, 0..999999 */
+	/* The folded fields, one per line: "<class> word word ...". The
+	 * backend stores it and hands it back with each candidate. */
+	const char *keys;
+	const lend_sys_search_term *terms; /* every distinct word once, best score */
+	int32_t nterms;
+} lend_sys_search_doc;
+
+/* A lookup: every word must equal a term of the book, except that with
+ * prefix = 1 the last word may also be the start of a term (bytes). */
+typedef struct lend_sys_search_query {
+	const char *const *words; /* folded, 1..16 of them */
+	int32_t nwords;
+	int32_t prefix;
+	int32_t kind;         /* 0: any */
+	const char *language; /* NULL: any */
+	int32_t max_age;      /* age_rating <= max_age; -1: any */
+	int32_t limit;        /* 1.. */
+} lend_sys_search_query;
+
+/* A candidate book, its score for the query, its keys. */
+typedef int (*lend_sys_search_cb)(void *ctx, int64_t book_id, int64_t score, const char *keys);
 
 /* ------------------------------------------------------------- filters */
 
@@ -720,8 +845,62 @@ struct lend_storage {
 	int (*mark_put)(void *ud, const lend_sys_mark *row);
 
 	/* -- the catalog */
+	/* Authors. author_insert sets row->id (EEXISTS: the name exists);
+	 * author_update writes name and aliases of the row with that id;
+	 * author_find looks the exact name up (ENOTFOUND if none). */
+	int (*author_insert)(void *ud, lend_sys_author *row);
+	int (*author_update)(void *ud, const lend_sys_author *row);
+	int (*author_get)(void *ud, int64_t id, lend_sys_author_cb cb, void *ctx);
+	int (*author_find)(void *ud, const char *name, lend_sys_author_cb cb, void *ctx);
+	/* A book's links: book_authors_set replaces them with ids[0..n) in that
+	 * order (role 1: authors, 2: narrators); book_authors_list gives the
+	 * author rows of a role in that order. */
+	int (*book_authors_set)(void *ud, int64_t book_id, int32_t role, const int64_t *ids, int32_t n);
+	int (*book_authors_list)(void *ud, int64_t book_id, int32_t role, lend_sys_author_cb cb, void *ctx);
+	/* The id of the book with that external_id (ENOTFOUND if none). */
+	int (*book_find_external)(void *ud, const char *external_id, int64_t *book_id);
+	/* Replace the book's genres (for GENRE listings) with genres ('\n'-separated). */
+	int (*book_genres_set)(void *ud, int64_t book_id, const char *genres);
+	/* A listing page: book ids with their keys in the order documented at
+	 * LEND_SYS_LISTING_*, at most q->limit. */
+	int (*book_listing)(void *ud, const lend_sys_listing *q, lend_sys_listed_cb cb, void *ctx);
+	/* Ratings. rating_get fills *out (ENOTFOUND if none); rating_put inserts
+	 * or replaces by key; rating_delete of a missing key is ENOTFOUND.
+	 * rating_list: the rows of reader_id (if non-zero) and/or book_id (if
+	 * non-zero), by (book_id, reader_id). */
+	int (*rating_get)(void *ud, int64_t reader_id, int64_t book_id, lend_sys_rating *out);
+	int (*rating_put)(void *ud, const lend_sys_rating *row);
+	int (*rating_delete)(void *ud, int64_t reader_id, int64_t book_id);
+	int (*rating_list)(void *ud, int64_t reader_id, int64_t book_id, lend_sys_rating_cb cb, void *ctx);
+	/* Stored counts per star: stats_get gives zeros for a book never rated;
+	 * stats_put inserts or replaces; stats_list gives every row by book_id. */
+	int (*rating_stats_get)(void *ud, int64_t book_id, lend_sys_rating_stats *out);
+	int (*rating_stats_put)(void *ud, const lend_sys_rating_stats *row);
+	int (*rating_stats_list)(void *ud, int (*cb)(void *ctx, const lend_sys_rating_stats *row), void *ctx);
+	/* Reviews. review_insert sets row->id; review_update writes text and
+	 * updated_at (and reader_id) of the row with that id; review_delete of a
+	 * missing id is ENOTFOUND. review_list: the reviews of book_id (if
+	 * non-zero) and/or reader_id (if non-zero) with id < before_id (0: no
+	 * bound), by id descending (newest first), at most limit (0: all). */
+	int (*review_insert)(void *ud, lend_sys_review *row);
+	int (*review_update)(void *ud, const lend_sys_review *row);
+	int (*review_delete)(void *ud, int64_t id);
+	int (*review_get)(void *ud, int64_t id, lend_sys_review_cb cb, void *ctx);
+	int (*review_list)(void *ud, int64_t book_id, int64_t reader_id, int64_t before_id, int32_t limit,
+	                   lend_sys_review_cb cb, void *ctx);
 
 	/* -- search */
+	/* The search index. Optional: when search_match is NULL the engine
+	 * scans the books itself (slowly); a backend sets all three or none.
+	 * search_put inserts or replaces the document of doc->book_id;
+	 * search_delete removes it (ENOTFOUND if there is none).
+	 * search_match gives the books that match q and pass its filters, each
+	 * with its score: the highest score among its terms that the last word
+	 * matches; by score descending, then book_id ascending; at most
+	 * q->limit. */
+	int (*search_put)(void *ud, const lend_sys_search_doc *doc);
+	int (*search_delete)(void *ud, int64_t book_id);
+	int (*search_match)(void *ud, const lend_sys_search_query *q, lend_sys_search_cb cb, void *ctx);
 };
 
 /* Fill *s with zeros and set its version (like LEND_STORAGE_INIT). */

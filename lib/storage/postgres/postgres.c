@@ -434,12 +434,14 @@ static int do_get(pg *s, const char *sql, const char *what, int type, int64_t ke
 #define V2_10 V2_8 ", $9, $10"
 #define V2_11 V2_10 ", $11"
 #define V2_13 V2_11 ", $12, $13"
+#define V2_22 V2_13 ", $14, $15, $16, $17, $18, $19, $20, $21, $22"
 
 /* Inserts bind fields 1.. as $1.. (the id is left out). */
 #define V1_3 "$1, $2, $3"
 #define V1_6 V1_3 ", $4, $5, $6"
 #define V1_7 V1_6 ", $7"
 #define V1_9 V1_7 ", $8, $9"
+#define V1_21 V1_9 ", $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21"
 #define V1_10 V1_9 ", $10"
 #define V1_12 V1_10 ", $11, $12"
 
@@ -479,8 +481,8 @@ static const char SQL_TICKET_LIST_READER[] = TICKET_SELECT " WHERE reader_id = $
 static const char SQL_TICKET_LIST_LIBRARY[] = TICKET_SELECT " WHERE library_id = $1 ORDER BY id";
 static const char SQL_TICKET_LIST_BOTH[] = TICKET_SELECT " WHERE reader_id = $1 AND library_id = $2 ORDER BY id";
 
-static const char SQL_BOOK_INSERT[] = INSERT("books", BOOK_COLS, V1_9);
-static const char SQL_BOOK_UPDATE[] = UPDATE("books", BOOK_COLS, V2_10);
+static const char SQL_BOOK_INSERT[] = INSERT("books", BOOK_COLS, V1_21 ", NULLIF($22, ''), $23, $24");
+static const char SQL_BOOK_UPDATE[] = UPDATE("books", BOOK_COLS, V2_22 ", NULLIF($23, ''), $24, $25");
 static const char SQL_BOOK_GET[] = SELECT_ID("books", BOOK_COLS);
 static const char SQL_BOOK_LIST[] = "SELECT id, " BOOK_COLS " FROM books WHERE id > $1 ORDER BY id LIMIT $2";
 

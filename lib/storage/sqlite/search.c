@@ -1,9 +1,531 @@
-/* lib/storage/sqlite/search.c — the SQLite index behind search (FTS5). */
+/* lib/storage/sqlite/search.c — the SQLite index behind search.
+ *
+ * Three tables (doc/search.md):
+ *  search_doc     one row per book: its filters, its rank, its keys (handed
+ *                 back to the engine) and its terms ("score word" lines);
+ *  search_prefix  the suggestion structure: for every prefix of 1 to
+ *                 PREFIX_MAX characters of a book's words, one row (prefix,
+ *                 -best score, book). Its primary key is the order a
+ *                 suggestion wants, so the best books for a short prefix are
+ *                 the first rows of a B-tree range: no matter how many
+ *                 books share the prefix, nothing is sorted;
+ *  search_fts     FTS5 over the words, for queries the prefix table cannot
+ *                 answer within WALK_MAX rows (several words, rare ones).
+ * The engine folds every word (lib/search/fold.c); this file compares bytes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "sq.h"
 
-const char sq__search_schema[] = "";
+#define PREFIX_MAX 3   /* characters */
+#define WALK_MAX 2000  /* prefix rows read for one word before FTS5 takes over */
+#define WALK_MAX_WORDS 300 /* the same for several words: FTS5 intersects them */
+#define QUERY_WORDS 16
+
+const char sq__search_schema[] =
+	"CREATE TABLE search_doc (book_id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, language TEXT,"
+	" age_rating INTEGER NOT NULL, rank INTEGER NOT NULL, keys TEXT NOT NULL, terms TEXT NOT NULL);"
+	"CREATE TABLE search_prefix (prefix TEXT NOT NULL, nscore INTEGER NOT NULL, book_id INTEGER NOT NULL,"
+	" PRIMARY KEY (prefix, nscore, book_id)) WITHOUT ROWID;"
+	"CREATE VIRTUAL TABLE search_fts USING fts5(words, content='', tokenize='unicode61 remove_diacritics 0');";
+
+/* ---------------------------------------------------------------- terms */
+
+typedef struct term {
+	const char *w;
+	size_t n;
+	int64_t score;
+} term;
+
+/* Parse "score word" lines into t (at most max); returns the count. */
+static size_t parse_terms(const char *s, term *t, size_t max)
+{
+	size_t k = 0;
+	while (*s && k < max) {
+		char *end;
+		long long sc = strtoll(s, &end, 10);
+		if (*end != ' ')
+			break;
+		const char *w = end + 1;
+		const char *nl = strchr(w, '\n');
+		size_t n = nl ? (size_t)(nl - w) : strlen(w);
+		t[k].w = w;
+		t[k].n = n;
+		t[k].score = sc;
+		k++;
+		s = nl ? nl + 1 : w + n;
+	}
+	return k;
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 1;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* The prefix length in bytes of the first `chars` characters of w. */
+static size_t prefix_bytes(const char *w, size_t n, int chars)
+{
+	size_t i = 0;
+	while (i < n && chars > 0) {
+		i++;
+		while (i < n && ((unsigned char)w[i] & 0xc0) == 0x80)
+			i++;
+		chars--;
+	}
+	return i;
+}
+
+typedef struct prow {
+	const char *p;
+	size_t n;
+	int64_t score;
+} prow;
+
+static int by_prefix(const void *a, const void *b)
+{
+	const prow *x = a, *y = b;
+	size_t m = x->n < y->n ? x->n : y->n;
+	int c = memcmp(x->p, y->p, m);
+	if (c)
+		return c;
+	if (x->n != y->n)
+		return x->n < y->n ? -1 : 1;
+	return x->score > y->score ? -1 : x->score < y->score;
+}
+
+/* The distinct prefixes of the terms, each with its best score; *out is
+ * malloc'd. Returns the count or -1 when memory ran out. */
+static long prefixes(const term *t, size_t nt, prow **out)
+{
+	prow *r = malloc((nt * PREFIX_MAX + 1) * sizeof *r);
+	if (!r)
+		return -1;
+	size_t k = 0;
+	for (size_t i = 0; i < nt; i++) {
+		size_t last = 0;
+		for (int c = 1; c <= PREFIX_MAX; c++) {
+			size_t b = prefix_bytes(t[i].w, t[i].n, c);
+			if (b == last)
+				break;
+			r[k].p = t[i].w;
+			r[k].n = b;
+			r[k].score = t[i].score;
+			k++;
+			last = b;
+		}
+	}
+	qsort(r, k, sizeof *r, by_prefix);
+	size_t o = 0;
+	for (size_t i = 0; i < k; i++)
+		if (o == 0 || r[o - 1].n != r[i].n || memcmp(r[o - 1].p, r[i].p, r[i].n) != 0)
+			r[o++] = r[i];
+	*out = r;
+	return (long)o;
+}
+
+/* ---------------------------------------------------------- the writes */
+
+static const char sql_doc_get[] = "SELECT terms, rank FROM search_doc WHERE book_id = ?1";
+static const char sql_doc_put[] =
+	"INSERT OR REPLACE INTO search_doc (book_id, kind, language, age_rating, rank, keys, terms)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char sql_doc_del[] = "DELETE FROM search_doc WHERE book_id = ?1";
+static const char sql_prefix_put[] = "INSERT OR REPLACE INTO search_prefix (prefix, nscore, book_id) VALUES (?1, ?2, ?3)";
+static const char sql_prefix_del[] = "DELETE FROM search_prefix WHERE prefix = ?1 AND nscore = ?2 AND book_id = ?3";
+static const char sql_fts_put[] = "INSERT INTO search_fts (rowid, words) VALUES (?1, ?2)";
+static const char sql_fts_del[] = "INSERT INTO search_fts (search_fts, rowid, words) VALUES ('delete', ?1, ?2)";
+
+/* The words of the terms, separated by spaces (malloc'd). */
+static char *words_of(const term *t, size_t nt)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < nt; i++)
+		len += t[i].n + 1;
+	char *s = malloc(len), *p = s;
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < nt; i++) {
+		if (i)
+			*p++ = ' ';
+		memcpy(p, t[i].w, t[i].n);
+		p += t[i].n;
+	}
+	*p = '\0';
+	return s;
+}
+
+/* Add (del = 0) or remove (del = 1) a book's prefix rows and FTS5 words. */
+static int index_rows(sq *s, int64_t book_id, const term *t, size_t nt, int del)
+{
+	prow *r = NULL;
+	long n = prefixes(t, nt, &r);
+	char *words = n >= 0 ? words_of(t, nt) : NULL;
+	if (n < 0 || !words) {
+		free(r);
+		return sq__fail_msg(s, "search index", "out of memory", LEND_ENOMEM);
+	}
+	int rc = LEND_OK;
+	for (long i = 0; i < n && rc == LEND_OK; i++) {
+		sqlite3_stmt *st;
+		rc = sq__prep(s, del ? sql_prefix_del : sql_prefix_put, &st, "search prefix");
+		if (rc != LEND_OK)
+			break;
+		sqlite3_bind_text(st, 1, r[i].p, (int)r[i].n, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, -r[i].score);
+		sqlite3_bind_int64(st, 3, book_id);
+		rc = sq__run(s, st, "search prefix", 0);
+	}
+	if (rc == LEND_OK) {
+		sqlite3_stmt *st;
+		rc = sq__prep(s, del ? sql_fts_del : sql_fts_put, &st, "search words");
+		if (rc == LEND_OK) {
+			sqlite3_bind_int64(st, 1, book_id);
+			sqlite3_bind_text(st, 2, words, -1, SQLITE_STATIC);
+			rc = sq__run(s, st, "search words", 0);
+		}
+	}
+	free(words);
+	free(r);
+	return rc;
+}
+
+/* Remove what is indexed for a book; *found = 0 when nothing was. */
+static int unindex(sq *s, int64_t book_id, int *found)
+{
+	sqlite3_stmt *st;
+	*found = 0;
+	int rc = sq__prep(s, sql_doc_get, &st, "search doc");
+	if (rc != LEND_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, book_id);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_DONE) {
+		sq__done(s, st);
+		return LEND_OK;
+	}
+	if (step != SQLITE_ROW) {
+		rc = sq__fail(s, "search doc", step);
+		sq__done(s, st);
+		return rc;
+	}
+	char *terms = strdup(sq__text(st, 0) ? sq__text(st, 0) : "");
+	sq__done(s, st);
+	size_t cap = terms ? count_lines(terms) : 0;
+	term *t = terms ? malloc(cap * sizeof *t) : NULL;
+	if (!t) {
+		free(terms);
+		return sq__fail_msg(s, "search doc", "out of memory", LEND_ENOMEM);
+	}
+	size_t nt = parse_terms(terms, t, cap);
+	rc = index_rows(s, book_id, t, nt, 1);
+	free(t);
+	free(terms);
+	if (rc == LEND_OK)
+		rc = sq__prep(s, sql_doc_del, &st, "search doc");
+	if (rc == LEND_OK) {
+		sqlite3_bind_int64(st, 1, book_id);
+		rc = sq__run(s, st, "search doc", 0);
+	}
+	*found = rc == LEND_OK;
+	return rc;
+}
+
+static int search_put(void *ud, const lend_sys_search_doc *doc)
+{
+	sq *s = ud;
+	int found;
+	int rc = unindex(s, doc->book_id, &found);
+	if (rc != LEND_OK)
+		return rc;
+	size_t nt = doc->nterms > 0 ? (size_t)doc->nterms : 0;
+	term *t = malloc((nt + 1) * sizeof *t);
+	size_t len = 1;
+	for (size_t i = 0; i < nt; i++)
+		len += strlen(doc->terms[i].word) + 24;
+	char *terms = malloc(len), *p = terms;
+	if (!t || !terms) {
+		free(t);
+		free(terms);
+		return sq__fail_msg(s, "search doc", "out of memory", LEND_ENOMEM);
+	}
+	*p = '\0';
+	size_t k = 0;
+	for (size_t i = 0; i < nt; i++) {
+		const char *w = doc->terms[i].word ? doc->terms[i].word : "";
+		if (!*w || strchr(w, '\n') || strchr(w, ' '))
+			continue; /* not a word */
+		p += sprintf(p, "%s%lld %s", k ? "\n" : "", (long long)doc->terms[i].score, w);
+		t[k].w = w;
+		t[k].n = strlen(w);
+		t[k].score = doc->terms[i].score;
+		k++;
+	}
+	sqlite3_stmt *st;
+	rc = sq__prep(s, sql_doc_put, &st, "search doc");
+	if (rc == LEND_OK) {
+		sqlite3_bind_int64(st, 1, doc->book_id);
+		sqlite3_bind_int(st, 2, doc->kind);
+		if (doc->language && *doc->language)
+			sqlite3_bind_text(st, 3, doc->language, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, doc->age_rating);
+		sqlite3_bind_int64(st, 5, doc->rank);
+		sqlite3_bind_text(st, 6, doc->keys ? doc->keys : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, terms, -1, SQLITE_STATIC);
+		rc = sq__run(s, st, "search doc", 0);
+	}
+	if (rc == LEND_OK)
+		rc = index_rows(s, doc->book_id, t, k, 0);
+	free(t);
+	free(terms);
+	return rc;
+}
+
+static int search_delete(void *ud, int64_t book_id)
+{
+	sq *s = ud;
+	int found;
+	int rc = unindex(s, book_id, &found);
+	if (rc == LEND_OK && !found)
+		return sq__not_found(s, "search doc");
+	return rc;
+}
+
+/* ---------------------------------------------------------- the lookup */
+
+/* The book's score for the query from its terms, or -1 if it does not match. */
+static int64_t score_terms(const char *terms, const lend_sys_search_query *q)
+{
+	term t[1024];
+	size_t nt = parse_terms(terms, t, sizeof t / sizeof t[0]);
+	int n = q->nwords;
+	const char *last = q->words[n - 1];
+	size_t ln = strlen(last);
+	int64_t best = -1;
+	for (int i = 0; i < n - 1; i++) {
+		size_t wn = strlen(q->words[i]);
+		size_t j = 0;
+		while (j < nt && !(t[j].n == wn && memcmp(t[j].w, q->words[i], wn) == 0))
+			j++;
+		if (j == nt)
+			return -1;
+	}
+	for (size_t j = 0; j < nt; j++)
+		if ((t[j].n == ln || (q->prefix && t[j].n > ln)) && memcmp(t[j].w, last, ln) == 0 && t[j].score > best)
+			best = t[j].score;
+	return best;
+}
+
+/* The best `limit` found so far, best first. */
+typedef struct top {
+	int64_t book_id;
+	int64_t score;
+	char *keys;
+} top;
+
+typedef struct tops {
+	top *t;
+	int n, max;
+} tops;
+
+static int better(int64_t s1, int64_t b1, int64_t s2, int64_t b2)
+{
+	return s1 > s2 || (s1 == s2 && b1 < b2);
+}
+
+/* Offer a candidate; returns -1 when memory ran out. */
+static int offer(tops *k, int64_t book_id, int64_t score, const char *keys)
+{
+	for (int i = 0; i < k->n; i++)
+		if (k->t[i].book_id == book_id)
+			return 0;
+	if (k->n == k->max && !better(score, book_id, k->t[k->n - 1].score, k->t[k->n - 1].book_id))
+		return 0;
+	char *copy = strdup(keys ? keys : "");
+	if (!copy)
+		return -1;
+	if (k->n == k->max) {
+		free(k->t[k->n - 1].keys);
+		k->n--;
+	}
+	int i = k->n;
+	while (i > 0 && better(score, book_id, k->t[i - 1].score, k->t[i - 1].book_id)) {
+		k->t[i] = k->t[i - 1];
+		i--;
+	}
+	k->t[i].book_id = book_id;
+	k->t[i].score = score;
+	k->t[i].keys = copy;
+	k->n++;
+	return 0;
+}
+
+static void tops_clear(tops *k)
+{
+	for (int i = 0; i < k->n; i++)
+		free(k->t[i].keys);
+	k->n = 0;
+}
+
+#define FILTERS                                                                                                        \
+	" AND (?2 = 0 OR d.kind = ?2) AND (?3 IS NULL OR d.language = ?3) AND (?4 < 0 OR d.age_rating <= ?4)"
+static const char sql_walk[] = "SELECT p.nscore, p.book_id, d.keys, d.terms FROM search_prefix p"
+                               " JOIN search_doc d ON d.book_id = p.book_id WHERE p.prefix = ?1" FILTERS
+                               " ORDER BY p.nscore, p.book_id";
+static const char sql_fts[] = "SELECT d.book_id, d.keys, d.terms FROM search_fts f"
+                              " JOIN search_doc d ON d.book_id = f.rowid WHERE search_fts MATCH ?1" FILTERS;
+
+static void bind_filters(sqlite3_stmt *st, const lend_sys_search_query *q)
+{
+	sqlite3_bind_int(st, 2, q->kind);
+	if (q->language && *q->language)
+		sqlite3_bind_text(st, 3, q->language, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, q->max_age);
+}
+
+/* Walk the prefix rows of the last word best first; *complete = 1 when the
+ * top is sure (the next row could not beat it, or the rows ran out). */
+static int walk(sq *s, const lend_sys_search_query *q, tops *k, int *complete)
+{
+	const char *last = q->words[q->nwords - 1];
+	size_t ln = strlen(last);
+	size_t kb = prefix_bytes(last, ln, PREFIX_MAX);
+	/* With one word no longer than the prefixes, the rows are the answer. */
+	int exact = q->prefix && q->nwords == 1 && kb == ln;
+	sqlite3_stmt *st;
+	*complete = 0;
+	int rc = sq__prep(s, sql_walk, &st, "search prefix");
+	if (rc != LEND_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, last, (int)kb, SQLITE_STATIC);
+	bind_filters(st, q);
+	int rows = 0, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t bound = -sqlite3_column_int64(st, 0);
+		int64_t book_id = sqlite3_column_int64(st, 1);
+		/* Rows come by bound descending, then book id: once the k-th best
+		 * beats this row's bound (or ties it with a smaller id), no later
+		 * row can enter the top. */
+		if (k->n == k->max && !better(bound, book_id, k->t[k->n - 1].score, k->t[k->n - 1].book_id)) {
+			*complete = 1;
+			break;
+		}
+		if (exact && k->n == k->max) {
+			*complete = 1;
+			break;
+		}
+		if (++rows > (q->nwords == 1 ? WALK_MAX : WALK_MAX_WORDS))
+			break;
+		int64_t sc = exact ? bound : score_terms(sq__text(st, 3), q);
+		if (sc >= 0 && offer(k, book_id, sc, sq__text(st, 2)) < 0) {
+			sq__done(s, st);
+			return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+		}
+	}
+	if (step == SQLITE_DONE)
+		*complete = 1;
+	else if (step != SQLITE_ROW)
+		rc = sq__fail(s, "search prefix", step);
+	sq__done(s, st);
+	return rc;
+}
+
+/* The FTS5 query of the words: each one quoted, the last one a prefix. A
+ * last prefix of one or two characters is left to the check of the terms
+ * when other words narrow the matches: FTS5 would merge the lists of every
+ * word it starts. */
+static char *fts_query(const lend_sys_search_query *q)
+{
+	size_t len = 8;
+	int n = q->nwords;
+	if (n > 1 && q->prefix && prefix_bytes(q->words[n - 1], strlen(q->words[n - 1]), 2) == strlen(q->words[n - 1]))
+		n--;
+	for (int i = 0; i < q->nwords; i++)
+		len += 2 * strlen(q->words[i]) + 5;
+	char *m = malloc(len), *p = m;
+	if (!m)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			*p++ = ' ';
+		*p++ = '"';
+		for (const char *c = q->words[i]; *c; c++) {
+			if (*c == '"')
+				*p++ = '"';
+			*p++ = *c;
+		}
+		*p++ = '"';
+		if (i == q->nwords - 1 && q->prefix)
+			*p++ = '*';
+	}
+	*p = '\0';
+	return m;
+}
+
+static int full(sq *s, const lend_sys_search_query *q, tops *k)
+{
+	char *m = fts_query(q);
+	if (!m)
+		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql_fts, &st, "search words");
+	if (rc != LEND_OK) {
+		free(m);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+	bind_filters(st, q);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t sc = score_terms(sq__text(st, 2), q);
+		if (sc >= 0 && offer(k, sqlite3_column_int64(st, 0), sc, sq__text(st, 1)) < 0) {
+			step = SQLITE_NOMEM;
+			break;
+		}
+	}
+	if (step != SQLITE_DONE)
+		rc = step == SQLITE_NOMEM ? sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM)
+		                          : sq__fail(s, "search words", step);
+	sq__done(s, st);
+	free(m);
+	return rc;
+}
+
+static int search_match(void *ud, const lend_sys_search_query *q, lend_sys_search_cb cb, void *ctx)
+{
+	sq *s = ud;
+	if (!q || q->nwords < 1 || q->nwords > QUERY_WORDS || q->limit < 1)
+		return sq__fail_msg(s, "search", "bad query", LEND_ESTORAGE);
+	for (int i = 0; i < q->nwords; i++)
+		if (!q->words[i] || !*q->words[i])
+			return sq__fail_msg(s, "search", "empty word", LEND_ESTORAGE);
+	tops k = {calloc((size_t)q->limit, sizeof(top)), 0, q->limit};
+	if (!k.t)
+		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+	int complete = 0;
+	int rc = walk(s, q, &k, &complete);
+	if (rc == LEND_OK && !complete) {
+		tops_clear(&k);
+		rc = full(s, q, &k);
+	}
+	for (int i = 0; rc == LEND_OK && i < k.n; i++) {
+		int r = cb(ctx, k.t[i].book_id, k.t[i].score, k.t[i].keys);
+		if (r)
+			rc = r;
+	}
+	tops_clear(&k);
+	free(k.t);
+	return rc;
+}
 
 void sq__search_methods(lend_storage *out)
 {
-	(void)out;
+	out->search_put = search_put;
+	out->search_delete = search_delete;
+	out->search_match = search_match;
 }

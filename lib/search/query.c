@@ -1,0 +1,533 @@
+/* lib/search/query.c — lend_search() and lend_suggest(): fold the query (and
+ * its wrong-layout twin), ask the backend's index or scan the books, rank,
+ * and give each hit the asking reader's verdict. */
+#include "search.h"
+
+#define MAX_WORDS 16
+#define MAX_TEXT 1000
+
+struct lend_search_query {
+	char *text;
+	int kind;
+	char *language;
+	int64_t library_id;
+	int available_only;
+	int age_appropriate;
+	int limit;
+};
+
+struct lend_search_hit {
+	int64_t book_id;
+	char *title;
+	char *authors;
+	int kind;
+	int age_rating;
+	int64_t score;
+	int too_young;
+	int has_verdict;
+	int verdict;
+	int reason;
+};
+
+struct lend_search_results {
+	lend__vec v;
+};
+
+/* ------------------------------------------------------------ handles */
+
+LEND_EXTERN int lend_search_query_new(lend_search_query **out)
+{
+	if (!out)
+		return LEND_EINVAL;
+	*out = calloc(1, sizeof **out);
+	return *out ? LEND_OK : LEND_ENOMEM;
+}
+
+LEND_EXTERN void lend_search_query_free(lend_search_query *q)
+{
+	if (!q)
+		return;
+	free(q->text);
+	free(q->language);
+	free(q);
+}
+
+static int set_text(char **field, const char *text, size_t max, int required)
+{
+	if (lend__text_ok(text, max, required) != LEND_OK)
+		return LEND_EINVAL;
+	char *d = text && *text ? lend__strdup(text) : NULL;
+	if (text && *text && !d)
+		return LEND_ENOMEM;
+	free(*field);
+	*field = d;
+	return LEND_OK;
+}
+
+LEND_EXTERN int lend_search_query_set_text(lend_search_query *q, const char *text)
+{
+	if (!q || !text)
+		return LEND_EINVAL;
+	return set_text(&q->text, text, MAX_TEXT, 0);
+}
+
+LEND_EXTERN int lend_search_query_set_kind(lend_search_query *q, int kind)
+{
+	if (!q || kind < LEND_KIND_ANY || kind > LEND_KIND_AUDIOBOOK)
+		return LEND_EINVAL;
+	q->kind = kind;
+	return LEND_OK;
+}
+
+LEND_EXTERN int lend_search_query_set_language(lend_search_query *q, const char *code)
+{
+	if (!q)
+		return LEND_EINVAL;
+	for (const char *c = code; c && *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || *c == '-' || *c == '/'))
+			return LEND_EINVAL;
+	return set_text(&q->language, code, 16, 0);
+}
+
+LEND_EXTERN int lend_search_query_set_library(lend_search_query *q, int64_t library_id)
+{
+	if (!q || library_id < 0)
+		return LEND_EINVAL;
+	q->library_id = library_id;
+	return LEND_OK;
+}
+
+LEND_EXTERN int lend_search_query_set_available_only(lend_search_query *q, int on)
+{
+	if (!q || (on != 0 && on != 1))
+		return LEND_EINVAL;
+	q->available_only = on;
+	return LEND_OK;
+}
+
+LEND_EXTERN int lend_search_query_set_age_appropriate(lend_search_query *q, int on)
+{
+	if (!q || (on != 0 && on != 1))
+		return LEND_EINVAL;
+	q->age_appropriate = on;
+	return LEND_OK;
+}
+
+LEND_EXTERN int lend_search_query_set_limit(lend_search_query *q, int limit)
+{
+	if (!q || limit < 1 || limit > 100)
+		return LEND_EINVAL;
+	q->limit = limit;
+	return LEND_OK;
+}
+
+static void hit_free(void *p)
+{
+	lend_search_hit *h = p;
+	if (!h)
+		return;
+	free(h->title);
+	free(h->authors);
+	free(h);
+}
+
+LEND_EXTERN size_t lend_search_results_count(const lend_search_results *r)
+{
+	return r ? r->v.n : 0;
+}
+
+LEND_EXTERN const lend_search_hit *lend_search_results_get(const lend_search_results *r, size_t i)
+{
+	return r && i < r->v.n ? r->v.items[i] : NULL;
+}
+
+LEND_EXTERN void lend_search_results_free(lend_search_results *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->v.n; i++)
+		hit_free(r->v.items[i]);
+	free(r->v.items);
+	free(r);
+}
+
+LEND_EXTERN int64_t lend_search_hit_book_id(const lend_search_hit *h) { return h ? h->book_id : 0; }
+LEND_EXTERN const char *lend_search_hit_title(const lend_search_hit *h) { return h && h->title ? h->title : ""; }
+LEND_EXTERN const char *lend_search_hit_authors(const lend_search_hit *h) { return h && h->authors ? h->authors : ""; }
+LEND_EXTERN int lend_search_hit_kind(const lend_search_hit *h) { return h ? h->kind : 0; }
+LEND_EXTERN int lend_search_hit_age_rating(const lend_search_hit *h) { return h ? h->age_rating : 0; }
+LEND_EXTERN int64_t lend_search_hit_score(const lend_search_hit *h) { return h ? h->score : 0; }
+LEND_EXTERN int lend_search_hit_too_young(const lend_search_hit *h) { return h ? h->too_young : 0; }
+LEND_EXTERN int lend_search_hit_has_verdict(const lend_search_hit *h) { return h ? h->has_verdict : 0; }
+LEND_EXTERN int lend_search_hit_verdict(const lend_search_hit *h) { return h ? h->verdict : 0; }
+LEND_EXTERN int lend_search_hit_reason(const lend_search_hit *h) { return h ? h->reason : 0; }
+
+/* --------------------------------------------------------- candidates */
+
+typedef struct cand {
+	int64_t book_id;
+	int64_t score;
+} cand;
+
+typedef struct words {
+	char *folded; /* the words, NUL-separated in place */
+	const char *w[MAX_WORDS];
+	int n;
+} words;
+
+static int split(char *folded, words *ws)
+{
+	ws->folded = folded;
+	ws->n = 0;
+	char *p = folded;
+	while (*p && ws->n < MAX_WORDS) {
+		ws->w[ws->n++] = p;
+		char *sp = strchr(p, ' ');
+		if (!sp)
+			break;
+		*sp = '\0';
+		p = sp + 1;
+	}
+	return ws->n;
+}
+
+typedef struct collect {
+	lend__rows *rows;
+	const words *ws;
+	int prefix;
+	int64_t got; /* rows the backend gave */
+} collect;
+
+static int match_cb(void *ctx, int64_t book_id, int64_t score, const char *keys)
+{
+	collect *c = ctx;
+	c->got++;
+	int64_t rank = score % 1000000;
+	int64_t s = lend__search_score(keys ? keys : "", rank, c->ws->w, c->ws->n, c->prefix);
+	if (s < 0)
+		return 0;
+	cand x = {book_id, s};
+	return lend__rows_push(c->rows, &x);
+}
+
+/* The scan for a backend without an index: every book, folded on the fly,
+ * one page of ids at a time. */
+static int id_cb(void *ctx, const lend_sys_book *row)
+{
+	return lend__rows_push(ctx, &row->id);
+}
+
+static int scan_one(lend_engine *e, const lend_sys_search_query *q, collect *c, int64_t id)
+{
+	lend_catalog_text t;
+	TRY(lend__catalog_load_index_text(e, id, &t));
+	int skip = t.withdrawn || (q->kind && t.kind != q->kind) || (q->max_age >= 0 && t.age_rating > q->max_age) ||
+	           (q->language && (!t.language || strcmp(t.language, q->language) != 0));
+	lend__search_doc d;
+	int rc = skip ? LEND_OK : lend__search_doc_build(&t, &d);
+	lend__catalog_text_free(&t);
+	if (rc != LEND_OK)
+		return lend__nomem(e);
+	if (skip)
+		return LEND_OK;
+	int64_t sc = lend__search_score(d.keys, d.doc.rank, c->ws->w, c->ws->n, c->prefix);
+	lend__search_doc_free(&d);
+	cand x = {id, sc};
+	if (sc >= 0 && lend__rows_push(c->rows, &x) != 0)
+		return lend__nomem(e);
+	return LEND_OK;
+}
+
+static int scan_books(lend_engine *e, const lend_sys_search_query *q, collect *c)
+{
+	int64_t after = 0;
+	for (;;) {
+		lend__rows ids = LEND_ROWS(int64_t);
+		int rc = lend__rows_status(e, &ids, ST(e, book_list, after, 1000, id_cb, &ids), "book list");
+		for (size_t i = 0; rc == LEND_OK && i < ids.n; i++)
+			rc = scan_one(e, q, c, LEND_ROW(ids, int64_t, i));
+		size_t n = ids.n;
+		if (n)
+			after = LEND_ROW(ids, int64_t, n - 1);
+		lend__rows_free(&ids);
+		TRY(rc);
+		if (n < 1000)
+			return LEND_OK;
+	}
+}
+
+static int by_book(const void *a, const void *b)
+{
+	const cand *x = a, *y = b;
+	return x->book_id < y->book_id ? -1 : x->book_id > y->book_id;
+}
+
+static int by_score(const void *a, const void *b)
+{
+	const cand *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return x->book_id < y->book_id ? -1 : x->book_id > y->book_id;
+}
+
+/* Candidates of both spellings of the query, best first, each book once. */
+static int candidates(lend_engine *e, const lend_search_query *uq, words *ws, int nws, int prefix, int max_age,
+                      int ask, int limit, lend__rows *rows, int *more)
+{
+	*more = 0;
+	for (int v = 0; v < nws; v++) {
+		if (v > 0 && rows->n >= (size_t)limit)
+			break; /* the text as typed filled the page: no need of its twin */
+		lend_sys_search_query q = {0};
+		q.words = ws[v].w;
+		q.nwords = ws[v].n;
+		q.prefix = prefix;
+		q.kind = uq->kind;
+		q.language = uq->language;
+		q.max_age = max_age;
+		q.limit = ask;
+		collect c = {rows, &ws[v], prefix, 0};
+		if (e->st.search_match) {
+			int rc = ST(e, search_match, &q, match_cb, &c);
+			if (rows->oom)
+				return lend__nomem(e);
+			TRY_ST(e, "search", rc);
+			if (c.got >= ask)
+				*more = 1;
+		} else {
+			TRY(scan_books(e, &q, &c));
+		}
+	}
+	if (rows->n < 2)
+		return LEND_OK;
+	/* Each book once, with its better score of the two spellings. */
+	cand *x = rows->data;
+	qsort(x, rows->n, sizeof(cand), by_book);
+	size_t o = 0;
+	for (size_t i = 0; i < rows->n; i++) {
+		if (o > 0 && x[o - 1].book_id == x[i].book_id) {
+			if (x[i].score > x[o - 1].score)
+				x[o - 1].score = x[i].score;
+		} else {
+			x[o++] = x[i];
+		}
+	}
+	qsort(x, o, sizeof(cand), by_score);
+	rows->n = o;
+	return LEND_OK;
+}
+
+/* ---------------------------------------------------------------- hits */
+
+typedef struct asker {
+	int64_t reader_id;
+	int birth_date;
+	int64_t ticket_id; /* his ticket in the chosen library, 0 if none */
+} asker;
+
+static int first_ticket_cb(void *ctx, const lend_sys_ticket *row)
+{
+	int64_t *id = ctx;
+	if (!*id)
+		*id = row->id;
+	return 0;
+}
+
+static char *join_authors(const char *names)
+{
+	size_t n = names ? strlen(names) : 0, extra = 0;
+	for (size_t i = 0; i < n; i++)
+		extra += names[i] == '\n';
+	char *s = malloc(n + extra + 1);
+	if (!s)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (names[i] == '\n') {
+			s[o++] = ',';
+			s[o++] = ' ';
+		} else {
+			s[o++] = names[i];
+		}
+	}
+	s[o] = '\0';
+	return s;
+}
+
+static int hit_book_cb(void *ctx, const lend_sys_book *row)
+{
+	lend_search_hit *h = ctx;
+	h->kind = row->kind;
+	h->age_rating = row->age_rating;
+	h->title = lend__strdup(row->title);
+	h->authors = join_authors(row->authors);
+	return 0;
+}
+
+/* Build the hit of a candidate; *keep = 0 when a filter drops it. */
+static int make_hit(lend_engine *e, const lend_search_query *uq, const asker *as, const cand *x,
+                    lend_search_hit **out, int *keep)
+{
+	*keep = 0;
+	lend_search_hit *h = calloc(1, sizeof *h);
+	if (!h)
+		return lend__nomem(e);
+	h->book_id = x->book_id;
+	h->score = x->score;
+	int rc = ST(e, book_get, x->book_id, hit_book_cb, h);
+	if (rc == LEND_ENOTFOUND) {
+		hit_free(h);
+		return LEND_OK; /* an index entry ahead of its book: skip it */
+	}
+	if (rc != LEND_OK) {
+		hit_free(h);
+		return lend__storage_fail(e, rc, "book");
+	}
+	if (!h->title || !h->authors) {
+		hit_free(h);
+		return lend__nomem(e);
+	}
+	if (as->reader_id)
+		h->too_young = !lend_rules_age_ok(as->birth_date, h->age_rating, lend__ymd(e->now));
+	if (as->ticket_id) {
+		lend_gathered g;
+		rc = lend__gather(e, as->ticket_id, x->book_id, &g);
+		if (rc != LEND_OK) {
+			hit_free(h);
+			return rc;
+		}
+		lend_rule_verdict rv;
+		lend_rules_verdict(&g.in, &rv);
+		h->has_verdict = 1;
+		h->verdict = rv.verdict;
+		h->reason = rv.reason;
+	}
+	if (uq->available_only && !(h->has_verdict && (h->verdict == LEND_VERDICT_TAKE || h->verdict == LEND_VERDICT_YOURS))) {
+		hit_free(h);
+		return LEND_OK;
+	}
+	*out = h;
+	*keep = 1;
+	return LEND_OK;
+}
+
+/* The oldest age rating a reader may take today. */
+static int max_age_for(int birth_date, int today)
+{
+	static const int ratings[] = {18, 16, 12, 6, 0};
+	for (size_t i = 0; i < sizeof ratings / sizeof ratings[0]; i++)
+		if (lend_rules_age_ok(birth_date, ratings[i], today))
+			return ratings[i];
+	return 0;
+}
+
+static int run(lend_engine *e, const lend_actor *a, const lend_search_query *uq, int prefix,
+               lend_search_results **out)
+{
+	LEND_ENTER(e);
+	if (!out)
+		return lend__fail(e, LEND_EINVAL, "out is NULL");
+	*out = NULL;
+	if (!uq)
+		return lend__fail(e, LEND_EINVAL, "no query");
+	TRY(lend__need_actor(e, a));
+	if (uq->available_only && !uq->library_id)
+		return lend__fail(e, LEND_EINVAL, "\"available now\" needs a library");
+	int limit = uq->limit ? uq->limit : prefix ? 10 : 20;
+	lend_search_results *r = calloc(1, sizeof *r);
+	if (!r)
+		return lend__nomem(e);
+	/* The query and its twin typed in the other keyboard layout. */
+	const char *text = uq->text ? uq->text : "";
+	words ws[2];
+	int nws = 0, rc = LEND_OK;
+	memset(ws, 0, sizeof ws);
+	int scripts = lend__fold_scripts(text);
+	int swap = scripts == LEND_FOLD_LATIN      ? LEND_FOLD_TO_CYRILLIC
+	           : scripts == LEND_FOLD_CYRILLIC ? LEND_FOLD_TO_LATIN
+	                                           : 0;
+	char *f[2] = {lend__fold(text, 0), swap ? lend__fold(text, swap) : NULL};
+	if (!f[0] || (swap && !f[1]))
+		rc = lend__nomem(e);
+	if (f[0] && f[1] && strcmp(f[0], f[1]) == 0) {
+		free(f[1]);
+		f[1] = NULL;
+	}
+	for (int v = 0; v < 2; v++) {
+		if (rc == LEND_OK && f[v] && *f[v] && split(f[v], &ws[nws]) > 0)
+			nws++;
+		else
+			free(f[v]);
+	}
+	if (rc != LEND_OK) {
+		for (int v = 0; v < nws; v++)
+			free(ws[v].folded);
+		lend_search_results_free(r);
+		return rc;
+	}
+	asker as = {0, 0, 0};
+	int max_age = -1;
+	if (nws == 0) {
+		*out = r; /* nothing to look for */
+		return LEND_OK;
+	}
+	rc = lend__begin(e, 0);
+	int began = rc == LEND_OK;
+	if (rc == LEND_OK && a->kind == LEND_ACTOR_READER) {
+		lend_sys_reader rd;
+		rc = lend__load_reader(e, a->reader_id, &rd);
+		as.reader_id = rd.id;
+		as.birth_date = rd.birth_date;
+		if (rc == LEND_OK && uq->age_appropriate)
+			max_age = max_age_for(rd.birth_date, lend__ymd(e->now));
+		if (rc == LEND_OK && uq->library_id) {
+			rc = ST(e, ticket_list, a->reader_id, uq->library_id, first_ticket_cb, &as.ticket_id);
+			if (rc != LEND_OK)
+				rc = lend__storage_fail(e, rc, "ticket list");
+		}
+	}
+	lend__rows rows = LEND_ROWS(cand);
+	int ask = limit * 4 < 40 ? 40 : limit * 4;
+	size_t done = 0; /* candidates already turned into hits or dropped */
+	while (rc == LEND_OK) {
+		int more = 0;
+		rows.n = 0;
+		rc = candidates(e, uq, ws, nws, prefix, max_age, ask, limit, &rows, &more);
+		for (size_t i = done; rc == LEND_OK && i < rows.n && r->v.n < (size_t)limit; i++) {
+			lend_search_hit *h = NULL;
+			int keep = 0;
+			rc = make_hit(e, uq, &as, &LEND_ROW(rows, cand, i), &h, &keep);
+			if (rc == LEND_OK && keep && lend__vec_push(&r->v, h) != LEND_OK) {
+				hit_free(h);
+				rc = lend__nomem(e);
+			}
+			done = i + 1;
+		}
+		if (rc != LEND_OK || r->v.n >= (size_t)limit || !more || ask >= 1 << 20)
+			break;
+		ask *= 8; /* filters dropped too many: look further */
+	}
+	lend__rows_free(&rows);
+	for (int v = 0; v < nws; v++)
+		free(ws[v].folded);
+	if (began)
+		rc = lend__end(e, rc);
+	if (rc != LEND_OK) {
+		lend_search_results_free(r);
+		return rc;
+	}
+	*out = r;
+	return LEND_OK;
+}
+
+LEND_EXTERN int lend_search(lend_engine *e, const lend_actor *a, const lend_search_query *q,
+                            lend_search_results **out)
+{
+	return run(e, a, q, 0, out);
+}
+
+LEND_EXTERN int lend_suggest(lend_engine *e, const lend_actor *a, const lend_search_query *q,
+                             lend_search_results **out)
+{
+	return run(e, a, q, 1, out);
+}
