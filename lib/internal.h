@@ -323,6 +323,9 @@ LEND_HIDDEN void lend__shelf_note_extra_free(lend__note_extra *x);
 LEND_HIDDEN const lend__note_extra *lend__note_extra_of(const lend_notification *n); /* handles.c */
 
 /* -- the catalog (catalog/) */
+/* The first catalog method the backend leaves NULL, or NULL; without them
+ * the core's hooks into the catalog do nothing. */
+LEND_HIDDEN const char *lend__catalog_lacks(const lend_engine *e);
 /* A book handle's catalog metadata (owned by the handle; see catalog/book.c).
  * Lists are kept both split (for the getters) and '\n'-joined (for rows). */
 typedef struct lend__strlist {
@@ -388,6 +391,9 @@ LEND_HIDDEN int lend__availability(lend_engine *e, int64_t ticket_id, int64_t bo
 LEND_HIDDEN int lend__catalog_check(lend_engine *e, lend_report *rep);
 
 /* -- search (search/) */
+/* The first search method the backend leaves NULL, or NULL (search then
+ * scans the books). */
+LEND_HIDDEN const char *lend__search_lacks(const lend_engine *e);
 /* Bring the search index in step with a book after its insert, update or
  * withdrawal (or a change of its authors), in the caller's transaction. A
  * book that is gone or withdrawn leaves the index. */
