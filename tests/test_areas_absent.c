@@ -9,6 +9,7 @@
 #include "helpers.h"
 #include "lend/accounts.h"
 #include "lend/desk.h"
+#include "lend/search.h"
 #include "lend/shelf.h"
 
 /* The core methods alone: everything from the desk's first method to the
@@ -98,6 +99,14 @@ static void test_core_works_areas_refuse(void **state)
 	int credited = 0;
 	assert_missing(e, lend_balance_credit(e, t.admin, r1, 500, "RUB", "k1", &credited), "wallet_find");
 	assert_missing(e, lend_defer_add(e, a1, r1, book), "wallet_insert");
+	/* Search scans the books without an index, but reads the catalog. */
+	lend_search_query *q = NULL;
+	assert_int_equal(lend_search_query_new(&q), LEND_OK);
+	assert_int_equal(lend_search_query_set_text(q, "Book"), LEND_OK);
+	lend_search_results *res = NULL;
+	assert_missing(e, lend_search(e, a1, q, &res), "book_authors_list");
+	assert_null(res);
+	lend_search_query_free(q);
 	char *after = th_dump_db(path);
 	assert_string_equal(before, after);
 	free(before);
