@@ -6,10 +6,55 @@
 
 /* ------------------------------------------------------------- shared */
 
+/* A host's backend written before the shelf lacks its methods. */
+const char *lend__shelf_lacks(const lend_engine *e)
+{
+	LEND_LACKS(e, wallet_insert);
+	LEND_LACKS(e, wallet_update);
+	LEND_LACKS(e, wallet_find);
+	LEND_LACKS(e, wallet_list);
+	LEND_LACKS(e, wallet_sum);
+	LEND_LACKS(e, wallet_readers);
+	LEND_LACKS(e, purchase_insert);
+	LEND_LACKS(e, purchase_get);
+	LEND_LACKS(e, purchase_list);
+	LEND_LACKS(e, purchase_update);
+	LEND_LACKS(e, purchase_delete);
+	LEND_LACKS(e, deferred_insert);
+	LEND_LACKS(e, deferred_list);
+	LEND_LACKS(e, deferred_update);
+	LEND_LACKS(e, deferred_delete);
+	LEND_LACKS(e, reading_get);
+	LEND_LACKS(e, reading_put);
+	LEND_LACKS(e, reading_list);
+	LEND_LACKS(e, reading_delete);
+	LEND_LACKS(e, bookmark_insert);
+	LEND_LACKS(e, bookmark_get);
+	LEND_LACKS(e, bookmark_list);
+	LEND_LACKS(e, bookmark_update);
+	LEND_LACKS(e, bookmark_delete);
+	LEND_LACKS(e, offline_put);
+	LEND_LACKS(e, offline_list);
+	LEND_LACKS(e, offline_delete);
+	LEND_LACKS(e, prefs_get);
+	LEND_LACKS(e, prefs_put);
+	LEND_LACKS(e, prefs_delete);
+	LEND_LACKS(e, mark_get);
+	LEND_LACKS(e, mark_put);
+	return NULL;
+}
+
+int lend__shelf_storage_ok(lend_engine *e)
+{
+	const char *m = lend__shelf_lacks(e);
+	return m ? lend__missing(e, m) : LEND_OK;
+}
+
 int lend__shelf_owner(lend_engine *e, const lend_actor *a, int64_t reader_id, int read)
 {
 	lend_sys_reader r;
 	TRY(lend__need_actor(e, a));
+	TRY(lend__shelf_storage_ok(e));
 	TRY(lend__load_reader(e, reader_id, &r));
 	if (read)
 		return lend__need_reader_access(e, a, reader_id);
@@ -292,7 +337,7 @@ static int collect(struct query *q, int64_t reader_id)
 		hf.state = LEND_HOLD_WAITING;
 		TRY(listing_status(q, ST(e, hold_list, &hf, shelf_hold_cb, q), "queue list"));
 	}
-	if (wanted(q, LEND_SHELF_REQUESTS) && e->st.request_list) {
+	if (wanted(q, LEND_SHELF_REQUESTS) && !lend__desk_lacks(e)) {
 		lend_sys_request_filter rf;
 		memset(&rf, 0, sizeof rf);
 		rf.reader_id = reader_id;
