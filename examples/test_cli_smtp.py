@@ -33,6 +33,7 @@ logging.getLogger("mail.log").setLevel(logging.ERROR)
 LEND = os.path.abspath(sys.argv[1])
 T0 = 1772442000  # 2026-03-02 09:00 UTC
 USER, PASSWORD = "library", "s3cret-пароль"
+MASHA = "masha.sokolova@example.org"
 
 passed = failed = 0
 logins = []
@@ -137,7 +138,9 @@ for args in (["init"], ["library", "add", "Хабаровская краевая
              ["reader", "add", "Маша Соколова"], ["ticket", "issue", "1", "1"], ["ticket", "issue", "1", "2"],
              ["book", "add", "Вишнёвый сад", "--author", "Антон Чехов", "--price", "0"],
              ["book", "add", "Мёртвые души", "--author", "Николай Гоголь", "--price", "0"],
-             ["fund", "add", "1", "1", "2"], ["fund", "add", "1", "2", "2"]):
+             ["fund", "add", "1", "1", "2"], ["fund", "add", "1", "2", "2"],
+             # Masha reads English and chose e-mail: her notifications carry her address.
+             ["prefs", "set", "2", "--lang", "en", "--channel", "email", "--email", MASHA]):
     rc, out, err = lend(*args, now=T0)
     ok(rc == 0, "setup: lend " + " ".join(args), out + err)
 rc, out, err = lend("--as", "reader:1", "take", "1", "1", now=T0)
@@ -187,7 +190,8 @@ try:
     ok(logins and all(isinstance(x, LoginPassword) and x.password == PASSWORD.encode() for x in logins),
        "the client logged in with $LEND_SMTP_USER / $LEND_SMTP_PASSWORD", logins)
     by_rcpt = {r[0]: (f, m) for f, r, m in h.messages}
-    ok(set(by_rcpt) == {"reader-1@example.org", "reader-2@example.org"}, "one envelope recipient per reader",
+    ok(set(by_rcpt) == {"reader-1@example.org", MASHA},
+       "one envelope recipient per reader: the template without an address, the reader's own e-mail with one",
        list(by_rcpt))
     f, m = by_rcpt.get("reader-1@example.org", (None, None))
     if m is not None:
@@ -195,7 +199,8 @@ try:
         ok(m["Message-ID"] == "<%s@lend.invalid>" % uuids.get(1), "Message-ID is the notification's UUID",
            m["Message-ID"])
         ok("=?UTF-8?B?" in m["Subject"], "the Cyrillic subject is RFC 2047 encoded", m["Subject"])
-        ok(subject(m).startswith("«Вишнёвый сад» is yours"), "the subject decodes to the words", subject(m))
+        ok(subject(m) == "Книга «Вишнёвый сад» выдана вам в библиотеке «Хабаровская краевая библиотека» до "
+           "16 марта 2026", "the subject is the first sentence of the engine's Russian text", subject(m))
         frm = str(email.header.make_header(email.header.decode_header(m["From"])))
         ok(frm == "Хабаровская краевая библиотека <library@example.org>", "From: the library's name and address",
            frm)
@@ -204,8 +209,20 @@ try:
         ok(m["Date"] == "Mon, 02 Mar 2026 09:00:00 +0000", "Date: the notification's time", m["Date"])
         ok(m["Content-Type"] == "text/plain; charset=UTF-8" and m["MIME-Version"] == "1.0", "a UTF-8 text body")
         body = m.get_payload(decode=True).decode("utf-8")
-        ok("Hello, Иван Петров." in body, "the body greets the reader", body)
+        ok("Здравствуйте, Иван Петров!" in body, "the body greets the reader in Russian", body)
+        ok("Читайте её на сайте или в мобильном приложении. Возвращать книгу не нужно" in body,
+           "the body has the engine's whole text", body)
+        ok("Библиотека: Хабаровская краевая библиотека" in body, "the body names the library", body)
         ok(m["X-Lend-Kind"] == "loan_issued", "X-Lend-Kind names the notification", m["X-Lend-Kind"])
+    f, m = by_rcpt.get(MASHA, (None, None))
+    if m is not None:
+        to = str(email.header.make_header(email.header.decode_header(m["To"])))
+        ok(to == "Маша Соколова <%s>" % MASHA, "To: the reader's own address", to)
+        ok(subject(m) == "«Вишнёвый сад» is yours from Хабаровская краевая библиотека until 16 March 2026",
+           "an English reader's subject is the English sentence", subject(m))
+        body = m.get_payload(decode=True).decode("utf-8")
+        ok("Hello, Маша Соколова." in body and "There is nothing to bring back" in body,
+           "an English reader's body greets her and has the English text", body)
     rc, j, err = lend_json("deliver", "--smtp", "smtp://127.0.0.1:%d" % port, env=login, now=T2 + 86400)
     ok(rc == 0 and j["delivered"] == 0 and len(h.messages) == 2, "a second run sends nothing again", (j, err))
     ok(pending(T2 + 86400) == [], "the outbox has nothing pending")
@@ -239,8 +256,12 @@ def refused_once(kind, reply, t):
         mids = [m["Message-ID"] for _, _, m in h.messages]
         ok(len(mids) == 1 and mids[0] == "<%s@lend.invalid>" % p[0]["uuid"],
            "%s: the message arrived exactly once" % kind, mids)
-        ok(h.messages and "went back to the library" in subject(h.messages[0][2]),
-           "%s: it is the return's message" % kind, h.messages and subject(h.messages[0][2]))
+        want = "Вы вернули книгу «%s» в библиотеку «Хабаровская краевая библиотека»" % \
+            ("Мёртвые души" if kind == "DATA" else "Вишнёвый сад")
+        ok(h.messages and subject(h.messages[0][2]) == want, "%s: it is the return's message" % kind,
+           h.messages and subject(h.messages[0][2]))
+        ok(h.messages and (want + ". Спасибо!") in h.messages[0][2].get_payload(decode=True).decode("utf-8"),
+           "%s: the body thanks the reader" % kind)
     finally:
         ctl.stop()
 
@@ -300,14 +321,26 @@ try:
     rc, out, err = lend("--as", "reader:2", "take", "2", "2", now=T0 + 14 * 3600)
     ok(rc == 0, "Masha takes a book", err)
     lend("deliver", "--to", "maildir:" + os.path.join(tmp, "mail"), now=T0 + 14 * 3600)
+    tos = []
+    for name in os.listdir(os.path.join(tmp, "mail", "new")):
+        with open(os.path.join(tmp, "mail", "new", name), "rb") as fh:
+            msg = email.message_from_bytes(fh.read(), policy=email.policy.compat32)
+        tos.append(str(email.header.make_header(email.header.decode_header(msg["To"]))))
+    ok("Маша Соколова <%s>" % MASHA in tos and "Иван Петров <reader-1@lend.invalid>" in tos,
+       "maildir: To: is the reader's own address, else the placeholder", tos)
     t = T0 + 30 * 86400  # the loan has ended by itself
     rc, j, err = lend_json("tick", "--smtp", "smtp://127.0.0.1:%d" % port, "--from", "library@example.org",
                            "--rcpt", "r{reader}@example.org", now=t)
     kinds = sorted(n["kind"] for n in (j or {}).get("notifications", []))
     ok(rc == 0 and j["loans_ended"] >= 1 and j["delivered"] == len(h.messages) and len(h.messages) >= 1,
        "tick ends the due loans and mails their notifications", (rc, j, err))
-    ok(all(r == ["r1@example.org"] or r == ["r2@example.org"] for _, r, _ in h.messages),
-       "--rcpt names the recipients", [r for _, r, _ in h.messages])
+    ok(all(r == ["r1@example.org"] or r == [MASHA] for _, r, _ in h.messages) and
+       any(r == [MASHA] for _, r, _ in h.messages),
+       "--rcpt names the recipients without an address; Masha's own address is used", [r for _, r, _ in h.messages])
+    ended = [subject(m) for _, r, m in h.messages if m["X-Lend-Kind"] == "loan_ended"]
+    ok(any(x.startswith("The loan of «") and x.endswith("has ended and the book went back to "
+                                                         "Хабаровская краевая библиотека") for x in ended),
+       "the end of Masha's loan in English", ended)
     ok("loan_ended" in kinds, "the loans' ends are among them", kinds)
     ok(pending(t) == [], "nothing left in the outbox after the tick")
 finally:

@@ -37,25 +37,40 @@ void lend__accounts_close(lend_engine *e)
 	e->pw_dummy = NULL;
 }
 
+const char *lend__accounts_lacks(const lend_engine *e)
+{
+	LEND_LACKS(e, cred_get);
+	LEND_LACKS(e, cred_put);
+	LEND_LACKS(e, method_insert);
+	LEND_LACKS(e, method_update);
+	LEND_LACKS(e, method_delete);
+	LEND_LACKS(e, method_find);
+	LEND_LACKS(e, method_list);
+	LEND_LACKS(e, method_get);
+	LEND_LACKS(e, secret_insert);
+	LEND_LACKS(e, secret_update);
+	LEND_LACKS(e, secret_find);
+	LEND_LACKS(e, secret_list);
+	LEND_LACKS(e, throttle_get);
+	LEND_LACKS(e, throttle_put);
+	LEND_LACKS(e, throttle_delete);
+	LEND_LACKS(e, session_insert);
+	LEND_LACKS(e, session_update);
+	LEND_LACKS(e, session_get);
+	LEND_LACKS(e, session_list);
+	LEND_LACKS(e, audit_insert);
+	LEND_LACKS(e, audit_list);
+	LEND_LACKS(e, accounts_move);
+	LEND_LACKS(e, merged_list);
+	return NULL;
+}
+
 int acct__ready(lend_engine *e)
 {
 	if (sodium_init() < 0)
 		return lend__fail(e, LEND_ERROR, "libsodium could not start");
-	const lend_storage *s = &e->st;
-	const void *need[] = {
-		(const void *)s->cred_get,      (const void *)s->cred_put,        (const void *)s->method_insert,
-		(const void *)s->method_update, (const void *)s->method_delete,   (const void *)s->method_find,
-		(const void *)s->method_list,   (const void *)s->secret_insert,   (const void *)s->secret_update,
-		(const void *)s->secret_find,   (const void *)s->secret_list,     (const void *)s->throttle_get,
-		(const void *)s->throttle_put,  (const void *)s->throttle_delete, (const void *)s->session_insert,
-		(const void *)s->session_update, (const void *)s->session_get,    (const void *)s->session_list,
-		(const void *)s->audit_insert,  (const void *)s->audit_list,      (const void *)s->accounts_move,
-		(const void *)s->merged_list,   (const void *)s->method_get,
-	};
-	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
-		if (!need[i])
-			return lend__fail(e, LEND_ESTATE, "the storage backend has no accounts tables");
-	return LEND_OK;
+	const char *m = lend__accounts_lacks(e);
+	return m ? lend__missing(e, m) : LEND_OK;
 }
 
 void acct__hex_hash(const char *text, char out[ACCT_HEX])

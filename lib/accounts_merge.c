@@ -17,6 +17,7 @@ static const merge_hook merge_hooks[] = {
 	/* -- the reader's shelf */
 	lend__shelf_merge_readers,
 	/* -- the catalog */
+	lend__catalog_merge_readers,
 	/* -- search */
 	NULL,
 };

@@ -24,7 +24,7 @@ static int session_live(lend_engine *e, int64_t session_id, int64_t reader_id)
 {
 	struct session_seek k;
 	memset(&k, 0, sizeof k);
-	int rc = e->st.session_get ? ST(e, session_get, session_id, session_cb, &k) : LEND_ENOTFOUND;
+	int rc = lend__accounts_lacks(e) ? LEND_ENOTFOUND : ST(e, session_get, session_id, session_cb, &k);
 	if (rc != LEND_OK && rc != LEND_ENOTFOUND)
 		return lend__storage_fail(e, rc, "session");
 	if (!k.found || k.s.revoked_at || k.s.reader_id != reader_id)
@@ -269,7 +269,7 @@ static int merged_cb(void *ctx, int64_t from, int64_t into)
 
 int lend__accounts_check(lend_engine *e, lend_report *rep)
 {
-	if (!e->st.merged_list)
+	if (lend__accounts_lacks(e))
 		return LEND_OK;
 	lend__rows m = LEND_ROWS(int64_t);
 	TRY(lend__rows_status(e, &m, ST(e, merged_list, merged_cb, &m), "merged list"));

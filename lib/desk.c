@@ -146,15 +146,34 @@ LEND_EXTERN int64_t lend_limits_left(const lend_limits *l, int setting)
 /* ------------------------------------------------------------ helpers */
 
 /* A host's backend written before the desk lacks its methods. */
+const char *lend__desk_lacks(const lend_engine *e)
+{
+	LEND_LACKS(e, request_insert);
+	LEND_LACKS(e, request_update);
+	LEND_LACKS(e, request_get);
+	LEND_LACKS(e, request_list);
+	LEND_LACKS(e, request_count);
+	LEND_LACKS(e, renewal_insert);
+	LEND_LACKS(e, renewal_get);
+	LEND_LACKS(e, ticket_started);
+	LEND_LACKS(e, reserve_insert);
+	LEND_LACKS(e, reserve_update);
+	LEND_LACKS(e, reserve_get);
+	LEND_LACKS(e, reserve_list);
+	LEND_LACKS(e, reserve_count);
+	LEND_LACKS(e, license_insert);
+	LEND_LACKS(e, license_update);
+	LEND_LACKS(e, license_list);
+	LEND_LACKS(e, license_bind);
+	LEND_LACKS(e, license_of_loan);
+	LEND_LACKS(e, license_loans);
+	return NULL;
+}
+
 int lend__desk_storage_ok(lend_engine *e)
 {
-	if (e->st.request_insert && e->st.request_update && e->st.request_get && e->st.request_list &&
-	    e->st.request_count && e->st.renewal_insert && e->st.renewal_get && e->st.ticket_started &&
-	    e->st.reserve_insert && e->st.reserve_update && e->st.reserve_get && e->st.reserve_list &&
-	    e->st.reserve_count && e->st.license_insert && e->st.license_update && e->st.license_list &&
-	    e->st.license_bind && e->st.license_of_loan && e->st.license_loans)
-		return LEND_OK;
-	return lend__fail(e, LEND_ESTATE, "the storage backend does not implement the librarian's desk");
+	const char *m = lend__desk_lacks(e);
+	return m ? lend__missing(e, m) : LEND_OK;
 }
 
 static int request_cb(void *ctx, const lend_sys_request *row)
@@ -192,7 +211,7 @@ static int count_requests(lend_engine *e, const lend_sys_request_filter *f, int6
 int lend__desk_open_requests(lend_engine *e, int64_t ticket_id, int64_t *n)
 {
 	*n = 0;
-	if (!e->st.request_count)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	lend_sys_request_filter f;
 	memset(&f, 0, sizeof f);
@@ -939,7 +958,7 @@ int lend__desk_settle_needed(lend_engine *e, int *needed)
 	TRY(lend__desk_license_settle_needed(e, needed));
 	if (!*needed)
 		TRY(lend__desk_reserve_settle_needed(e, needed));
-	if (*needed || !e->st.ticket_started || !e->desk_started_seen)
+	if (*needed || lend__desk_lacks(e) || !e->desk_started_seen)
 		return LEND_OK; /* the first call's daily sweep covers every ticket */
 	int rc = ST(e, ticket_started, e->desk_started_seen, e->now, flag_cb, needed);
 	if (rc != LEND_OK && rc != 1)
@@ -951,7 +970,7 @@ int lend__desk_settle(lend_engine *e)
 {
 	TRY(lend__desk_reserve_settle(e));
 	e->desk_started_seeing = e->now;
-	if (!e->st.ticket_started || e->sweeping_day || !e->desk_started_seen)
+	if (lend__desk_lacks(e) || e->sweeping_day || !e->desk_started_seen)
 		return LEND_OK; /* the daily sweep just served every idle copy */
 	lend__rows c = LEND_ROWS(int64_t);
 	int rc = lend__rows_status(e, &c, ST(e, ticket_started, e->desk_started_seen, e->now, started_cb, &c),
@@ -1000,7 +1019,7 @@ static int check_cb(void *ctx, const lend_sys_request *r)
  * a request's loan is of its ticket and book; a denial names its reason. */
 int lend__desk_check(lend_engine *e, lend_report *rep)
 {
-	if (!e->st.request_list)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	lend_sys_request_filter f;
 	memset(&f, 0, sizeof f);
@@ -1045,7 +1064,7 @@ static void requests_free(lend__vec *v)
  * as cancelled. Reservations follow their reader (desk_reserve.c). */
 int lend__desk_merge_readers(lend_engine *e, int64_t from, int64_t to)
 {
-	if (!e->st.request_list)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	lend_sys_request_filter f;
 	memset(&f, 0, sizeof f);

@@ -96,7 +96,7 @@ static int close_license(lend_engine *e, lend_sys_license *l, int64_t active, in
 
 int lend__desk_license_bind(lend_engine *e, const lend_sys_loan *loan, lend_sys_fund *f)
 {
-	if (!e->st.license_list)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	lend__rows c;
 	TRY(licenses_of(e, loan->library_id, loan->book_id, 1, &c));
@@ -124,7 +124,7 @@ int lend__desk_license_bind(lend_engine *e, const lend_sys_loan *loan, lend_sys_
 
 int lend__desk_license_release(lend_engine *e, const lend_sys_loan *loan, lend_sys_fund *f)
 {
-	if (!e->st.license_of_loan)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	int64_t id = 0;
 	int rc = ST(e, license_of_loan, loan->id, &id);
@@ -163,7 +163,7 @@ static int flag_cb(void *ctx, const lend_sys_license *row)
 
 int lend__desk_license_settle_needed(lend_engine *e, int *needed)
 {
-	if (!e->st.license_list)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	lend_sys_license_filter f;
 	expired_filter(e, &f, 1);
@@ -175,7 +175,7 @@ int lend__desk_license_settle_needed(lend_engine *e, int *needed)
 
 int lend__desk_license_settle(lend_engine *e)
 {
-	if (!e->st.license_list)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	lend_sys_license_filter f;
 	expired_filter(e, &f, 0);
@@ -200,7 +200,7 @@ int lend__desk_license_settle(lend_engine *e)
 int lend__desk_held(lend_engine *e, int64_t library_id, int64_t book_id, int *n)
 {
 	TRY(lend__desk_reserved(e, library_id, book_id, n));
-	if (!e->st.license_list)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	lend__rows c;
 	TRY(licenses_of(e, library_id, book_id, 1, &c));
@@ -330,7 +330,7 @@ static int by_fund(const void *a, const void *b)
  * its time nor used up; the fund holds at least what the licenses count. */
 int lend__desk_license_check(lend_engine *e, lend_report *rep)
 {
-	if (!e->st.license_list)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	lend_sys_license_filter f;
 	memset(&f, 0, sizeof f);

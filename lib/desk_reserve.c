@@ -73,7 +73,7 @@ static int collect_reserves(lend_engine *e, const lend_sys_reserve_filter *f, le
 int lend__desk_reserved(lend_engine *e, int64_t library_id, int64_t book_id, int *n)
 {
 	*n = 0;
-	if (!e->st.reserve_count)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	lend_sys_reserve_filter f;
 	memset(&f, 0, sizeof f);
@@ -90,7 +90,7 @@ int lend__desk_handoff(lend_engine *e, lend_gathered *g, int *served)
 {
 	*served = 0;
 	int64_t mode = lend_rules_resolve(&g->policy, g->ticket.id, g->book.kind, LEND_SETTING_HANDOFF_MODE, NULL);
-	if (e->st.reserve_count) {
+	if (!lend__desk_lacks(e)) {
 		lend_sys_reserve_filter f;
 		memset(&f, 0, sizeof f);
 		f.hold_id = g->hold_id;
@@ -100,7 +100,7 @@ int lend__desk_handoff(lend_engine *e, lend_gathered *g, int *served)
 		if (held)
 			return LEND_OK; /* a copy waits for him already */
 	}
-	if (mode != 1 || !e->st.reserve_insert) {
+	if (mode != 1 || lend__desk_lacks(e)) {
 		lend_sys_loan loan;
 		TRY(lend__issue(e, g, LEND_ORIGIN_QUEUE, &loan));
 		*served = 1;
@@ -150,7 +150,7 @@ static int end_reserve(lend_engine *e, lend_sys_reserve *r, int state, int64_t w
 
 int lend__desk_reserve_trim(lend_engine *e, const lend_sys_fund *f)
 {
-	if (!e->st.reserve_list)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	lend_sys_reserve_filter rf;
 	memset(&rf, 0, sizeof rf);
@@ -172,7 +172,7 @@ int lend__desk_reserve_trim(lend_engine *e, const lend_sys_fund *f)
 
 int lend__desk_hold_left(lend_engine *e, const lend_sys_hold *h)
 {
-	if (!e->st.reserve_list)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	lend_sys_reserve_filter f;
 	memset(&f, 0, sizeof f);
@@ -197,7 +197,7 @@ static void expired_filter(lend_engine *e, lend_sys_reserve_filter *f, int limit
 
 int lend__desk_reserve_settle_needed(lend_engine *e, int *needed)
 {
-	if (!e->st.reserve_count)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	lend_sys_reserve_filter f;
 	expired_filter(e, &f, 1);
@@ -209,7 +209,7 @@ int lend__desk_reserve_settle_needed(lend_engine *e, int *needed)
 
 int lend__desk_reserve_settle(lend_engine *e)
 {
-	if (!e->st.reserve_list)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	lend_sys_reserve_filter f;
 	expired_filter(e, &f, 0);
@@ -366,7 +366,7 @@ LEND_EXTERN int lend_reserve_list(lend_engine *e, const lend_actor *a, int64_t r
  * with the loans it never holds more copies than the fund owns. */
 int lend__desk_reserve_check(lend_engine *e, lend_report *rep)
 {
-	if (!e->st.reserve_list)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	lend_sys_reserve_filter f;
 	memset(&f, 0, sizeof f);
@@ -404,7 +404,7 @@ int lend__desk_reserve_check(lend_engine *e, lend_report *rep)
  * lend__desk_hold_left already. */
 int lend__desk_reserves_merge(lend_engine *e, int64_t from, int64_t to)
 {
-	if (!e->st.reserve_list)
+	if (lend__desk_lacks(e))
 		return LEND_OK;
 	lend_sys_reserve_filter f;
 	memset(&f, 0, sizeof f);

@@ -139,6 +139,11 @@ int lend__deny(lend_engine *e, int reason, const char *fmt, ...)
 	return LEND_EDENIED;
 }
 
+int lend__missing(lend_engine *e, const char *method)
+{
+	return lend__fail(e, LEND_ESTATE, "the storage backend does not implement %s", method);
+}
+
 int lend__storage_fail(lend_engine *e, int rc, const char *what)
 {
 	/* A rule failure already recorded on the engine passes through. */

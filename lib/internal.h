@@ -73,6 +73,15 @@ LEND_HIDDEN int lend__deny(lend_engine *e, int reason, const char *fmt, ...) __a
 LEND_HIDDEN int lend__storage_fail(lend_engine *e, int rc, const char *what);
 LEND_HIDDEN void lend__clear(lend_engine *e);
 LEND_HIDDEN int lend__nomem(lend_engine *e);
+/* In an area's lend__<area>_lacks(): return the method's name when the
+ * backend leaves it NULL. */
+#define LEND_LACKS(e, m)                                                                                               \
+	do {                                                                                                           \
+		if (!(e)->st.m)                                                                                        \
+			return #m;                                                                                     \
+	} while (0)
+/* LEND_ESTATE: "the storage backend does not implement <method>". */
+LEND_HIDDEN int lend__missing(lend_engine *e, const char *method);
 
 /* ---- text.c */
 /* LEND_OK if s is valid UTF-8 of at most maxlen bytes with no control
@@ -94,8 +103,10 @@ LEND_HIDDEN int lend__end(lend_engine *e, int rc);
 			return LEND_EINVAL;                                                                            \
 		lend__clear(e);                                                                                        \
 	} while (0)
-/* Call a storage method; on failure record it and return from the caller. */
-#define ST(e, method, ...) ((e)->st.method((e)->st.userdata, __VA_ARGS__))
+/* Call a storage method. A method the backend leaves NULL (a backend written
+ * before an area) fails the call with LEND_ESTATE naming it. */
+#define ST(e, method, ...)                                                                                             \
+	((e)->st.method ? (e)->st.method((e)->st.userdata, __VA_ARGS__) : lend__missing((e), #method))
 #define TRY(x)                                                                                                         \
 	do {                                                                                                           \
 		int try_rc_ = (x);                                                                                     \
@@ -242,6 +253,9 @@ struct lend_limits {
 /* ---- the areas: each declares what other files call in its own block;
  * what only its own files share lives in a header of its own. */
 /* -- the librarian's desk (desk.c) */
+/* The first desk method the backend leaves NULL, or NULL when it has them
+ * all; without them the core's hooks into the desk do nothing. */
+LEND_HIDDEN const char *lend__desk_lacks(const lend_engine *e);
 /* Pending requests of a ticket (its open requests). */
 LEND_HIDDEN int lend__desk_open_requests(lend_engine *e, int64_t ticket_id, int64_t *n);
 /* Settle: serve the places of tickets whose validity began since the last
@@ -277,6 +291,8 @@ LEND_HIDDEN int lend__desk_finish_permille(lend_engine *e, int64_t library_id, i
 LEND_HIDDEN int lend__limits_fill(lend_engine *e, const lend_sys_ticket *t, int kind, lend_limits *l);
 
 /* -- accounts and sign-in (accounts.c) */
+/* The first accounts method the backend leaves NULL, or NULL. */
+LEND_HIDDEN const char *lend__accounts_lacks(const lend_engine *e);
 /* The password cost of an engine (lend_engine_open), and its release. */
 LEND_HIDDEN void lend__accounts_open(lend_engine *e, int password_cost);
 LEND_HIDDEN void lend__accounts_close(lend_engine *e);
@@ -286,6 +302,8 @@ LEND_HIDDEN int lend__accounts_actor(lend_engine *e, const lend_actor *a);
 LEND_HIDDEN int lend__accounts_check(lend_engine *e, lend_report *rep);
 
 /* -- the reader's shelf (shelf.c) */
+/* The first shelf method the backend leaves NULL, or NULL. */
+LEND_HIDDEN const char *lend__shelf_lacks(const lend_engine *e);
 /* Move everything of the shelf from one reader to another, in the caller's
  * transaction (doc/shelf.md, "Merging accounts"). */
 LEND_HIDDEN int lend__shelf_merge_readers(lend_engine *e, int64_t from_reader, int64_t to_reader);
@@ -305,6 +323,9 @@ LEND_HIDDEN void lend__shelf_note_extra_free(lend__note_extra *x);
 LEND_HIDDEN const lend__note_extra *lend__note_extra_of(const lend_notification *n); /* handles.c */
 
 /* -- the catalog (catalog/) */
+/* The first catalog method the backend leaves NULL, or NULL; without them
+ * the core's hooks into the catalog do nothing. */
+LEND_HIDDEN const char *lend__catalog_lacks(const lend_engine *e);
 /* A book handle's catalog metadata (owned by the handle; see catalog/book.c).
  * Lists are kept both split (for the getters) and '\n'-joined (for rows). */
 typedef struct lend__strlist {
@@ -370,6 +391,9 @@ LEND_HIDDEN int lend__availability(lend_engine *e, int64_t ticket_id, int64_t bo
 LEND_HIDDEN int lend__catalog_check(lend_engine *e, lend_report *rep);
 
 /* -- search (search/) */
+/* The first search method the backend leaves NULL, or NULL (search then
+ * scans the books). */
+LEND_HIDDEN const char *lend__search_lacks(const lend_engine *e);
 /* Bring the search index in step with a book after its insert, update or
  * withdrawal (or a change of its authors), in the caller's transaction. A
  * book that is gone or withdrawn leaves the index. */

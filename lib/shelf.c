@@ -6,10 +6,55 @@
 
 /* ------------------------------------------------------------- shared */
 
+/* A host's backend written before the shelf lacks its methods. */
+const char *lend__shelf_lacks(const lend_engine *e)
+{
+	LEND_LACKS(e, wallet_insert);
+	LEND_LACKS(e, wallet_update);
+	LEND_LACKS(e, wallet_find);
+	LEND_LACKS(e, wallet_list);
+	LEND_LACKS(e, wallet_sum);
+	LEND_LACKS(e, wallet_readers);
+	LEND_LACKS(e, purchase_insert);
+	LEND_LACKS(e, purchase_get);
+	LEND_LACKS(e, purchase_list);
+	LEND_LACKS(e, purchase_update);
+	LEND_LACKS(e, purchase_delete);
+	LEND_LACKS(e, deferred_insert);
+	LEND_LACKS(e, deferred_list);
+	LEND_LACKS(e, deferred_update);
+	LEND_LACKS(e, deferred_delete);
+	LEND_LACKS(e, reading_get);
+	LEND_LACKS(e, reading_put);
+	LEND_LACKS(e, reading_list);
+	LEND_LACKS(e, reading_delete);
+	LEND_LACKS(e, bookmark_insert);
+	LEND_LACKS(e, bookmark_get);
+	LEND_LACKS(e, bookmark_list);
+	LEND_LACKS(e, bookmark_update);
+	LEND_LACKS(e, bookmark_delete);
+	LEND_LACKS(e, offline_put);
+	LEND_LACKS(e, offline_list);
+	LEND_LACKS(e, offline_delete);
+	LEND_LACKS(e, prefs_get);
+	LEND_LACKS(e, prefs_put);
+	LEND_LACKS(e, prefs_delete);
+	LEND_LACKS(e, mark_get);
+	LEND_LACKS(e, mark_put);
+	return NULL;
+}
+
+int lend__shelf_storage_ok(lend_engine *e)
+{
+	const char *m = lend__shelf_lacks(e);
+	return m ? lend__missing(e, m) : LEND_OK;
+}
+
 int lend__shelf_owner(lend_engine *e, const lend_actor *a, int64_t reader_id, int read)
 {
 	lend_sys_reader r;
 	TRY(lend__need_actor(e, a));
+	TRY(lend__shelf_storage_ok(e));
 	TRY(lend__load_reader(e, reader_id, &r));
 	if (read)
 		return lend__need_reader_access(e, a, reader_id);
@@ -68,12 +113,14 @@ static int first_loan_cb(void *ctx, const lend_sys_loan *row)
 }
 
 /* How much of a book may be read before borrowing: the catalog's preview
- * fragment once it has one; nothing until then. */
-static int64_t preview_of(lend_engine *e, int64_t book_id)
+ * fragment (pages or seconds); nothing when the book cannot be read. */
+static int preview_of(lend_engine *e, int64_t book_id, int64_t *preview)
 {
-	(void)e;
-	(void)book_id;
-	return 0;
+	lend_sys_book b;
+	char cur[4];
+	TRY(lend__load_book(e, book_id, &b, cur));
+	*preview = b.preview;
+	return LEND_OK;
 }
 
 int lend__shelf_access(lend_engine *e, int64_t reader_id, int64_t book_id, int64_t position, int *access,
@@ -102,8 +149,12 @@ int lend__shelf_access(lend_engine *e, int64_t reader_id, int64_t book_id, int64
 	TRY(lend__shelf_bought(e, reader_id, book_id, &p, &found));
 	if (found)
 		*access = LEND_ACCESS_BOUGHT;
-	else if (position >= 0 && position < preview_of(e, book_id))
-		*access = LEND_ACCESS_PREVIEW;
+	else if (position >= 0) {
+		int64_t preview = 0;
+		TRY(preview_of(e, book_id, &preview));
+		if (position < preview)
+			*access = LEND_ACCESS_PREVIEW;
+	}
 	return LEND_OK;
 }
 
@@ -286,7 +337,7 @@ static int collect(struct query *q, int64_t reader_id)
 		hf.state = LEND_HOLD_WAITING;
 		TRY(listing_status(q, ST(e, hold_list, &hf, shelf_hold_cb, q), "queue list"));
 	}
-	if (wanted(q, LEND_SHELF_REQUESTS) && e->st.request_list) {
+	if (wanted(q, LEND_SHELF_REQUESTS) && !lend__desk_lacks(e)) {
 		lend_sys_request_filter rf;
 		memset(&rf, 0, sizeof rf);
 		rf.reader_id = reader_id;

@@ -41,6 +41,8 @@ typedef struct shelf_strs {
 LEND_HIDDEN int lend__strs_push(shelf_strs *c, const void *row, const char *text);
 LEND_HIDDEN void lend__strs_free(shelf_strs *c);
 
+/* LEND_OK when the backend implements the shelf (else LEND_ESTATE). */
+LEND_HIDDEN int lend__shelf_storage_ok(lend_engine *e);
 /* The reader must exist, and the actor be the reader himself or admin
  * (read: a librarian of a library where he holds a ticket may read too). */
 LEND_HIDDEN int lend__shelf_owner(lend_engine *e, const lend_actor *a, int64_t reader_id, int read);

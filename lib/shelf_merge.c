@@ -233,6 +233,8 @@ int lend__shelf_merge_readers(lend_engine *e, int64_t from_reader, int64_t to_re
 	lend_sys_reader r;
 	TRY(lend__load_reader(e, from_reader, &r));
 	TRY(lend__load_reader(e, to_reader, &r));
+	if (lend__shelf_lacks(e))
+		return LEND_OK; /* no shelf rows to move */
 	TRY(move_wallet(e, from_reader, to_reader));
 	TRY(move_purchases(e, from_reader, to_reader));
 	TRY(move_deferred(e, from_reader, to_reader));

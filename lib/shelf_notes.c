@@ -52,7 +52,8 @@ int lend__shelf_note_prepare(lend_engine *e, int kind, int64_t reader_id, int64_
 	lend_prefs p;
 	memset(&p, 0, sizeof p);
 	memcpy(p.lang, "ru", 3);
-	int rc = reader_id ? lend__shelf_prefs_load(e, reader_id, &p) : LEND_OK;
+	/* Without the shelf's tables every reader has the default preferences. */
+	int rc = reader_id && !lend__shelf_lacks(e) ? lend__shelf_prefs_load(e, reader_id, &p) : LEND_OK;
 	if (rc == LEND_OK && !lend_note_kind_security(kind) && kind >= 1 && kind <= 63 && lend_prefs_muted(&p, kind))
 		*skip = 1;
 	shelf_kv *kv = NULL;

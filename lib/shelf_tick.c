@@ -110,6 +110,8 @@ static int queue_news(lend_engine *e, int64_t *sent)
 
 int lend__shelf_tick(lend_engine *e, int64_t *sent)
 {
+	if (lend__shelf_lacks(e))
+		return LEND_OK; /* nothing to remember what was told in */
 	TRY(remind_loans(e, sent));
 	return queue_news(e, sent);
 }

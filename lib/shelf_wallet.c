@@ -253,6 +253,8 @@ static int check_reader(lend_engine *e, lend_report *rep, int64_t reader_id)
 
 int lend__shelf_check(lend_engine *e, lend_report *rep)
 {
+	if (lend__shelf_lacks(e))
+		return LEND_OK;
 	lend__rows readers = LEND_ROWS(int64_t);
 	int rc = lend__rows_status(e, &readers, ST(e, wallet_readers, reader_id_cb, &readers), "balance readers");
 	for (size_t i = 0; rc == LEND_OK && i < readers.n; i++)

@@ -219,6 +219,7 @@ static void test_merge_moves_every_area(void **state)
 	lend_request_free(r);
 	TH_OK(t, lend_balance_credit(t->e, t->admin, w.B, 1500, "RUB", "payment-1", NULL));
 	TH_OK(t, lend_buy(t->e, th_as_reader(t, w.B), w.B, U, NULL));
+	TH_OK(t, lend_rating_set(t->e, th_as_reader(t, w.B), w.B, U, 4));
 
 	TH_OK(t, lend_account_merge(t->e, w.a, LEND_LOGIN_TICKET, w.l1, w.nB1, PB));
 	lend_requests *rl = NULL;
@@ -244,6 +245,10 @@ static void test_merge_moves_every_area(void **state)
 	/* U is A's for ever now: buying it again is refused. */
 	TH_OK(t, lend_balance_credit(t->e, t->admin, w.A, 900, "RUB", "payment-2", NULL));
 	TH_DENIED(t, LEND_REASON_ALREADY_BOUGHT, lend_buy(t->e, w.a, w.A, U, NULL));
+	/* B's rating is A's. */
+	int stars = 0;
+	TH_OK(t, lend_rating_get(t->e, t->admin, w.A, U, &stars));
+	assert_int_equal(stars, 4);
 	th_check_clean(t);
 	mw_free(&w);
 }

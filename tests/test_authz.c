@@ -94,6 +94,38 @@ static int c_identity_link(az *z, lend_actor *a)
 static int c_session_revoke(az *z, lend_actor *a) { return lend_session_revoke(z->t->e, a, z->sessionR); }
 HANDLE_CALL(c_outbox, lend_notifications, lend_notifications_free, lend_outbox_list(z->t->e, a, 0, 10, &x))
 
+/* ---- the librarian's desk, the shelf, the catalog */
+HANDLE_CALL(c_request_list, lend_requests, lend_requests_free, lend_request_list(z->t->e, a, z->R, 0, &x))
+HANDLE_CALL(c_request_pending, lend_requests, lend_requests_free, lend_request_pending(z->t->e, a, z->libA, 10, &x))
+HANDLE_CALL(c_ledger_list, lend_ledger, lend_ledger_free, lend_ledger_list(z->t->e, a, z->libA, 0, 0, &x))
+HANDLE_CALL(c_shelf_get, lend_shelf, lend_shelf_free,
+            lend_shelf_get(z->t->e, a, z->R, LEND_SHELF_ALL, 0, 0, 0, 10, &x))
+HANDLE_CALL(c_cabinet_get, lend_cabinet, lend_cabinet_free, lend_cabinet_get(z->t->e, a, z->R, &x))
+HANDLE_CALL(c_reading_get, lend_reading, lend_reading_free, lend_reading_get(z->t->e, a, z->R, z->book, &x))
+HANDLE_CALL(c_prefs_get, lend_prefs, lend_prefs_free, lend_prefs_get(z->t->e, a, z->R, &x))
+HANDLE_CALL(c_request_create, lend_request, lend_request_free, lend_request_create(z->t->e, a, z->tR, z->book3, &x))
+HANDLE_CALL(c_issue, lend_loan, lend_loan_free, lend_issue(z->t->e, a, z->tR, z->book3, 0, NULL, &x))
+HANDLE_CALL(c_renew, lend_loan, lend_loan_free, lend_renew(z->t->e, a, z->loanR, &x))
+HANDLE_CALL(c_buy, lend_purchase, lend_purchase_free, lend_buy(z->t->e, a, z->R, z->book3, &x))
+HANDLE_CALL(c_offline_grant, lend_offline, lend_offline_free, lend_offline_grant(z->t->e, a, z->R, "phone", z->book, &x))
+static int c_balance_get(az *z, lend_actor *a)
+{
+	int64_t balance = 0;
+	return lend_balance_get(z->t->e, a, z->R, "RUB", &balance);
+}
+static int c_balance_credit(az *z, lend_actor *a)
+{
+	return lend_balance_credit(z->t->e, a, z->R, 100, "RUB", "forged-payment", NULL);
+}
+static int c_reading_set(az *z, lend_actor *a)
+{
+	return lend_reading_set(z->t->e, a, z->R, z->book, 5, 1, 5, "phone", 1000, NULL);
+}
+static int c_bookmark_add(az *z, lend_actor *a) { return lend_bookmark_add(z->t->e, a, z->R, z->book, 5, NULL, NULL); }
+static int c_defer_add(az *z, lend_actor *a) { return lend_defer_add(z->t->e, a, z->R, z->book3); }
+static int c_rating_set(az *z, lend_actor *a) { return lend_rating_set(z->t->e, a, z->R, z->book, 1); }
+static int c_review_add(az *z, lend_actor *a) { return lend_review_add(z->t->e, a, z->R, z->book, "forged", NULL); }
+
 enum { WHO_READER = 1, WHO_STAFF = 2, WHO_ADMIN = 3 };
 
 static const struct call {
@@ -136,6 +168,25 @@ static const struct call {
 	{"lend_method_remove", c_method_remove, 0},
 	{"lend_identity_link", c_identity_link, 0},
 	{"lend_session_revoke", c_session_revoke, 0},
+	{"lend_request_list", c_request_list, WHO_READER},
+	{"lend_request_pending", c_request_pending, WHO_STAFF},
+	{"lend_ledger_list", c_ledger_list, WHO_STAFF},
+	{"lend_shelf_get", c_shelf_get, WHO_READER},
+	{"lend_cabinet_get", c_cabinet_get, WHO_READER},
+	{"lend_reading_get", c_reading_get, WHO_READER},
+	{"lend_prefs_get", c_prefs_get, WHO_READER},
+	{"lend_balance_get", c_balance_get, WHO_READER},
+	{"lend_request_create", c_request_create, 0},
+	{"lend_issue", c_issue, 0},
+	{"lend_renew", c_renew, 0},
+	{"lend_buy", c_buy, 0},
+	{"lend_offline_grant", c_offline_grant, 0},
+	{"lend_balance_credit", c_balance_credit, 0},
+	{"lend_reading_set", c_reading_set, 0},
+	{"lend_bookmark_add", c_bookmark_add, 0},
+	{"lend_defer_add", c_defer_add, 0},
+	{"lend_rating_set", c_rating_set, 0},
+	{"lend_review_add", c_review_add, 0},
 };
 
 /* Library-only calls are staff business: another reader is wrong for them
@@ -180,6 +231,7 @@ static void az_init(az *z, th *t)
 	TH_OK(t, lend_sign_in(t->e, LEND_LOGIN_TICKET, z->libA, num, AW_PASSWORD, "phone", &s));
 	z->sessionR = lend_actor_session_id(s);
 	lend_actor_free(s);
+	TH_OK(t, lend_reading_set(t->e, th_as_reader(t, z->R), z->R, z->book, 3, 1, 3, "phone", 500, NULL));
 }
 
 static void test_wrong_actors_get_eperm(void **state)

@@ -417,6 +417,28 @@ static void test_deferred(void **state)
 
 /* ------------------------------------------------------- reading state */
 
+/* A book's preview fragment (the catalog's) may be read without a loan;
+ * past it, reading needs a loan or a purchase. */
+static void test_reading_within_preview(void **state)
+{
+	th *t = *state;
+	int64_t r = th_reader(t, "Анна", 1990, 5, 1);
+	lend_book *bk = NULL;
+	int64_t b = 0;
+	TH_OK(t, lend_book_new(&bk));
+	TH_OK(t, lend_book_set_title(bk, "With a preview"));
+	TH_OK(t, lend_book_set_preview(bk, 20));
+	TH_OK(t, lend_book_add(t->e, t->admin, bk, &b));
+	lend_book_free(bk);
+	lend_actor *me = th_as_reader(t, r);
+	int access = -1;
+	TH_OK(t, lend_reading_access(t->e, me, r, b, 19, &access));
+	assert_int_equal(access, LEND_ACCESS_PREVIEW);
+	TH_DENIED(t, LEND_REASON_NO_ACCESS, lend_reading_access(t->e, me, r, b, 20, &access));
+	assert_int_equal(access, LEND_ACCESS_NONE);
+	th_check_clean(t);
+}
+
 static void test_reading_two_devices(void **state)
 {
 	th *t = *state;
@@ -958,6 +980,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_balance_idempotent, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_buy_and_refusals, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_deferred, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_reading_within_preview, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_reading_two_devices, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_offline_grants_end_with_loan, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_reminder_once, th_setup_memory, th_teardown),

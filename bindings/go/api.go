@@ -20,6 +20,21 @@ func (cs *cstrings) of(s string) *C.char {
 	return p
 }
 
+// opt is of for a string that may be absent: "" is NULL.
+func (cs *cstrings) opt(s string) *C.char {
+	if s == "" {
+		return nil
+	}
+	return cs.of(s)
+}
+
+func cbool(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func (cs *cstrings) free() {
 	for _, p := range *cs {
 		C.free(p)
@@ -326,14 +341,17 @@ func (e *Engine) Limits(a *Actor, ticketID int64, kind Kind) (Limits, error) {
 
 // setBook writes a Book's fields into a handle; authors beyond the first
 // `from` are appended.
-func setBook(h *C.lend_book, b Book, from int) error {
+func setBook(h *C.lend_book, b Book, old *Book) error {
 	var cs cstrings
 	defer cs.free()
+	if old == nil {
+		old = &Book{}
+	}
 	err := check(C.lend_book_set_title(h, cs.of(b.Title)), "the title", b.Title)
 	if err == nil && b.Kind != 0 {
 		err = check(C.lend_book_set_kind(h, C.int(b.Kind)), "the kind", b.Kind)
 	}
-	for _, name := range b.Authors[from:] {
+	for _, name := range b.Authors[len(old.Authors):] {
 		if err == nil {
 			err = check(C.lend_book_add_author(h, cs.of(name)), "the author", name)
 		}
@@ -358,7 +376,68 @@ func setBook(h *C.lend_book, b Book, from int) error {
 	if err == nil {
 		err = check(C.lend_book_set_release_at(h, toUnix(b.ReleaseAt)), "the release time", b.ReleaseAt)
 	}
+	if err == nil {
+		err = setBookMeta(h, b, old, &cs)
+	}
 	return err
+}
+
+// setBookMeta sets the catalog's metadata; narrators and genres beyond
+// old's are appended.
+func setBookMeta(h *C.lend_book, b Book, old *Book, cs *cstrings) error {
+	texts := []struct {
+		what  string
+		value string
+		set   func(*C.lend_book, *C.char) C.int
+	}{
+		{"the subtitle", b.Subtitle, func(h *C.lend_book, s *C.char) C.int { return C.lend_book_set_subtitle(h, s) }},
+		{"the language", b.Language, func(h *C.lend_book, s *C.char) C.int { return C.lend_book_set_language(h, s) }},
+		{"the publisher", b.Publisher, func(h *C.lend_book, s *C.char) C.int { return C.lend_book_set_publisher(h, s) }},
+		{"the ISBN", b.ISBN, func(h *C.lend_book, s *C.char) C.int { return C.lend_book_set_isbn(h, s) }},
+		{"the annotation", b.Annotation, func(h *C.lend_book, s *C.char) C.int { return C.lend_book_set_annotation(h, s) }},
+		{"the external id", b.ExternalID, func(h *C.lend_book, s *C.char) C.int { return C.lend_book_set_external_id(h, s) }},
+	}
+	var err error
+	for _, t := range texts {
+		if err == nil {
+			err = check(t.set(h, cs.opt(t.value)), t.what, t.value)
+		}
+	}
+	if err == nil {
+		err = check(C.lend_book_set_series(h, cs.opt(b.Series), C.int(b.SeriesNumber)), "the series", b.Series)
+	}
+	if err == nil {
+		err = check(C.lend_book_set_year(h, C.int(b.Year)), "the year", b.Year)
+	}
+	if err == nil {
+		err = check(C.lend_book_set_preview(h, C.int(b.Preview)), "the preview", b.Preview)
+	}
+	if err == nil {
+		err = check(C.lend_book_set_length(h, C.int64_t(b.Length)), "the length", b.Length)
+	}
+	for _, name := range b.Narrators[len(old.Narrators):] {
+		if err == nil {
+			err = check(C.lend_book_add_narrator(h, cs.of(name)), "the narrator", name)
+		}
+	}
+	for _, g := range b.Genres[len(old.Genres):] {
+		if err == nil {
+			err = check(C.lend_book_add_genre(h, cs.of(g)), "the genre", g)
+		}
+	}
+	return err
+}
+
+func hasPrefix(s, prefix []string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := range prefix {
+		if s[i] != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // AddBook adds a title to the shared catalog (admin only) and returns its id.
@@ -368,7 +447,7 @@ func (e *Engine) AddBook(a *Actor, b Book) (int64, error) {
 		return 0, errorf(Status(rc), "cannot make a book")
 	}
 	defer C.lend_book_free(h)
-	if err := setBook(h, b, 0); err != nil {
+	if err := setBook(h, b, nil); err != nil {
 		return 0, err
 	}
 	var id C.int64_t
@@ -377,8 +456,8 @@ func (e *Engine) AddBook(a *Actor, b Book) (int64, error) {
 }
 
 // UpdateBook replaces the metadata of the stored book b.ID with b's (admin
-// only). Authors can only be appended: b.Authors must begin with the stored
-// ones. Returns the book as stored.
+// only). Authors, narrators and genres can only be appended: each of b's
+// lists must begin with the stored one. Returns the book as stored.
 func (e *Engine) UpdateBook(a *Actor, b Book) (Book, error) {
 	var h *C.lend_book
 	err := e.as(a, func(c *C.lend_engine, ca *C.lend_actor) C.int {
@@ -389,21 +468,21 @@ func (e *Engine) UpdateBook(a *Actor, b Book) (Book, error) {
 	}
 	defer C.lend_book_free(h)
 	old := bookFrom(h)
-	if len(b.Authors) < len(old.Authors) {
-		return Book{}, errorf(ErrInvalid, "authors can only be appended to %v", old.Authors)
-	}
-	for i, name := range old.Authors {
-		if b.Authors[i] != name {
-			return Book{}, errorf(ErrInvalid, "authors can only be appended to %v", old.Authors)
+	for _, names := range []struct {
+		what     string
+		old, new []string
+	}{{"authors", old.Authors, b.Authors}, {"narrators", old.Narrators, b.Narrators}, {"genres", old.Genres, b.Genres}} {
+		if !hasPrefix(names.new, names.old) {
+			return Book{}, errorf(ErrInvalid, "%s can only be appended to %v", names.what, names.old)
 		}
 	}
-	if err := setBook(h, b, len(old.Authors)); err != nil {
+	if err := setBook(h, b, &old); err != nil {
 		return Book{}, err
 	}
 	if err := e.as(a, func(c *C.lend_engine, ca *C.lend_actor) C.int { return C.lend_book_update(c, ca, h) }); err != nil {
 		return Book{}, err
 	}
-	return bookFrom(h), nil
+	return e.Book(a, b.ID) // as stored, with its new update time
 }
 
 // Book returns a book.

@@ -130,3 +130,26 @@ func lendgoDeliver(ud unsafe.Pointer, n *C.lend_notification, errmsg **C.char) (
 	*errmsg = cb.errmsg
 	return 1
 }
+
+// progressState is what an import's progress callback reaches through its
+// cgo.Handle: the host's function and why it stopped the import.
+type progressState struct {
+	fn  ImportProgress
+	err error
+}
+
+//export lendgoProgress
+func lendgoProgress(ud unsafe.Pointer, done, total C.int64_t) (rc C.int) {
+	st := cgo.Handle(uintptr(ud)).Value().(*progressState)
+	defer func() {
+		if p := recover(); p != nil {
+			st.err = fmt.Errorf("the import's progress panicked: %v", p)
+			rc = 1
+		}
+	}()
+	if !st.fn(int64(done), int64(total)) {
+		st.err = fmt.Errorf("the import was stopped at %d of %d rows", int64(done), int64(total))
+		return 1
+	}
+	return 0
+}

@@ -17,6 +17,7 @@ var notBound = map[string]string{
 	"lend_storage_init":        "storage backends are written in C",
 	"lend_storage_sqlite":      "storage backends are written in C",
 	"lend_options_set_storage": "storage backends are written in C",
+	"lend_storage_postgres":    "storage backends are written in C (a postgresql:// path opens this one)",
 }
 
 // libraryPath is the liblend.so the tests run against: $LIBLEND_SO, or the

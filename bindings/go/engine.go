@@ -49,6 +49,7 @@ import (
 	"runtime"
 	"runtime/cgo"
 	"sync"
+	"time"
 	"unsafe"
 )
 
@@ -57,7 +58,16 @@ type Options struct {
 	Clock         Clock    // nil: the system's UTC time
 	Notifier      Notifier // nil: Deliver has no one to deliver to
 	BusyTimeoutMS int      // 0: the default (5000)
+	// PasswordCost is the cost of new password hashes (the zero value is
+	// the default, PasswordCostInteractive; PasswordCostMin in tests only).
+	PasswordCost PasswordCost
+	// OutboxRetention is how long delivered notifications are kept: 0 is
+	// the default (30 days), KeepForever never prunes them.
+	OutboxRetention time.Duration
 }
+
+// KeepForever as Options.OutboxRetention keeps delivered notifications for ever.
+const KeepForever time.Duration = -1
 
 // Engine is one connection to a liblend store. Close it when done; a
 // finalizer closes a forgotten one.
@@ -92,6 +102,17 @@ func Open(path string, opts *Options) (*Engine, error) {
 	if err == nil && opts.BusyTimeoutMS != 0 {
 		err = check(C.lend_options_set_busy_timeout(o, C.int(opts.BusyTimeoutMS)), "the busy timeout",
 			opts.BusyTimeoutMS)
+	}
+	if err == nil && opts.PasswordCost != PasswordCostInteractive {
+		err = check(C.lend_options_set_password_cost(o, C.int(opts.PasswordCost)), "the password cost",
+			opts.PasswordCost)
+	}
+	if err == nil && opts.OutboxRetention != 0 {
+		secs := C.int64_t(opts.OutboxRetention / time.Second)
+		if opts.OutboxRetention == KeepForever {
+			secs = 0
+		}
+		err = check(C.lend_options_set_outbox_retention(o, secs), "the outbox retention", opts.OutboxRetention)
 	}
 	if err != nil {
 		e.handle.Delete()
@@ -176,13 +197,15 @@ func (e *Engine) LastStatus() Status {
 // librarian. Actors are independent of the engine's lifetime; Free releases
 // one at once (a finalizer does it otherwise).
 type Actor struct {
-	c        *C.lend_actor
-	Kind     ActorKind
-	ReaderID int64
+	c         *C.lend_actor
+	Kind      ActorKind
+	ReaderID  int64
+	SessionID int64 // the session a signed-in actor is bound to; 0 for trusted actors
 }
 
 func newActor(c *C.lend_actor) *Actor {
-	a := &Actor{c: c, Kind: ActorKind(C.lend_actor_kind(c)), ReaderID: int64(C.lend_actor_reader_id(c))}
+	a := &Actor{c: c, Kind: ActorKind(C.lend_actor_kind(c)), ReaderID: int64(C.lend_actor_reader_id(c)),
+		SessionID: int64(C.lend_actor_session_id(c))}
 	runtime.SetFinalizer(a, (*Actor).Free)
 	return a
 }

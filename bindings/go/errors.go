@@ -62,8 +62,22 @@ const (
 	ReasonFreeCopy         Reason = 18
 	ReasonSuspendTooLong   Reason = 19
 	// -- the librarian's desk: 20..39
+	ReasonAlreadyRequested Reason = 20 // a request for this book is pending
+	ReasonRenewalsOff      Reason = 21 // the library does not renew loans
+	ReasonAlreadyRenewed   Reason = 22 // a loan is renewed once at most
+	ReasonSomeoneWaits     Reason = 23 // readers wait for the book: no renewal
+	ReasonLibrarian        Reason = 24 // the librarian's own words
 	// -- accounts and sign-in: 40..59
+	ReasonSigninDelayed    Reason = 40 // failed sign-ins: wait before the next try
+	ReasonSigninLocked     Reason = 41 // too many failed sign-ins: locked for a while
+	ReasonCodeExpired      Reason = 42 // the one-time code expired or a newer one was sent
+	ReasonCodeTries        Reason = 43 // the one-time code allows no more tries
+	ReasonBirthDateDiffers Reason = 44 // accounts of different people cannot merge
 	// -- the reader's shelf: 60..79
+	ReasonBalance       Reason = 60 // the balance does not cover the price
+	ReasonAlreadyBought Reason = 61 // the reader bought this book already
+	ReasonNotForSale    Reason = 62 // the book has no price
+	ReasonNoAccess      Reason = 63 // neither on loan, nor bought, nor within the preview
 	// -- the catalog: 80..99
 )
 

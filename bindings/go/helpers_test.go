@@ -45,8 +45,15 @@ type world struct {
 
 func newWorld(t *testing.T, readers int, budget int64) *world {
 	t.Helper()
+	return newWorldWith(t, readers, budget, Options{})
+}
+
+// newWorldWith is newWorld with more options (the clock and the notifier are the world's).
+func newWorldWith(t *testing.T, readers int, budget int64, opts Options) *world {
+	t.Helper()
 	w := &world{t: t, clock: NewManualClock(start), rec: &recorder{}}
-	e, err := Open(":memory:", &Options{Clock: w.clock, Notifier: w.rec})
+	opts.Clock, opts.Notifier = w.clock, w.rec
+	e, err := Open(":memory:", &opts)
 	w.must(err)
 	w.e = e
 	t.Cleanup(func() { e.Close() })

@@ -93,18 +93,22 @@ func ticketFrom(h *C.lend_ticket) Ticket {
 
 // Limits are a ticket's effective limits for a kind of book: Value[s] is the
 // setting's value (Unlimited or >= 0), Used[s] how much of a counted limit
-// is used.
+// is used, Left[s] what is left of it (never below 0; Unlimited without a
+// value; 0 for a setting that counts nothing).
 type Limits struct {
 	Value   map[Setting]int64
 	Used    map[Setting]int64
+	Left    map[Setting]int64
 	Summary string
 }
 
 func limitsFrom(h *C.lend_limits) Limits {
-	l := Limits{Value: map[Setting]int64{}, Used: map[Setting]int64{}, Summary: str(C.lend_limits_summary(h))}
+	l := Limits{Value: map[Setting]int64{}, Used: map[Setting]int64{}, Left: map[Setting]int64{},
+		Summary: str(C.lend_limits_summary(h))}
 	for s := Setting(1); int(s) <= SettingCount; s++ {
 		l.Value[s] = int64(C.lend_limits_value(h, C.int(s)))
 		l.Used[s] = int64(C.lend_limits_used(h, C.int(s)))
+		l.Left[s] = int64(C.lend_limits_left(h, C.int(s)))
 	}
 	return l
 }
@@ -122,6 +126,23 @@ type Book struct {
 	// NotLendable, in a draft, keeps libraries from lending the book (the
 	// zero value of a draft is lendable).
 	NotLendable bool
+	// The catalog's metadata ("" and 0 where unknown).
+	Subtitle     string
+	Series       string
+	SeriesNumber int
+	Language     string // ISO 639 code
+	Narrators    []string
+	Publisher    string
+	Year         int
+	ISBN         string // 13 digits once stored
+	Genres       []string
+	Annotation   string
+	Preview      int   // pages of an e-book or seconds of an audiobook readable before borrowing
+	Length       int64 // pages or seconds
+	ExternalID   string
+	WithdrawnAt  time.Time // zero while in the catalog
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 func bookFrom(h *C.lend_book) Book {
@@ -133,11 +154,31 @@ func bookFrom(h *C.lend_book) Book {
 		Price:     Money{int64(C.lend_book_price(h)), str(C.lend_book_currency(h))},
 		Lendable:  C.lend_book_lendable(h) != 0,
 		ReleaseAt: fromUnix(C.lend_book_release_at(h)),
+
+		Subtitle:     str(C.lend_book_subtitle(h)),
+		Series:       str(C.lend_book_series(h)),
+		SeriesNumber: int(C.lend_book_series_number(h)),
+		Language:     str(C.lend_book_language(h)),
+		Publisher:    str(C.lend_book_publisher(h)),
+		Year:         int(C.lend_book_year(h)),
+		ISBN:         str(C.lend_book_isbn(h)),
+		Annotation:   str(C.lend_book_annotation(h)),
+		Preview:      int(C.lend_book_preview(h)),
+		Length:       int64(C.lend_book_length(h)),
+		ExternalID:   str(C.lend_book_external_id(h)),
+		WithdrawnAt:  fromUnix(C.lend_book_withdrawn_at(h)),
+		CreatedAt:    fromUnix(C.lend_book_created_at(h)),
+		UpdatedAt:    fromUnix(C.lend_book_updated_at(h)),
 	}
 	b.NotLendable = !b.Lendable
-	n := C.lend_book_author_count(h)
-	for i := C.size_t(0); i < n; i++ {
+	for i, n := C.size_t(0), C.lend_book_author_count(h); i < n; i++ {
 		b.Authors = append(b.Authors, str(C.lend_book_author(h, i)))
+	}
+	for i, n := C.size_t(0), C.lend_book_narrator_count(h); i < n; i++ {
+		b.Narrators = append(b.Narrators, str(C.lend_book_narrator(h, i)))
+	}
+	for i, n := C.size_t(0), C.lend_book_genre_count(h); i < n; i++ {
+		b.Genres = append(b.Genres, str(C.lend_book_genre(h, i)))
 	}
 	return b
 }
@@ -267,6 +308,10 @@ func queueFrom(h *C.lend_queue) Queue {
 
 // Notification is what the notifier receives and the outbox lists. Detail
 // is the engine's structured text ("key=value" lines); Details parses it.
+// Fields are the structured fields the engine reads from it ("due_at",
+// "reason", "title", "library", "amount", "channel", "lang", ...); Channel
+// and Address say where the reader wants it; Text is the ready plain text
+// in the reader's language, Texts has it in every language ("ru", "en").
 type Notification struct {
 	ID          int64
 	UUID        string
@@ -279,7 +324,21 @@ type Notification struct {
 	Detail      string
 	Attempts    int
 	DeliveredAt time.Time // zero: pending
+	Fields      map[string]string
+	Channel     Channel
+	Address     string // "" if none
+	Text        string
+	Texts       map[string]string
 }
+
+// Field returns a structured field and whether it is there.
+func (n Notification) Field(key string) (string, bool) {
+	v, ok := n.Fields[key]
+	return v, ok
+}
+
+// languages are the languages notification texts are rendered in.
+var languages = []string{"ru", "en"}
 
 // Details parses Detail's "key=value" lines.
 func (n Notification) Details() map[string]string {
@@ -293,7 +352,7 @@ func (n Notification) Details() map[string]string {
 }
 
 func notificationFrom(h *C.lend_notification) Notification {
-	return Notification{
+	n := Notification{
 		ID:          int64(C.lend_notification_id(h)),
 		UUID:        str(C.lend_notification_uuid(h)),
 		Kind:        NoteKind(C.lend_notification_kind(h)),
@@ -305,5 +364,21 @@ func notificationFrom(h *C.lend_notification) Notification {
 		Detail:      str(C.lend_notification_detail(h)),
 		Attempts:    int(C.lend_notification_attempts(h)),
 		DeliveredAt: fromUnix(C.lend_notification_delivered_at(h)),
+		Fields:      map[string]string{},
+		Channel:     Channel(C.lend_notification_channel(h)),
+		Address:     str(C.lend_notification_address(h)),
+		Text:        str(C.lend_notification_text(h, nil)),
+		Texts:       map[string]string{},
 	}
+	var cs cstrings
+	defer cs.free()
+	for k := range n.Details() {
+		if v := C.lend_notification_field(h, cs.of(k)); v != nil {
+			n.Fields[k] = str(v)
+		}
+	}
+	for _, lang := range languages {
+		n.Texts[lang] = str(C.lend_notification_text(h, cs.of(lang)))
+	}
+	return n
 }

@@ -68,6 +68,8 @@ extern const struct command cmds_shelf[];
 extern const struct command cmds_catalog[];
 /* What `lend book show` adds: the catalog's metadata and the rating. */
 void catalog_show_book(struct cli *c, const lend_book *b);
+/* cmd_book.c: what `lend book show` prints before the catalog's lines. */
+void show_book(const lend_book *b);
 void catalog_json_book(struct cli *c, json_t *j, const lend_book *b);
 /* -- search */
 extern const struct command cmds_search[];
@@ -192,7 +194,9 @@ const char *origin_name(int origin);
 const char *end_name(int end);
 const char *hold_state_name(int state);
 /* A reason's stable identifier ("self_service_limit"); NULL for none. */
-const char *reason_id(int reason);
+const char *request_state_name(int state); /* lend_request_state */
+const char *reason_id(int reason);   /* NULL: none, or not a reason of lend.h */
+const char *reason_name(int reason); /* reason_id, else "unknown"; NULL for none */
 /* "Лев Толстой, Иван Тургенев" into buf. */
 const char *book_authors(const lend_book *b, char *buf, size_t len);
 
@@ -252,8 +256,9 @@ void notify_bind(struct notify *n, lend_notifier *nt);
 /* Borrowed: the notifications delivered so far as a JSON array. */
 json_t *notify_json(struct notify *n);
 int notify_failures(const struct notify *n);
-/* The demo's stdout notifier: no uuid, an indent. */
-void notify_set_style(struct notify *n, const char *indent, int show_uuid);
+/* The demo's stdout notifier: no uuid, an indent; brief: the first sentence
+ * of each text, without the library's name after it. */
+void notify_set_style(struct notify *n, const char *indent, int show_uuid, int brief);
 /* For an smtp:// or smtps:// `to`: the sender (else $LEND_SMTP_FROM), the
  * recipient template with {reader} for the reader's id (else
  * $LEND_SMTP_RCPT, else reader-{reader}@lend.invalid), STARTTLS (also

@@ -183,6 +183,38 @@ static int outbox(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The refusal reasons this program names: the number, the stable id of the
+ * JSON "reason" field, and the library's words. No database needed. */
+static int reasons(struct cli *c, int argc, char **argv)
+{
+	struct opt o[1] = {{0}};
+	char **pos;
+	int npos;
+	CLI_ARGS(c, argc, argv, o, pos, npos, 0, 0);
+	static const char *const heads[] = {">NUMBER", "ID", "MEANING"};
+	json_t *arr = c->json ? json_array() : NULL;
+	struct table *t = arr ? NULL : table_new(3, heads);
+	for (int r = 1; r < 1000; r++) {
+		const char *id = reason_id(r);
+		if (!id)
+			continue;
+		if (arr) {
+			json_array_append_new(arr, json_pack("{s:i, s:s, s:s}", "reason", r, "id", id, "text",
+			                                     lend_reason_string(r)));
+		} else {
+			char num[16];
+			snprintf(num, sizeof num, "%d", r);
+			table_row(t, num, id, lend_reason_string(r));
+		}
+	}
+	if (arr)
+		json_out(arr);
+	else
+		table_print(t, stdout);
+	table_free(t);
+	return EXIT_OK;
+}
+
 static int check(struct cli *c, int argc, char **argv)
 {
 	struct opt o[1] = {{0}};
@@ -239,8 +271,11 @@ const struct command cmds_admin[] = {
 	 "DIR/tmp), named after the notification's UUID.\n"
 	 "\n"
 	 "--smtp smtp://HOST[:PORT] or smtps://HOST[:PORT] (also --to URL) sends\n"
-	 "one e-mail each, its Message-ID made of the notification's UUID. The\n"
-	 "sender is --from or $LEND_SMTP_FROM; the recipient is --rcpt or\n"
+	 "one e-mail each, its Message-ID made of the notification's UUID, its\n"
+	 "subject the first sentence of the engine's text in the reader's language\n"
+	 "and its body the whole text. The sender is --from or $LEND_SMTP_FROM. The\n"
+	 "recipient is the reader's own address when he chose e-mail ('lend prefs\n"
+	 "set READER --channel email --email ADDRESS'); otherwise --rcpt or\n"
 	 "$LEND_SMTP_RCPT, a template where {reader} stands for the reader's id\n"
 	 "(default reader-{reader}@lend.invalid). --starttls (or\n"
 	 "$LEND_SMTP_STARTTLS=1) insists on STARTTLS on smtp://. The login comes\n"
@@ -262,5 +297,13 @@ const struct command cmds_admin[] = {
 	 "loan twice, no budget below zero, no loan to a reader under the age rating,\n"
 	 "and so on. Prints each violation; exit 1 if there is any.\n\nExample:\n  lend check\n",
 	 5, check},
+	{NULL, "reasons", "", "list the refusal reasons and their ids",
+	 "List the reasons a lending rule gives for a refusal: the number of\n"
+	 "lend_reason (lend.h), the stable id that --json output puts in \"reason\",\n"
+	 "and the words. It needs no database.\n"
+	 "\n"
+	 "Example:\n"
+	 "  lend --json reasons\n",
+	 5, reasons},
 	{0},
 };

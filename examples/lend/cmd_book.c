@@ -5,7 +5,8 @@
 
 #include "cli.h"
 
-static void show_book(const lend_book *b)
+/* The lines of `lend book show` the lending core gives (cli.h). */
+void show_book(const lend_book *b)
 {
 	char a[2048], m[MONEY_BUF], t[TIME_BUF];
 	kv("id", "%lld", (long long)lend_book_id(b));
@@ -113,69 +114,6 @@ static int book_add(struct cli *c, int argc, char **argv)
 	}
 	lend_book_free(b);
 	return EXIT_OK;
-}
-
-/* book update and book withdraw: change a stored title's metadata. */
-static int book_change(struct cli *c, int argc, char **argv, int withdraw)
-{
-	struct opt o[] = {BOOK_OPTS, {.name = "--title", .takes_value = 1}, {.name = "--lendable"}};
-	const struct opt *title = &o[BOOK_NOPTS], *lendable = &o[BOOK_NOPTS + 1];
-	char **pos;
-	int npos;
-	int64_t id;
-	struct book_opts v;
-	if (withdraw) {
-		struct opt none[1] = {{0}};
-		CLI_ARGS(c, argc, argv, none, pos, npos, 1, 1);
-	} else {
-		CLI_ARGS(c, argc, argv, o, pos, npos, 1, 1);
-	}
-	if (arg_id(c, "BOOK", pos[0], &id) || book_opts_parse(c, o, &v))
-		return EXIT_USAGE;
-	if (o[4].seen && lendable->seen)
-		return cli_usage_error(c, "--lendable and --not-lendable contradict each other");
-	CLI_OPEN(c);
-	lend_book *b = NULL;
-	int rc = lend_book_get(c->e, c->a, id, &b);
-	if (rc != LEND_OK)
-		return cli_fail(c, rc);
-	int set = LEND_OK;
-	if (title->value && (set = lend_book_set_title(b, title->value)) != LEND_OK)
-		fprintf(stderr, "lend: the title must be 1 to 1000 bytes of UTF-8\n");
-	if (set == LEND_OK)
-		set = book_opts_apply(o, &v, b, 0);
-	if (set == LEND_OK && (lendable->seen || withdraw))
-		set = lend_book_set_lendable(b, !withdraw);
-	if (set != LEND_OK) {
-		lend_book_free(b);
-		return EXIT_USAGE;
-	}
-	if ((rc = lend_book_update(c->e, c->a, b)) != LEND_OK) {
-		lend_book_free(b);
-		return cli_fail(c, rc);
-	}
-	lend_book_free(b);
-	if ((rc = lend_book_get(c->e, c->a, id, &b)) != LEND_OK)
-		return cli_fail(c, rc);
-	if (c->json)
-		json_out(json_book(b));
-	else if (withdraw)
-		printf("Withdrew book %lld, «%s»: libraries lend it no more; loans on it run to their end.\n", (long long)id,
-		       lend_book_title(b));
-	else
-		show_book(b);
-	lend_book_free(b);
-	return EXIT_OK;
-}
-
-static int book_update(struct cli *c, int argc, char **argv)
-{
-	return book_change(c, argc, argv, 0);
-}
-
-static int book_withdraw(struct cli *c, int argc, char **argv)
-{
-	return book_change(c, argc, argv, 1);
 }
 
 static int book_show(struct cli *c, int argc, char **argv)
@@ -297,24 +235,6 @@ const struct command cmds_book[] = {
 	 "Example:\n"
 	 "  lend book add \"Анна Каренина\" --author \"Лев Толстой\" --age 16 --price 99.00\n",
 	 3, book_add},
-	{"book", "update",
-	 "BOOK [--title TITLE] [--kind ebook|audiobook] [--age 0|6|12|16|18] [--price 399.00] [--currency RUB] "
-	 "[--lendable|--not-lendable] [--release YYYY-MM-DD|none]",
-	 "change a title's metadata (admin)",
-	 "Change what is given of a title's metadata; the rest, and the authors,\n"
-	 "stay as they are. --release none marks it released.\n"
-	 "\n"
-	 "Example:\n"
-	 "  lend book update 1 --price 149.00 --age 12\n",
-	 3, book_update},
-	{"book", "withdraw", "BOOK", "stop lending a title everywhere (admin)",
-	 "Withdraw a title: no library lends it any more (takes and queues are\n"
-	 "refused as \"not lendable\"); loans on it run to their end. 'lend book\n"
-	 "update BOOK --lendable' brings it back.\n"
-	 "\n"
-	 "Example:\n"
-	 "  lend book withdraw 1\n",
-	 3, book_withdraw},
 	{"book", "show", "BOOK", "show a title",
 	 "Show a title of the catalog.\n\nExample:\n  lend book show 1\n", 3, book_show},
 	{"book", "list", "[--after BOOK] [--limit N]", "list the catalog, a page at a time",

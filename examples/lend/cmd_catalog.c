@@ -111,6 +111,9 @@ static int book_update(struct cli *c, int argc, char **argv)
 		{.name = "--annotation", .takes_value = 1}, {.name = "--preview", .takes_value = 1},
 		{.name = "--length", .takes_value = 1},    {.name = "--price", .takes_value = 1},
 		{.name = "--age", .takes_value = 1},       {.name = "--external-id", .takes_value = 1},
+		{.name = "--kind", .takes_value = 1},      {.name = "--currency", .takes_value = 1},
+		{.name = "--lendable"},                    {.name = "--not-lendable"},
+		{.name = "--release", .takes_value = 1},
 	};
 	char **pos;
 	int npos;
@@ -119,7 +122,13 @@ static int book_update(struct cli *c, int argc, char **argv)
 	if (arg_id(c, "BOOK", pos[0], &id))
 		return EXIT_USAGE;
 	long long series_no = 0, year = 0, preview = 0, length = 0, age = 0;
-	int64_t price = 0;
+	int64_t price = 0, release = 0;
+	int kind = LEND_KIND_EBOOK;
+	if (o[18].seen && o[19].seen)
+		return cli_usage_error(c, "--lendable and --not-lendable contradict each other");
+	if ((o[16].value && arg_kind(c, o[16].value, &kind, 0)) ||
+	    (o[20].value && strcmp(o[20].value, "none") != 0 && arg_time(c, "--release", o[20].value, &release)))
+		return EXIT_USAGE;
 	if ((o[3].value && arg_int(c, "--series-no", o[3].value, 0, 1000000000, &series_no)) ||
 	    (o[6].value && arg_int(c, "--year", o[6].value, 0, 9999, &year)) ||
 	    (o[11].value && arg_int(c, "--preview", o[11].value, 0, 1000000000, &preview)) ||
@@ -151,9 +160,16 @@ static int book_update(struct cli *c, int argc, char **argv)
 	SET(10, lend_book_set_annotation(b, o[10].value));
 	SET(11, lend_book_set_preview(b, (int)preview));
 	SET(12, lend_book_set_length(b, length));
-	SET(13, lend_book_set_price(b, price, lend_book_currency(b)));
+	char currency[16];
+	snprintf(currency, sizeof currency, "%s", o[17].value ? o[17].value : lend_book_currency(b));
+	SET(13, lend_book_set_price(b, price, currency));
+	SET(17, lend_book_set_price(b, o[13].seen ? price : lend_book_price(b), currency));
 	SET(14, lend_book_set_age_rating(b, (int)age));
 	SET(15, lend_book_set_external_id(b, o[15].value));
+	SET(16, lend_book_set_kind(b, kind));
+	SET(18, lend_book_set_lendable(b, 1));
+	SET(19, lend_book_set_lendable(b, 0));
+	SET(20, lend_book_set_release_at(b, release));
 #undef SET
 	if (bad) {
 		lend_book_free(b);
@@ -170,7 +186,8 @@ static int book_update(struct cli *c, int argc, char **argv)
 		catalog_json_book(c, j, b);
 		json_out(j);
 	} else {
-		printf("Updated book %lld: «%s»\n", (long long)id, lend_book_title(b));
+		show_book(b);
+		catalog_show_book(c, b);
 	}
 	lend_book_free(b);
 	return EXIT_OK;
@@ -593,12 +610,15 @@ const struct command cmds_catalog[] = {
 	{"book", "update",
 	 "BOOK [--title T] [--subtitle S] [--series NAME] [--series-no N] [--language CODE] [--publisher P] "
 	 "[--year Y] [--isbn ISBN] [--genre G...] [--narrator NAME...] [--annotation TEXT] [--preview N] "
-	 "[--length N] [--price 399.00] [--age N] [--external-id ID]",
+	 "[--length N] [--price 399.00] [--currency RUB] [--age 0|6|12|16|18] [--kind ebook|audiobook] "
+	 "[--lendable|--not-lendable] [--release YYYY-MM-DD|none] [--external-id ID]",
 	 "change a title's metadata (admin)",
 	 "Change the metadata of a title; what is not given stays. Genres and\n"
 	 "narrators given are added to the ones the book has. The ISBN may be an\n"
 	 "ISBN-10 or ISBN-13 and is kept as ISBN-13. --preview and --length are pages\n"
-	 "for an e-book, seconds for an audiobook.\n"
+	 "for an e-book, seconds for an audiobook. --not-lendable stops every\n"
+	 "library lending it (takes and queues are refused as \"not lendable\", loans\n"
+	 "run to their end) until --lendable; --release none marks it released.\n"
 	 "\n"
 	 "Example:\n"
 	 "  lend book update 1 --series \"Классика\" --series-no 3 --isbn 5-04-001234-9\n",

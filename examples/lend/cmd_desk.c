@@ -8,17 +8,6 @@
 
 #define SECTION 6
 
-static const char *request_state_name(int s)
-{
-	switch (s) {
-	case LEND_REQUEST_PENDING: return "pending";
-	case LEND_REQUEST_APPROVED: return "approved";
-	case LEND_REQUEST_DENIED: return "denied";
-	case LEND_REQUEST_CANCELLED: return "cancelled";
-	default: return "unknown";
-	}
-}
-
 static const char *reserve_state_name(int s)
 {
 	switch (s) {
@@ -61,7 +50,7 @@ static json_t *json_request(struct cli *c, const lend_request *r)
 	                      lend_request_origin(r) == LEND_REQUEST_DIRECT ? "direct" : "reader", "created_at",
 	                      json_time(lend_request_created_at(r)), "decided_at", json_time(lend_request_decided_at(r)),
 	                      "decided_by", id_or_null(lend_request_decided_by(r)), "reason",
-	                      reason ? json_string(reason_id(reason)) : json_null(), "reason_text",
+	                      reason ? json_string(reason_name(reason)) : json_null(), "reason_text",
 	                      reason ? json_string(lend_reason_string(reason)) : json_null(), "text",
 	                      lend_request_text(r), "loan_id", id_or_null(lend_request_loan_id(r)), "hold_id",
 	                      id_or_null(lend_request_hold_id(r)), "overridden", lend_request_overridden(r));

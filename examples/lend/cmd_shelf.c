@@ -67,6 +67,13 @@ static json_t *json_item(const lend_shelf_item *it)
 	case LEND_SHELF_BOUGHT:
 		json_object_set_new(j, "price", json_money(lend_shelf_item_price(it), lend_shelf_item_currency(it)));
 		break;
+	case LEND_SHELF_REQUESTS: {
+		int reason = lend_shelf_item_reason(it);
+		json_object_set_new(j, "request_id", json_integer(lend_shelf_item_request_id(it)));
+		json_object_set_new(j, "state", json_string(request_state_name(lend_shelf_item_request_state(it))));
+		json_object_set_new(j, "reason", reason ? json_string(reason_name(reason)) : json_null());
+		break;
+	}
 	default:
 		break;
 	}
@@ -92,6 +99,12 @@ static void item_line(struct names *nm, const lend_shelf_item *it)
 	case LEND_SHELF_BOUGHT:
 		printf(", bought %s for %s", fmt_day(t, lend_shelf_item_since(it)),
 		       fmt_money(m, lend_shelf_item_price(it), lend_shelf_item_currency(it)));
+		break;
+	case LEND_SHELF_REQUESTS:
+		printf(", asked %s: %s", fmt_day(t, lend_shelf_item_since(it)),
+		       request_state_name(lend_shelf_item_request_state(it)));
+		if (lend_shelf_item_reason(it))
+			printf(" (%s)", lend_reason_string(lend_shelf_item_reason(it)));
 		break;
 	case LEND_SHELF_HISTORY:
 		if (lend_shelf_item_ended_at(it))
@@ -331,7 +344,7 @@ static int defer_list(struct cli *c, int argc, char **argv)
 	struct names *nm = arr ? NULL : names_new(c->e, c->a);
 	for (size_t i = 0; i < lend_deferreds_count(d); i++) {
 		int v = lend_deferreds_verdict(d, i);
-		const char *reason = reason_id(lend_deferreds_reason(d, i));
+		const char *reason = reason_name(lend_deferreds_reason(d, i));
 		if (arr) {
 			json_array_append_new(arr, json_pack("{s:I, s:o, s:o, s:o}", "book_id",
 			                                     (json_int_t)lend_deferreds_book_id(d, i), "added_at",

@@ -249,11 +249,13 @@ static void print_overview(FILE *f)
 	      "copies on automatically, and every change is checked against the lending rules.\n",
 	      f);
 	for (size_t s = 0; s < NSECTIONS; s++) {
-		fprintf(f, "\n%s\n", sections[s]);
+		int any = 0; /* a section without commands yet is left out */
 		for (size_t t = 0; t < NTABLES; t++)
 			for (const struct command *cmd = tables[t]; cmd->name; cmd++) {
 				if (cmd->section != (int)s)
 					continue;
+				if (!any++)
+					fprintf(f, "\n%s\n", sections[s]);
 				char name[64];
 				cli_cmd_name(cmd, name, sizeof name);
 				int w = (int)strlen(name);

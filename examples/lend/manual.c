@@ -544,9 +544,10 @@ int cli_complete(int nwords, char **words, FILE *f)
 		char tok[128];
 		int closes = 0;
 		for (const char *p = cmd ? cmd->args : ""; (p = next_token(p, tok, sizeof tok, &closes)) != NULL;)
-			for (const char *alt = tok; alt[0] == '-' && alt[1] == '-';) { /* "--lendable|--not-lendable" */
+			for (const char *alt = tok; *alt;) { /* "--lendable|--not-lendable", "STARS|--remove" */
 				size_t n = strcspn(alt, "|");
-				cand(&c, alt, n);
+				if (alt[0] == '-' && alt[1] == '-')
+					cand(&c, alt, n);
 				alt += n + (alt[n] == '|');
 			}
 	} else if (help) {

@@ -36,6 +36,7 @@ struct notify {
 	json_t *arr;
 	const char *indent;
 	int show_uuid;
+	int brief;
 	int failures;
 	/* smtp: the connection is made at the first message */
 	struct smtp_conf smtp_conf;
@@ -120,10 +121,11 @@ int notify_new(struct cli *c, const char *to, int json, struct notify **out)
 	return EXIT_OK;
 }
 
-void notify_set_style(struct notify *n, const char *indent, int show_uuid)
+void notify_set_style(struct notify *n, const char *indent, int show_uuid, int brief)
 {
 	n->indent = indent ? indent : "";
 	n->show_uuid = show_uuid;
+	n->brief = brief;
 }
 
 json_t *notify_json(struct notify *n)
@@ -246,8 +248,43 @@ int notify_smtp(struct cli *c, struct notify *n, const char *from, const char *r
 /* ------------------------------------------------------------ the words */
 
 struct words {
-	char reader[300], library[300], book[1200], subject[1600];
+	char reader[300], library[300], book[1200];
+	char text[4000];    /* the engine's rendered text, else a line made here */
+	char subject[1600]; /* its first sentence */
+	int en;             /* the reader reads English */
 };
+
+/* The end of the first sentence of s: after ".", "!" or "?" that is followed
+ * by a space, outside «quotes», and not after a short lowercase word (an
+ * abbreviation such as "им." or "St."); the whole text when there is none. */
+static size_t first_sentence(const char *s)
+{
+	int quoted = 0;
+	size_t word = 0; /* where the current word starts */
+	for (size_t i = 0; s[i]; i++) {
+		if (strncmp(s + i, "\xC2\xAB", 2) == 0) /* « */
+			quoted++;
+		else if (strncmp(s + i, "\xC2\xBB", 2) == 0 && quoted) /* » */
+			quoted--;
+		if (s[i] == ' ')
+			word = i + 1;
+		if (quoted || !strchr(".!?", s[i]) || s[i + 1] != ' ')
+			continue;
+		int letters = 0, lower = 1;
+		for (size_t k = word; k < i; k++) {
+			unsigned char ch = (unsigned char)s[k];
+			if ((ch & 0xC0) != 0x80)
+				letters++;
+			if ((ch >= 'A' && ch <= 'Z') || (ch == 0xD0 && (unsigned char)s[k + 1] >= 0x90 &&
+			                                 (unsigned char)s[k + 1] <= 0xAF)) /* А..Я */
+				lower = 0;
+		}
+		if (s[i] == '.' && letters <= 3 && lower)
+			continue;
+		return i + 1;
+	}
+	return strlen(s);
+}
 
 static void words_of(struct notify *n, const lend_notification *note, struct words *w)
 {
@@ -269,13 +306,34 @@ static void words_of(struct notify *n, const lend_notification *note, struct wor
 		snprintf(w->book, sizeof w->book, "book %lld", (long long)b);
 	else
 		w->book[0] = '\0';
+	const char *lang = lend_notification_field(note, "lang");
+	w->en = lang && strcmp(lang, "en") == 0;
 	/* The engine's ready text, in the reader's language. */
 	const char *text = lend_notification_text(note, NULL);
 	if (*text)
-		snprintf(w->subject, sizeof w->subject, "%s", text);
+		snprintf(w->text, sizeof w->text, "%s", text);
 	else
-		snprintf(w->subject, sizeof w->subject, "%s%s%s", lend_note_kind_string(lend_notification_kind(note)),
+		snprintf(w->text, sizeof w->text, "%s%s%s", lend_note_kind_string(lend_notification_kind(note)),
 		         *w->book ? ": " : "", w->book);
+	size_t end = first_sentence(w->text);
+	if (end >= sizeof w->subject)
+		end = sizeof w->subject - 1;
+	while (end > 0 && ((unsigned char)w->text[end] & 0xC0) == 0x80)
+		end--; /* not inside a UTF-8 sequence */
+	memcpy(w->subject, w->text, end);
+	w->subject[end] = '\0';
+	if (end > 0 && w->subject[end - 1] == '.')
+		w->subject[end - 1] = '\0'; /* a subject ends without a full stop */
+}
+
+/* The reader's own e-mail address when he chose e-mail and gave one; NULL
+ * otherwise (the caller uses its placeholder). */
+static const char *reader_address(const lend_notification *note)
+{
+	const char *a = lend_notification_address(note);
+	if (lend_notification_channel(note) == LEND_CHANNEL_EMAIL && a && address_ok(a))
+		return a;
+	return NULL;
 }
 
 /* ---------------------------------------------------------------- stdout */
@@ -286,8 +344,8 @@ static int deliver_stdout(struct notify *n, const lend_notification *note)
 	words_of(n, note, &w);
 	char t[TIME_BUF];
 	printf("%s%s  %-16s %s: %s", n->indent, fmt_time(t, lend_notification_created_at(note)),
-	       lend_note_kind_string(lend_notification_kind(note)), w.reader, w.subject);
-	if (*w.library)
+	       lend_note_kind_string(lend_notification_kind(note)), w.reader, n->brief ? w.subject : w.text);
+	if (*w.library && !n->brief)
 		printf(" [%s]", w.library);
 	if (n->show_uuid)
 		printf("  %s", lend_notification_uuid(note));
@@ -365,8 +423,10 @@ static void put_body_line(FILE *f, const char *s)
 	fprintf(f, "%s\n", s);
 }
 
-/* One RFC 5322 message (LF line ends) for a notification. from_addr and
- * to_addr are bare addresses; NULL for the lend.invalid ones. */
+/* One RFC 5322 message (LF line ends) for a notification: the subject is
+ * the first sentence of the engine's text, the body greets the reader in his
+ * language and gives the whole text. from_addr and to_addr are bare
+ * addresses; NULL for the lend.invalid placeholders. */
 static void write_message(struct notify *n, const lend_notification *note, const char *from_addr,
                           const char *to_addr, FILE *f)
 {
@@ -392,31 +452,26 @@ static void write_message(struct notify *n, const lend_notification *note, const
 	else
 		fprintf(f, " <reader-%lld@lend.invalid>\n", (long long)lend_notification_reader_id(note));
 	fputs("Subject: ", f);
-	char subject[1700];
-	snprintf(subject, sizeof subject, "%s", w.subject);
-	if (subject[0] >= 'a' && subject[0] <= 'z')
-		subject[0] = (char)(subject[0] - 'a' + 'A');
-	put_header_text(f, subject);
+	if (w.subject[0] >= 'a' && w.subject[0] <= 'z')
+		w.subject[0] = (char)(w.subject[0] - 'a' + 'A');
+	put_header_text(f, w.subject);
 	fprintf(f, "\nMessage-ID: <%s@lend.invalid>\n", lend_notification_uuid(note));
 	fprintf(f, "MIME-Version: 1.0\n");
 	fprintf(f, "Content-Type: text/plain; charset=UTF-8\n");
 	fprintf(f, "Content-Transfer-Encoding: 8bit\n");
 	fprintf(f, "X-Lend-Kind: %s\n", kind);
 	fprintf(f, "X-Lend-Notification: %lld\n", (long long)lend_notification_id(note));
-	char line[2000];
-	snprintf(line, sizeof line, "Hello, %s.", w.reader);
+	char line[4400];
+	snprintf(line, sizeof line, w.en ? "Hello, %s." : "Здравствуйте, %s!", w.reader);
 	fputc('\n', f);
 	put_body_line(f, line);
-	snprintf(line, sizeof line, "%s.", subject);
 	fputc('\n', f);
-	put_body_line(f, line);
+	put_body_line(f, w.text);
 	if (*w.library) {
-		snprintf(line, sizeof line, "Library: %s", w.library);
+		snprintf(line, sizeof line, w.en ? "Library: %s" : "Библиотека: %s", w.library);
+		fputc('\n', f);
 		put_body_line(f, line);
 	}
-	int k = lend_notification_kind(note);
-	if (k == LEND_NOTE_LOAN_ISSUED || k == LEND_NOTE_QUEUE_HANDOFF)
-		fprintf(f, "\nYou do not need to return it: the loan ends by itself on its due date.\n");
 	fprintf(f, "\n-- \nlend (liblend %s), notification %lld, %s\n", lend_version_string(),
 	        (long long)lend_notification_id(note), kind);
 }
@@ -437,7 +492,7 @@ static int deliver_maildir(struct notify *n, const lend_notification *note, cons
 		*errmsg = n->err;
 		return -1;
 	}
-	write_message(n, note, NULL, NULL, f);
+	write_message(n, note, NULL, reader_address(note), f);
 	int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
 	int saved = errno;
 	if (fclose(f) != 0 && !bad) {
@@ -471,7 +526,11 @@ static int deliver_smtp(struct notify *n, const lend_notification *note, const c
 		return -1;
 	}
 	char rcpt[512];
-	recipient_of(n->smtp_rcpt, lend_notification_reader_id(note), rcpt, sizeof rcpt);
+	const char *own = reader_address(note);
+	if (own)
+		snprintf(rcpt, sizeof rcpt, "%s", own);
+	else
+		recipient_of(n->smtp_rcpt, lend_notification_reader_id(note), rcpt, sizeof rcpt);
 	char *msg = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&msg, &len);
@@ -518,7 +577,7 @@ static int deliver(void *ud, const lend_notification *note, const char **errmsg)
 		json_t *j = json_notification(note);
 		struct words w;
 		words_of(n, note, &w);
-		json_object_set_new(j, "text", json_string(w.subject));
+		json_object_set_new(j, "text", json_string(w.text));
 		json_array_append_new(n->arr, j);
 	}
 	return 0;

@@ -351,7 +351,7 @@ static int rating_row_cb(void *ctx, const lend_sys_rating *row)
 
 int lend__catalog_merge_readers(lend_engine *e, int64_t from_reader, int64_t to_reader)
 {
-	if (from_reader == to_reader)
+	if (from_reader == to_reader || lend__catalog_lacks(e))
 		return LEND_OK;
 	lend__rows rs = LEND_ROWS(lend_sys_rating);
 	TRY(lend__rows_status(e, &rs, ST(e, rating_list, from_reader, 0, rating_row_cb, &rs), "ratings"));
@@ -431,6 +431,8 @@ static int count_rating_cb(void *ctx, const lend_sys_rating *row)
 
 int lend__catalog_check(lend_engine *e, lend_report *rep)
 {
+	if (lend__catalog_lacks(e))
+		return LEND_OK;
 	lend__rows stored = LEND_ROWS(lend_sys_rating_stats), counted = LEND_ROWS(lend_sys_rating_stats);
 	TRY(lend__rows_status(e, &stored, ST(e, rating_stats_list, stats_row_cb, &stored), "rating stats"));
 	int rc = lend__rows_status(e, &counted, ST(e, rating_list, 0, 0, count_rating_cb, &counted), "ratings");

@@ -174,9 +174,18 @@ void lend__search_doc_free(lend__search_doc *d)
 	memset(d, 0, sizeof *d);
 }
 
+/* A host's backend written before the search index lacks its methods. */
+const char *lend__search_lacks(const lend_engine *e)
+{
+	LEND_LACKS(e, search_put);
+	LEND_LACKS(e, search_delete);
+	LEND_LACKS(e, search_match);
+	return NULL;
+}
+
 int lend__search_book_changed(lend_engine *e, int64_t book_id)
 {
-	if (!e->st.search_match)
+	if (lend__search_lacks(e))
 		return LEND_OK; /* no index: searches scan the books */
 	lend_catalog_text t;
 	int rc = lend__catalog_load_index_text(e, book_id, &t);
@@ -204,13 +213,13 @@ int lend__search_book_changed(lend_engine *e, int64_t book_id)
 
 int lend__search_book_loaned(lend_engine *e, int64_t book_id)
 {
-	if (!e->st.search_match)
+	if (lend__search_lacks(e))
 		return LEND_OK;
 	lend_sys_loan_filter lf = {0};
 	lf.book_id = book_id;
 	int64_t loans = 0, ratings = 0, sum = 0;
 	TRY_ST(e, "loan count", ST(e, loan_count, &lf, &loans));
-	if (e->st.rating_stats_get) {
+	if (!lend__catalog_lacks(e)) {
 		lend_sys_rating_stats s;
 		memset(&s, 0, sizeof s);
 		TRY_ST(e, "rating stats", ST(e, rating_stats_get, book_id, &s));

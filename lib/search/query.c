@@ -287,7 +287,7 @@ static int candidates(lend_engine *e, const lend_search_query *uq, words *ws, in
 		q.max_age = max_age;
 		q.limit = ask;
 		collect c = {rows, &ws[v], prefix, 0};
-		if (e->st.search_match) {
+		if (!lend__search_lacks(e)) {
 			int rc = ST(e, search_match, &q, match_cb, &c);
 			if (rows->oom)
 				return lend__nomem(e);

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """liblend from Python: open an engine, import a few books of the demo
-catalog, take one, queue for it, move the clock and watch the hand-off and
-the notifications.
+catalog, search it, take one, queue for it, ask the librarian for another (approved
+for one reader, denied for the other), move the clock and watch the
+hand-off and the notifications with their texts.
 
 Run from the source tree after building (meson setup build && ninja -C build):
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the package beside this example
 
-from liblend import Engine, Kind, ManualClock, Notification, Refused, Verdict  # noqa: E402
+from liblend import Engine, Kind, ManualClock, Notification, Reason, Refused, RequestState, Verdict  # noqa: E402
 
 CATALOG = Path(__file__).resolve().parents[3] / "data" / "demo" / "catalog.csv"
 
@@ -27,6 +28,7 @@ CATALOG = Path(__file__).resolve().parents[3] / "data" / "demo" / "catalog.csv"
 def show(n: Notification) -> None:
     """The notifier: a host would send an e-mail or a push here."""
     print("  notify reader %d: %s (loan %d)" % (n.reader_id, n.kind.name.lower().replace("_", " "), n.loan_id))
+    print("    " + n.texts["en"])
 
 
 def main() -> int:
@@ -60,6 +62,12 @@ def main() -> int:
         as_ivan, as_anna = e.reader(ivan), e.reader(anna)
         print("cards: %s (Иван), %s (Анна)" % (t_ivan.number, t_anna.number))
 
+        # search as you type: a Latin transliteration finds the Cyrillic names
+        for typed in ("tolst", "tolstoy voina"):
+            hits = e.suggest(as_ivan, typed, library_id=lib, limit=3)
+            print("suggest %r: %s" % (typed, "; ".join("«%s» (%s, %s)" % (
+                h.title, h.authors, h.verdict.name.lower() if h.verdict is not None else "-") for h in hits)))
+
         book = next(iter(books))
         loan = e.take(as_ivan, t_ivan.id, book)
         print("Иван takes «%s» until %s" % (books[book], loan.due_at.strftime("%Y-%m-%d %H:%M UTC")))
@@ -71,6 +79,22 @@ def main() -> int:
         assert v.verdict == Verdict.QUEUE
         hold = e.join_queue(as_anna, t_anna.id, book)
         print("Анна joins the queue: place %d, expected by %s" % (hold.position, hold.wait_until.date()))
+
+        # asking the librarian
+        olga = e.add_reader(admin, "Ольга Иванова (librarian)")
+        e.grant(admin, lib, olga)
+        desk = e.librarian(olga)
+        other = list(books)[2]
+        r_ivan = e.request(as_ivan, t_ivan.id, other)
+        r_anna = e.request(as_anna, t_anna.id, other)
+        for r in e.pending_requests(desk, lib):
+            print("pending request %d: reader %d, «%s», %d of %d copies on loan, budget %d.%02d" % (
+                r.id, r.reader_id, books[r.book_id], r.on_loan, r.copies, r.budget // 100, r.budget % 100))
+        done = e.approve(desk, r_ivan.id)
+        assert done.state == RequestState.APPROVED
+        print("Ольга approves Иван's request: loan %d" % done.loan_id)
+        e.deny(desk, r_anna.id, Reason.LIBRARIAN, "the only copy is out; please join the queue")
+        print("Ольга denies Анна's request: %s" % e.get_request(as_anna, r_anna.id).text)
         print("delivering:")
         e.deliver()
 

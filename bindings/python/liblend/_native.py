@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Optional
 c_int = ctypes.c_int
 c_uint = ctypes.c_uint
 c_int64 = ctypes.c_int64
+c_double = ctypes.c_double
 c_size_t = ctypes.c_size_t
 c_char_p = ctypes.c_char_p
 c_void_p = ctypes.c_void_p
@@ -32,6 +33,7 @@ NOT_BOUND: Dict[str, str] = {
     "lend_storage_init": "storage backends are written in C (lend/sys/storage.h)",
     "lend_storage_sqlite": "storage backends are written in C (lend/sys/storage.h)",
     "lend_options_set_storage": "storage backends are written in C (lend/sys/storage.h)",
+    "lend_storage_postgres": "storage backends are written in C (a postgresql:// path opens this one)",
 }
 
 

@@ -47,8 +47,22 @@ class Reason(enum.IntEnum):
     FREE_COPY = 18
     SUSPEND_TOO_LONG = 19
     # -- the librarian's desk: 20..39
+    ALREADY_REQUESTED = 20
+    RENEWALS_OFF = 21
+    ALREADY_RENEWED = 22
+    SOMEONE_WAITS = 23
+    LIBRARIAN = 24
     # -- accounts and sign-in: 40..59
+    SIGNIN_DELAYED = 40
+    SIGNIN_LOCKED = 41
+    CODE_EXPIRED = 42
+    CODE_TRIES = 43
+    BIRTH_DATE_DIFFERS = 44
     # -- the reader's shelf: 60..79
+    BALANCE = 60
+    ALREADY_BOUGHT = 61
+    NOT_FOR_SALE = 62
+    NO_ACCESS = 63
     # -- the catalog: 80..99
 
 
@@ -134,9 +148,176 @@ class NoteKind(enum.IntEnum):
     PASSWORD_RECOVERY = 10
     APP_ACTIVATION = 11
     # -- the librarian's desk: 20..39
+    LOAN_RENEWED = 20
+    RESERVE_LAPSED = 21
     # -- accounts and sign-in: 40..59
     # -- the reader's shelf: 60..79
+    BALANCE_CREDITED = 60
+    BOOK_BOUGHT = 61
     # -- the catalog: 80..99
+
+
+# ------------------------------------------------------ the librarian's desk
+
+
+class RequestState(enum.IntEnum):
+    """A request to the librarian."""
+
+    PENDING = 1
+    APPROVED = 2
+    DENIED = 3
+    CANCELLED = 4
+
+
+class RequestOrigin(enum.IntEnum):
+    """How a request came about."""
+
+    BY_READER = 1
+    DIRECT = 2
+
+
+class ReserveState(enum.IntEnum):
+    """A copy reserved for a waiting reader."""
+
+    ACTIVE = 1
+    CONFIRMED = 2
+    LAPSED = 3
+    CANCELLED = 4
+
+
+class LedgerKind(enum.IntEnum):
+    """An entry of a library's budget ledger."""
+
+    TOPUP = 1
+    PURCHASE = 2
+    CORRECTION = 3
+
+
+# ------------------------------------------------------ accounts and sign-in
+
+
+class LoginKind(enum.IntEnum):
+    """What a login is: a ticket number (with its library), an e-mail, a phone."""
+
+    TICKET = 1
+    EMAIL = 2
+    PHONE = 3
+
+
+class MethodKind(enum.IntEnum):
+    """A backup sign-in method."""
+
+    EMAIL = 1
+    PHONE = 2
+    IDENTITY = 3
+
+
+class SessionOrigin(enum.IntEnum):
+    """How a session began."""
+
+    PASSWORD = 1
+    ACTIVATION = 2
+    IDENTITY = 3
+
+
+class AuditEvent(enum.IntEnum):
+    """An event of the audit log."""
+
+    SIGNIN_OK = 1
+    SIGNIN_FAILED = 2
+    LOCKOUT = 3
+    PASSWORD_SET = 4
+    PASSWORD_CHANGED = 5
+    METHOD_ADDED = 6
+    METHOD_CONFIRMED = 7
+    METHOD_REMOVED = 8
+    CODE_FAILED = 9
+    RECOVERY_REQUESTED = 10
+    RECOVERY_DONE = 11
+    ACTIVATION_REQUESTED = 12
+    ACTIVATED = 13
+    SESSION_REVOKED = 14
+    MERGED = 15
+
+
+class PasswordCost(enum.IntEnum):
+    """The Argon2id cost of new password hashes (MIN is for tests only)."""
+
+    INTERACTIVE = 0
+    MODERATE = 1
+    SENSITIVE = 2
+    MIN = 3
+
+
+# --------------------------------------------------------- the reader's shelf
+
+
+class ShelfSection(enum.IntEnum):
+    """A section of a reader's shelf (ALL in a query: every section)."""
+
+    ALL = 0
+    LOANS = 1
+    QUEUE = 2
+    REQUESTS = 3
+    BOUGHT = 4
+    DEFERRED = 5
+    HISTORY = 6
+
+
+class TicketState(enum.IntEnum):
+    """A ticket's state in the reader's cabinet."""
+
+    ACTIVE = 1
+    BLOCKED = 2
+    NOT_YET = 3
+    EXPIRED = 4
+
+
+class Access(enum.IntEnum):
+    """How a reader may read a book."""
+
+    NONE = 0
+    LOAN = 1
+    BOUGHT = 2
+    PREVIEW = 3
+
+
+class Channel(enum.IntEnum):
+    """The channel a reader chose for notifications (NONE: the host decides)."""
+
+    NONE = 0
+    EMAIL = 1
+    SMS = 2
+
+
+# ---------------------------------------------------------------- the catalog
+
+
+class AuthorRole(enum.IntEnum):
+    """How a name is linked to a book."""
+
+    AUTHOR = 1
+    NARRATOR = 2
+
+
+class ImportFormat(enum.IntEnum):
+    """The format of a catalog file (AUTO: by its name)."""
+
+    AUTO = 0
+    CSV = 1
+    JSONL = 2
+
+
+class ListKind(enum.IntEnum):
+    """A listing of books."""
+
+    FUND = 1
+    AUTHOR = 2
+    GENRE = 3
+    NEW = 4
+    POPULAR = 5
+    SOON = 6
+    RECOMMENDED = 7
 
 
 E = TypeVar("E", bound=enum.IntEnum)

@@ -1,7 +1,7 @@
 """Errors: every status other than OK is a subclass of :class:`LendError`."""
 from __future__ import annotations
 
-from typing import Dict, Optional, Type, Union
+from typing import Any, Dict, Optional, Type, Union
 
 from .enums import Reason, Status, to_enum
 
@@ -82,15 +82,17 @@ class OutOfMemory(LendError, MemoryError):
 
 
 class CallbackError(LendError):
-    """A host callback (clock, notifier) failed (LEND_EUSER).
+    """A host callback (clock, notifier, import progress) failed (LEND_EUSER).
 
     When the callback raised, that exception is ``__cause__``. From
     :meth:`Engine.deliver`, ``delivered`` counts the notifications that did
-    go out in the same batch.
+    go out in the same batch; from :meth:`Engine.import_catalog`, ``report``
+    is the import's report up to where it stopped.
     """
 
     status = Status.EUSER
     delivered: int = 0
+    report: Any = None
 
 
 class InvalidState(LendError):

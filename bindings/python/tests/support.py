@@ -10,7 +10,7 @@ import unittest
 # the package beside the tests, unless an installed one is asked for
 if not os.environ.get("LIBLEND_INSTALLED"):
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 from liblend import Engine, Kind, ManualClock, Notification
 
@@ -40,11 +40,12 @@ class EngineTest(unittest.TestCase):
     """An engine on ":memory:" with a driven clock and a recorder."""
 
     path = ":memory:"
+    options: Dict[str, Any] = {}  # more keywords for Engine()
 
     def setUp(self) -> None:
         self.clock = ManualClock(START)
         self.rec = Recorder()
-        self.e = Engine(self.path, clock=self.clock, notifier=self.rec)
+        self.e = Engine(self.path, clock=self.clock, notifier=self.rec, **self.options)
         self.addCleanup(self.e.close)
         self.admin = self.e.admin()
 

@@ -43,6 +43,16 @@ class Mapping(unittest.TestCase):
             self.assertTrue(liblend.reason_string(r))
         for k in liblend.NoteKind:
             self.assertTrue(liblend.note_kind_string(k))
+
+    def test_enums_match_the_library(self) -> None:
+        """Every reason, notification kind and audit event the library names
+        is in the enum, and nothing else."""
+        values = range(0, 256)
+        self.assertEqual({v for v in values if liblend.reason_string(v) != "unknown reason"}, {int(r) for r in Reason})
+        self.assertEqual({v for v in values if liblend.note_kind_string(v) != "unknown"},
+                         {int(k) for k in liblend.NoteKind})
+        self.assertEqual({v for v in values if liblend.audit_event_string(v) != "unknown"},
+                         {int(k) for k in liblend.AuditEvent})
         self.assertEqual(liblend.version_string(), "%d.%d.%d" % liblend.version())
 
 

@@ -996,6 +996,27 @@ static int pg_note_list(void *ud, const lend_sys_note_filter *f, lend_sys_note_c
 	return filtered(ud, (uint32_t)DK_NOTE_LIST << 24 | bits, &p, "note_list", T_NOTE, c, ctx, NULL);
 }
 
+/* Delivered notifications older than the retention, a batch at a time. */
+static const char SQL_NOTE_PRUNE[] = "DELETE FROM notes WHERE id IN (SELECT id FROM notes WHERE delivered_at > 0 "
+                                     "AND delivered_at < $1 ORDER BY id LIMIT $2)";
+
+static int pg_note_prune(void *ud, int64_t delivered_before, int32_t limit, int64_t *pruned)
+{
+	pg_params p = {0};
+	PGresult *r;
+	int rc;
+
+	*pruned = 0;
+	pg__param_i64(&p, delivered_before);
+	pg__param_i64(&p, limit);
+	rc = exec_static(ud, SQL_NOTE_PRUNE, &p, "note_prune", &r);
+	if (rc != LEND_OK)
+		return rc;
+	*pruned = strtoll(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return LEND_OK;
+}
+
 /* Policy */
 
 static int pg_policy_list(void *ud, int64_t library_id, int64_t ticket_id, lend_sys_policy_cb cb, void *ctx)
@@ -1227,6 +1248,7 @@ int lend__storage_postgres_open(lend_storage *out, const char *conninfo, int bus
 	out->version = LEND_STORAGE_VERSION;
 	out->userdata = s;
 	WIRE_CORE_METHODS(out, pg);
+	out->note_prune = pg_note_prune;
 	pg__desk_methods(out);
 	pg__accounts_methods(out);
 	pg__shelf_methods(out);

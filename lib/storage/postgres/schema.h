@@ -125,6 +125,8 @@ static const char lend_pg_migration_1[] =
 	"CREATE INDEX loans_ticket_active ON loans (ticket_id) WHERE ended_at = 0;\n"
 	"CREATE INDEX loans_reader ON loans (reader_id, ended_at);\n"
 	"CREATE INDEX loans_book_active ON loans (library_id, book_id) WHERE ended_at = 0;\n"
+	/* every loan of a book, ever: its popularity for search */
+	"CREATE INDEX loans_book ON loans (book_id);\n"
 	"CREATE INDEX loans_due_active ON loans (due_at) WHERE ended_at = 0;\n"
 
 	"CREATE TABLE holds (\n" COL_ID

@@ -133,6 +133,8 @@ static const char lend_sqlite_migration_1[] =
 	"CREATE INDEX loans_reader ON loans (reader_id, ended_at);\n"
 	/* active loans of a book in a library */
 	"CREATE INDEX loans_book_active ON loans (library_id, book_id) WHERE ended_at = 0;\n"
+	/* every loan of a book, ever: its popularity for search */
+	"CREATE INDEX loans_book ON loans (book_id);\n"
 	/* loans falling due (tick) */
 	"CREATE INDEX loans_due_active ON loans (due_at) WHERE ended_at = 0;\n"
 

@@ -1,6 +1,7 @@
 // Command demo shows liblend from Go: open an engine, import a few books of
-// the demo catalog, take one, queue for it, move the clock and watch the
-// hand-off and the notifications.
+// the demo catalog, search it, take one, queue for it, ask the librarian for another
+// (approved for one reader, denied for the other), move the clock and watch
+// the hand-off and the notifications with their texts.
 //
 //	cd bindings/go
 //	PKG_CONFIG_PATH=../../build/meson-uninstalled LD_LIBRARY_PATH=../../build/lib \
@@ -24,7 +25,7 @@ import (
 type printer struct{}
 
 func (printer) Deliver(n lend.Notification) error {
-	fmt.Printf("  notify reader %d: %s (loan %d)\n", n.ReaderID, n.Kind, n.LoanID)
+	fmt.Printf("  notify reader %d: %s (loan %d)\n    %s\n", n.ReaderID, n.Kind, n.LoanID, n.Texts["en"])
 	return nil
 }
 
@@ -66,7 +67,7 @@ func main() {
 	f.Close()
 	must(err)
 	titles := map[int64]string{}
-	var first int64
+	var ids []int64
 	for _, row := range rows[1:6] { // title,authors,kind,age,price,currency
 		kind := lend.KindEbook
 		if row[2] == "audiobook" {
@@ -78,10 +79,9 @@ func main() {
 		must(err)
 		must(e.AddCopies(admin, lib, id, 1))
 		titles[id] = row[0]
-		if first == 0 {
-			first = id
-		}
+		ids = append(ids, id)
 	}
+	first := ids[0]
 	books, err := e.Books(admin, 0, 100)
 	must(err)
 	fmt.Printf("catalog: %d books\n", len(books))
@@ -104,6 +104,17 @@ func main() {
 	must(err)
 	fmt.Printf("cards: %s (Иван), %s (Анна)\n", tIvan.Number, tAnna.Number)
 
+	// search as you type: a Latin transliteration finds the Cyrillic names
+	for _, typed := range []string{"tolst", "tolstoy voina"} {
+		hits, err := e.Suggest(asIvan, lend.SearchQuery{Text: typed, LibraryID: lib, Limit: 3})
+		must(err)
+		var shown []string
+		for _, h := range hits {
+			shown = append(shown, fmt.Sprintf("«%s» (%s, %v)", h.Title, h.Authors, h.Verdict))
+		}
+		fmt.Printf("suggest %q: %s\n", typed, strings.Join(shown, "; "))
+	}
+
 	loan, err := e.Take(asIvan, tIvan.ID, first)
 	must(err)
 	fmt.Printf("Иван takes «%s» until %s\n", titles[first], loan.DueAt.Format("2006-01-02 15:04 MST"))
@@ -113,6 +124,31 @@ func main() {
 	hold, err := e.JoinQueue(asAnna, tAnna.ID, first)
 	must(err)
 	fmt.Printf("Анна joins the queue: place %d, expected by %s\n", hold.Position, hold.WaitUntil.Format("2006-01-02"))
+
+	// asking the librarian
+	olga, err := e.AddReader(admin, "Ольга Иванова (librarian)", time.Time{})
+	must(err)
+	must(e.Grant(admin, lib, olga))
+	desk, err := e.Librarian(olga)
+	must(err)
+	other := ids[2]
+	rIvan, err := e.RequestBook(asIvan, tIvan.ID, other)
+	must(err)
+	rAnna, err := e.RequestBook(asAnna, tAnna.ID, other)
+	must(err)
+	pending, err := e.PendingRequests(desk, lib, 100)
+	must(err)
+	for _, r := range pending {
+		fmt.Printf("pending request %d: reader %d, «%s», %d of %d copies on loan, budget %d.%02d\n", r.ID, r.ReaderID,
+			titles[r.BookID], r.OnLoan, r.Copies, r.Budget/100, r.Budget%100)
+	}
+	done, err := e.Approve(desk, rIvan.ID)
+	must(err)
+	fmt.Printf("Ольга approves Иван's request: loan %d\n", done.LoanID)
+	must(e.Deny(desk, rAnna.ID, lend.ReasonLibrarian, "the only copy is out; please join the queue"))
+	denied, err := e.Request(asAnna, rAnna.ID)
+	must(err)
+	fmt.Printf("Ольга denies Анна's request: %s\n", denied.Text)
 	fmt.Println("delivering:")
 	_, err = e.Deliver(0)
 	must(err)
