@@ -25,6 +25,8 @@ extern int64_t fuzz_now;
 lend_engine *fuzz_engine(void);
 /* lend_engine_check() reports nothing (aborts otherwise). */
 void fuzz_check_clean(lend_engine *e);
+/* How many books the catalog lists (at most 1000). */
+int64_t fuzz_count_books(lend_engine *e, const lend_actor *a);
 /* A NUL-terminated copy of data[0..n) (malloc'd). */
 char *fuzz_string(const uint8_t *data, size_t n);
 

@@ -119,9 +119,20 @@ static int64_t nth_hold(world *w, int r, unsigned n)
 	return id;
 }
 
+/* The n-th request of a reader, in any state (0 when he has none). */
+static int64_t nth_request(world *w, int r, unsigned n)
+{
+	lend_requests *l = NULL;
+	int64_t id = 0;
+	if (lend_request_list(w->e, w->admin, w->reader_id[r], 0, &l) == LEND_OK && lend_requests_count(l) > 0)
+		id = lend_request_id(lend_requests_get(l, n % lend_requests_count(l)));
+	lend_requests_free(l);
+	return id;
+}
+
 static void step(world *w, const uint8_t *p)
 {
-	unsigned op = p[0] % 16, who = p[1] % 6, t = p[2] % (READERS + 1), x = p[3];
+	unsigned op = p[0] % 26, who = p[1] % 6, t = p[2] % (READERS + 1), x = p[3];
 	int r = t == READERS ? 0 : (int)t;
 	/* Who acts: the ticket's reader (mostly), another reader, the
 	 * librarian, or the administrator. */
@@ -179,6 +190,74 @@ static void step(world *w, const uint8_t *p)
 		break;
 	case 14:
 		rc = lend_ticket_set_blocked(w->e, a, w->ticket[t], x & 1);
+		break;
+	case 16: {
+		lend_request *q = NULL;
+		rc = lend_request_create(w->e, a, w->ticket[t], book, &q);
+		FUZZ_ASSERT((rc == LEND_OK) == (q != NULL));
+		lend_request_free(q);
+		break;
+	}
+	case 17: {
+		lend_request *q = NULL;
+		rc = lend_request_approve(w->e, a, nth_request(w, r, x), &q);
+		FUZZ_ASSERT((rc == LEND_OK) == (q != NULL));
+		if (q)
+			FUZZ_ASSERT(lend_request_state(q) == LEND_REQUEST_APPROVED);
+		lend_request_free(q);
+		break;
+	}
+	case 18: {
+		static const int reasons[] = {LEND_REASON_BUDGET, LEND_REASON_TOO_MANY_REQUESTS, LEND_REASON_TOO_EXPENSIVE,
+		                              LEND_REASON_LIBRARIAN, 0};
+		rc = lend_request_deny(w->e, a, nth_request(w, r, x), reasons[p[1] % 5], x & 1 ? "Not this month" : NULL);
+		break;
+	}
+	case 19:
+		rc = lend_request_cancel(w->e, a, nth_request(w, r, x));
+		break;
+	case 20: {
+		lend_loan *l = NULL;
+		rc = lend_renew(w->e, a, nth_loan(w, r, x), &l);
+		FUZZ_ASSERT((rc == LEND_OK) == (l != NULL));
+		lend_loan_free(l);
+		break;
+	}
+	case 21: {
+		lend_loan *l = NULL;
+		rc = lend_issue(w->e, a, w->ticket[t], book, x & 1, x & 2 ? "at the desk" : NULL, &l);
+		FUZZ_ASSERT((rc == LEND_OK) == (l != NULL));
+		lend_loan_free(l);
+		break;
+	}
+	case 22: {
+		char key[16];
+		int credited = -1;
+		snprintf(key, sizeof key, "pay-%u", x % 8);
+		rc = lend_balance_credit(w->e, a, w->reader_id[r], ((int64_t)(x % 64) - 4) * 1000, x & 64 ? "EUR" : "RUB",
+		                         key, &credited);
+		if (rc == LEND_OK)
+			FUZZ_ASSERT(credited == 0 || credited == 1);
+		break;
+	}
+	case 23: {
+		lend_purchase *b = NULL;
+		int64_t before = 0, after = 0;
+		FUZZ_ASSERT(lend_balance_get(w->e, w->admin, w->reader_id[r], "RUB", &before) == LEND_OK);
+		rc = lend_buy(w->e, a, w->reader_id[r], book, &b);
+		FUZZ_ASSERT((rc == LEND_OK) == (b != NULL));
+		FUZZ_ASSERT(lend_balance_get(w->e, w->admin, w->reader_id[r], "RUB", &after) == LEND_OK);
+		FUZZ_ASSERT(after >= 0);
+		FUZZ_ASSERT(after == before - (b ? lend_purchase_price(b) : 0));
+		lend_purchase_free(b);
+		break;
+	}
+	case 24:
+		rc = x & 1 ? lend_defer_remove(w->e, a, w->reader_id[r], book) : lend_defer_add(w->e, a, w->reader_id[r], book);
+		break;
+	case 25:
+		rc = lend_reading_set(w->e, a, w->reader_id[r], book, (int64_t)x * 10 - 20, (int)(x % 110), x % 7,
+		                      x & 1 ? "phone" : "tablet", fuzz_now - (int64_t)(x % 16) * 60, NULL);
 		break;
 	default: {
 		lend_availability *v = NULL;

@@ -9,4 +9,4 @@ target=$1 seeds=$2 runs=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$seeds"/* "$work"/
-"$target" -runs="$runs" -seed=1 -max_len=4096 -timeout=20 -print_final_stats=1 "$work"
+"$target" -runs="$runs" -error_exitcode=1 -timeout_exitcode=1 -seed=1 -max_len=4096 -timeout=20 -print_final_stats=1 "$work"

@@ -38,7 +38,8 @@ meson test -C "$root/build-tsan" --no-rebuild --print-errorlogs threads | tee -a
 [ -f "$root/build-fuzz/build.ninja" ] || \
 	CC=clang meson setup "$root/build-fuzz" "$root" -Dfuzz=true -Dfuzz_runs=1500 \
 		-Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link >/dev/null
-ninja -C "$root/build-fuzz" fuzz/fuzz_text fuzz/fuzz_api
+ninja -C "$root/build-fuzz" fuzz/fuzz_text fuzz/fuzz_api fuzz/fuzz_signin fuzz/fuzz_search fuzz/fuzz_import \
+	fuzz/fuzz_isbn
 meson test -C "$root/build-fuzz" --no-rebuild --print-errorlogs --suite fuzz | tee -a "$log"
 ok=$(awk '/^Ok:/ {s += $2} END {print s + 0}' "$log")
 bad=$(awk '/^(Fail|Timeout|Unexpected Pass):/ {s += $NF} END {print s + 0}' "$log")

@@ -4,12 +4,19 @@
  *
  * Each round, CRASH_PROCS children open their own engine on one WAL file
  * (the library's default, synchronous=FULL) and run a mixed load: takes,
- * returns, queue joins and leaves, new tickets, budget top-ups, ticks. After
+ * returns, queue joins and leaves, new tickets, budget top-ups, ticks,
+ * requests to the librarian and their approvals, sign-ins with a ticket
+ * number and password, balance credits and purchases, catalog imports. After
  * every call that returned LEND_OK a child appends a record of it to its own
  * log (a write() reaches the kernel, so it survives the process). The parent
  * kills every child with SIGKILL after a random delay, opens the database,
  * and checks: lend_engine_check() is clean (which also proves that every
- * loan has its notifications), and every logged operation is there.
+ * loan has its notifications), and every logged operation is there: the
+ * request with its reader and book, the approval with its loan or queue
+ * place and its LEND_NOTE_REQUEST_APPROVED note, the session of the
+ * sign-in, the credit (its key credits nothing a second time), the purchase
+ * (buying the book again is refused as already bought), the imported rows
+ * (importing the same file again finds every row unchanged).
  *
  * The clock is shared: every process reads wall time scaled so that a day
  * passes in CRASH_MS_PER_DAY milliseconds, so loans end and queues hand
@@ -34,14 +41,19 @@
 #define BOOKS 12
 #define CRASH_MS_PER_DAY 400
 
-enum { OP_TAKE = 1, OP_RETURN, OP_JOIN, OP_LEAVE, OP_TICKET, OP_BUDGET };
+enum { OP_TAKE = 1, OP_RETURN, OP_JOIN, OP_LEAVE, OP_TICKET, OP_BUDGET, OP_REQUEST, OP_APPROVE, OP_SIGNIN, OP_CREDIT, OP_BUY, OP_IMPORT };
+
+#define IMPORT_ROWS 3
+
+#define PASSWORD "crash test 1"
 
 /* One acknowledged operation. */
 typedef struct ack {
 	int32_t op;
 	int32_t pad;
-	int64_t id;    /* the loan, hold or ticket it made or changed */
-	int64_t a, b;  /* reader and book, or library and amount */
+	int64_t id;    /* the loan, hold, ticket, request, session or purchase */
+	int64_t a, b;  /* reader and book, or library and amount, or reader and
+	                  amount, or (approvals) loan and hold */
 } ack;
 
 typedef struct world {
@@ -69,9 +81,23 @@ static int64_t crash_clock(void *ud)
 	return TH_START + (wall_ms() - W.start_ms) * TH_DAY / CRASH_MS_PER_DAY;
 }
 
+/* th_engine_on() with passwords hashed at the cheapest cost. */
 static lend_engine *open_engine(void)
 {
-	return th_engine_on(W.path, crash_clock, 20000);
+	lend_options *o = NULL;
+	lend_engine *e = NULL;
+	if (lend_options_new(&o) != LEND_OK)
+		return NULL;
+	lend_options_set_clock(o, crash_clock, NULL);
+	lend_options_set_busy_timeout(o, 20000);
+	lend_options_set_password_cost(o, LEND_PASSWORD_COST_MIN);
+	int rc = lend_engine_open(&e, W.path, o);
+	lend_options_free(o);
+	if (rc != LEND_OK) {
+		lend_engine_close(e);
+		return NULL;
+	}
+	return e;
 }
 
 static void log_ack(int fd, int op, int64_t id, int64_t a, int64_t b)
@@ -79,6 +105,19 @@ static void log_ack(int fd, int op, int64_t id, int64_t a, int64_t b)
 	ack r = {op, 0, id, a, b};
 	ssize_t n = write(fd, &r, sizeof r);
 	(void)n;
+}
+
+/* A catalog file of IMPORT_ROWS books whose external ids name the child's
+ * seed and step, written to path (the same bytes for the same seed and n). */
+static void write_import(const char *path, unsigned seed, long n)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "external_id,title,authors,language\n");
+	for (int k = 0; k < IMPORT_ROWS; k++)
+		fprintf(f, "crash-%u-%ld-%d,\"Повесть %u/%ld, том %d\",Crash Author;Автор,ru\n", seed, n, k, seed, n, k);
+	fclose(f);
 }
 
 /* A child's endless mixed load; it only ends by SIGKILL. */
@@ -96,8 +135,59 @@ static void child_load(int log_fd, unsigned seed)
 	unsigned s = seed;
 	for (long n = 0;; n++) {
 		s = s * 1103515245u + 12345u;
-		int r = (int)((s >> 8) % READERS), b = (int)((s >> 16) % BOOKS), pick = (int)((s >> 4) % 100);
-		if (pick < 35) {
+		int r = (int)((s >> 8) % READERS), b = (int)((s >> 16) % BOOKS), pick = (int)((s >> 4) % 145);
+		if (pick >= 140) {
+			char path[128];
+			lend_import_report *rep = NULL;
+			snprintf(path, sizeof path, "%s.import-%d", W.path, log_fd);
+			write_import(path, seed, n);
+			if (lend_catalog_import(e, admin, path, LEND_IMPORT_CSV, NULL, NULL, &rep) == LEND_OK &&
+			    lend_import_report_added(rep) == IMPORT_ROWS)
+				log_ack(log_fd, OP_IMPORT, (int64_t)seed << 32 | (int64_t)n, 0, 0);
+			lend_import_report_free(rep);
+		} else if (pick >= 100) {
+			/* The desk, sign-in and the shelf. */
+			if (pick < 110) {
+				lend_request *q = NULL;
+				if (lend_request_create(e, reader[r], W.ticket[r], W.book[b], &q) == LEND_OK)
+					log_ack(log_fd, OP_REQUEST, lend_request_id(q), W.reader[r], W.book[b]);
+				lend_request_free(q);
+			} else if (pick < 118) {
+				lend_requests *ps = NULL;
+				if (lend_request_pending(e, admin, W.lib, 1, &ps) == LEND_OK && lend_requests_count(ps) > 0) {
+					lend_request *q = NULL;
+					int64_t id = lend_request_id(lend_requests_get(ps, 0));
+					if (lend_request_approve(e, admin, id, &q) == LEND_OK)
+						log_ack(log_fd, OP_APPROVE, id, lend_request_loan_id(q), lend_request_hold_id(q));
+					lend_request_free(q);
+				}
+				lend_requests_free(ps);
+			} else if (pick < 124) {
+				lend_actor *a = NULL;
+				char number[32];
+				snprintf(number, sizeof number, "C-%04d", r);
+				if (lend_sign_in(e, LEND_LOGIN_TICKET, W.lib, number, PASSWORD, "crash", &a) == LEND_OK)
+					log_ack(log_fd, OP_SIGNIN, lend_actor_session_id(a), W.reader[r], 0);
+				lend_actor_free(a);
+			} else if (pick < 132) {
+				/* Credits and purchases go to the first four readers, so
+				 * that balances cover the price of a book. */
+				r %= 4;
+				char key[64];
+				int64_t amount = 500 + (int64_t)(s % 1000);
+				int credited = 0;
+				snprintf(key, sizeof key, "pay %u/%ld", seed, n);
+				if (lend_balance_credit(e, admin, W.reader[r], amount, "RUB", key, &credited) == LEND_OK &&
+				    credited == 1)
+					log_ack(log_fd, OP_CREDIT, (int64_t)seed << 32 | (int64_t)n, W.reader[r], amount);
+			} else {
+				r %= 4;
+				lend_purchase *pu = NULL;
+				if (lend_buy(e, reader[r], W.reader[r], W.book[b], &pu) == LEND_OK)
+					log_ack(log_fd, OP_BUY, lend_purchase_id(pu), W.reader[r], W.book[b]);
+				lend_purchase_free(pu);
+			}
+		} else if (pick < 35) {
 			lend_loan *l = NULL;
 			if (lend_take(e, reader[r], W.ticket[r], W.book[b], &l) == LEND_OK)
 				log_ack(log_fd, OP_TAKE, lend_loan_id(l), W.reader[r], W.book[b]);
@@ -165,7 +255,13 @@ static void build_world(void)
 	W.lib = th_library(t, "Crash library", 50000);
 	for (int i = 0; i < READERS; i++) {
 		W.reader[i] = th_reader(t, "Reader", 1990, 1, 1);
-		W.ticket[i] = th_ticket(t, W.lib, W.reader[i]);
+		char number[32];
+		lend_ticket *tk = NULL;
+		snprintf(number, sizeof number, "C-%04d", i);
+		TH_OK(t, lend_ticket_issue(t->e, t->admin, W.lib, W.reader[i], number, &tk));
+		W.ticket[i] = lend_ticket_id(tk);
+		lend_ticket_free(tk);
+		TH_OK(t, lend_ticket_set_password(t->e, t->admin, W.ticket[i], PASSWORD, NULL));
 	}
 	for (int i = 0; i < BOOKS; i++) {
 		W.book[i] = th_book(t, "Book", i % 3 ? LEND_KIND_EBOOK : LEND_KIND_AUDIOBOOK, 500, 0);
@@ -205,14 +301,42 @@ static int ledger_has(const char *note, int64_t amount)
 	return f.found;
 }
 
-/* Verify one round's acknowledged operations against the database. */
-static long verify(lend_engine *e, lend_actor *admin, int fd)
+/* Is there a notification of kind for reader whose detail names the
+ * request (request_id=ID)? In the outbox, pending or delivered. */
+static int note_for(lend_engine *e, lend_actor *admin, int kind, int64_t reader, int64_t request)
+{
+	lend_notifications *l = NULL;
+	char want[48];
+	int found = 0;
+	snprintf(want, sizeof want, "request_id=%lld", (long long)request);
+	assert_int_equal(lend_outbox_list(e, admin, 0, 10000, &l), LEND_OK);
+	assert_true(lend_notifications_count(l) < 10000); /* else the newest are not listed */
+	for (size_t i = 0; i < lend_notifications_count(l) && !found; i++) {
+		const lend_notification *n = lend_notifications_get(l, i);
+		const char *d = lend_notification_detail(n);
+		const char *at = d ? strstr(d, want) : NULL;
+		found = lend_notification_kind(n) == kind && lend_notification_reader_id(n) == reader && at &&
+		        (at == d || at[-1] == '\n') && (at[strlen(want)] == '\0' || at[strlen(want)] == '\n');
+	}
+	lend_notifications_free(l);
+	return found;
+}
+
+static const char *const op_names[] = {"", "take", "return", "join", "leave", "ticket", "budget",
+                                       "request", "approve", "sign-in", "credit", "buy", "import"};
+#define OP_COUNT (int)(sizeof op_names / sizeof op_names[0])
+
+/* Verify one round's acknowledged operations against the database; count
+ * them by kind into by_op. */
+static long verify(lend_engine *e, lend_actor *admin, int fd, long *by_op)
 {
 	long n = 0;
 	ack r;
 	lseek(fd, 0, SEEK_SET);
 	while (read(fd, &r, sizeof r) == (ssize_t)sizeof r) {
 		n++;
+		if (r.op > 0 && r.op < OP_COUNT)
+			by_op[r.op]++;
 		switch (r.op) {
 		case OP_TAKE: {
 			lend_loan *l = NULL;
@@ -253,6 +377,72 @@ static long verify(lend_engine *e, lend_actor *admin, int fd)
 			assert_true(ledger_has(note, r.b));
 			break;
 		}
+		case OP_REQUEST: {
+			lend_request *q = NULL;
+			assert_int_equal(lend_request_get(e, admin, r.id, &q), LEND_OK);
+			assert_int_equal(lend_request_reader_id(q), r.a);
+			assert_int_equal(lend_request_book_id(q), r.b);
+			lend_request_free(q);
+			break;
+		}
+		case OP_APPROVE: {
+			lend_request *q = NULL;
+			assert_int_equal(lend_request_get(e, admin, r.id, &q), LEND_OK);
+			assert_int_equal(lend_request_state(q), LEND_REQUEST_APPROVED);
+			assert_int_equal(lend_request_loan_id(q), r.a);
+			assert_int_equal(lend_request_hold_id(q), r.b);
+			assert_true(r.a != 0 || r.b != 0);
+			assert_true(note_for(e, admin, LEND_NOTE_REQUEST_APPROVED, lend_request_reader_id(q), r.id));
+			if (r.a) {
+				lend_loan *l = NULL;
+				assert_int_equal(lend_loan_get(e, admin, r.a, &l), LEND_OK);
+				assert_int_equal(lend_loan_reader_id(l), lend_request_reader_id(q));
+				lend_loan_free(l);
+			}
+			lend_request_free(q);
+			break;
+		}
+		case OP_SIGNIN: {
+			lend_sessions *ss = NULL;
+			int found = 0;
+			assert_int_equal(lend_session_list(e, admin, r.a, &ss), LEND_OK);
+			for (size_t i = 0; i < lend_sessions_count(ss); i++)
+				found |= lend_sessions_id(ss, i) == r.id;
+			lend_sessions_free(ss);
+			assert_true(found);
+			break;
+		}
+		case OP_CREDIT: {
+			char key[64];
+			int credited = -1;
+			snprintf(key, sizeof key, "pay %u/%ld", (unsigned)(r.id >> 32), (long)(r.id & 0xffffffff));
+			/* Known: the same key and amount credits nothing again. */
+			assert_int_equal(lend_balance_credit(e, admin, r.a, r.b, "RUB", key, &credited), LEND_OK);
+			assert_int_equal(credited, 0);
+			break;
+		}
+		case OP_BUY: {
+			lend_purchase *pu = NULL;
+			assert_int_equal(lend_buy(e, admin, r.a, r.b, &pu), LEND_EDENIED);
+			assert_int_equal(lend_engine_reason(e), LEND_REASON_ALREADY_BOUGHT);
+			assert_null(pu);
+			int64_t balance = -1;
+			assert_int_equal(lend_balance_get(e, admin, r.a, "RUB", &balance), LEND_OK);
+			assert_true(balance >= 0);
+			break;
+		}
+		case OP_IMPORT: {
+			char path[128];
+			lend_import_report *rep = NULL;
+			snprintf(path, sizeof path, "%s.verify", W.path);
+			write_import(path, (unsigned)(r.id >> 32), (long)(r.id & 0xffffffff));
+			assert_int_equal(lend_catalog_import(e, admin, path, LEND_IMPORT_CSV, NULL, NULL, &rep), LEND_OK);
+			assert_int_equal(lend_import_report_unchanged(rep), IMPORT_ROWS);
+			assert_int_equal(lend_import_report_added(rep), 0);
+			lend_import_report_free(rep);
+			unlink(path);
+			break;
+		}
 		default:
 			fail_msg("unknown record %d", r.op);
 		}
@@ -275,7 +465,7 @@ static void test_sigkill_rounds(void **state)
 		assert_true(fds[c] >= 0);
 	}
 	unsigned seed = (unsigned)wall_ms();
-	long acked = 0, kills = 0;
+	long acked = 0, kills = 0, by_op[OP_COUNT];
 	for (int round = 0; round < rounds; round++) {
 		pid_t pid[CRASH_PROCS];
 		for (int c = 0; c < CRASH_PROCS; c++) {
@@ -306,15 +496,21 @@ static void test_sigkill_rounds(void **state)
 		assert_int_equal(lend_report_count(rep), 0);
 		lend_report_free(rep);
 		acked = 0;
+		memset(by_op, 0, sizeof by_op);
 		for (int c = 0; c < CRASH_PROCS; c++)
-			acked += verify(e, admin, fds[c]);
+			acked += verify(e, admin, fds[c], by_op);
 		lend_actor_free(admin);
 		lend_engine_close(e);
 	}
 	print_message("crash: %d rounds, %ld processes killed, %ld acknowledged operations verified\n", rounds, kills,
 	              acked);
+	for (int i = 1; i < OP_COUNT; i++)
+		print_message("  %-8s %ld\n", op_names[i], by_op[i]);
 	assert_true(acked > 0);
 	for (int c = 0; c < CRASH_PROCS; c++) {
+		char path[128];
+		snprintf(path, sizeof path, "%s.import-%d", W.path, fds[c]);
+		unlink(path);
 		close(fds[c]);
 		unlink(logs[c]);
 	}

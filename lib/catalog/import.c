@@ -653,6 +653,9 @@ static int header_column(const char *name)
 static int csv_header(importer *im)
 {
 	int known = 0, map[MAX_FIELDS];
+	/* Fields past the header's are of no column (rows may be longer). */
+	for (int i = 0; i < MAX_FIELDS; i++)
+		map[i] = -1;
 	for (int i = 0; i < im->nfields; i++) {
 		char *f = im->field[i];
 		if (i == 0 && strncmp(f, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 byte order mark */
