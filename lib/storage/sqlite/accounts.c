@@ -66,16 +66,6 @@ const char sq__accounts_schema[] =
 #define BIND64(st, i, v) sqlite3_bind_int64((st), (i), (v))
 #define BINDTXT(st, i, v) sqlite3_bind_text((st), (i), (v) ? (v) : "", -1, SQLITE_STATIC)
 
-/* Bind failures are folded into the step that follows: SQLite reports a
- * statement with a failed bind as misuse at step time; we check each bind. */
-static int bound(sq *s, sqlite3_stmt *st, const char *what, int rc)
-{
-	if (rc == SQLITE_OK)
-		return LEND_OK;
-	int r = sq__fail(s, what, rc);
-	sq__done(s, st);
-	return r;
-}
 
 /* Walk the rows of a bound query, handing each to each(); single: stop after
  * the first row and give ENOTFOUND when there is none. */
@@ -132,7 +122,7 @@ static int sq_cred_get(void *ud, int64_t ticket_id, lend_sys_credential *out, ch
 	int rc = sq__prep(s, CRED_GET, &st, "cred_get");
 	if (rc != LEND_OK)
 		return rc;
-	if ((rc = bound(s, st, "cred_get", BIND64(st, 1, ticket_id))) != LEND_OK)
+	if ((rc = sq__bound(s, st, "cred_get", BIND64(st, 1, ticket_id))) != LEND_OK)
 		return rc;
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -162,9 +152,9 @@ static int sq_cred_put(void *ud, const lend_sys_credential *row)
 	int rc = sq__prep(s, CRED_PUT, &st, "cred_put");
 	if (rc != LEND_OK)
 		return rc;
-	if ((rc = bound(s, st, "cred_put", BIND64(st, 1, row->ticket_id))) != LEND_OK ||
-	    (rc = bound(s, st, "cred_put", BINDTXT(st, 2, row->hash))) != LEND_OK ||
-	    (rc = bound(s, st, "cred_put", BIND64(st, 3, row->updated_at))) != LEND_OK)
+	if ((rc = sq__bound(s, st, "cred_put", BIND64(st, 1, row->ticket_id))) != LEND_OK ||
+	    (rc = sq__bound(s, st, "cred_put", BINDTXT(st, 2, row->hash))) != LEND_OK ||
+	    (rc = sq__bound(s, st, "cred_put", BIND64(st, 3, row->updated_at))) != LEND_OK)
 		return rc;
 	return sq__run(s, st, "cred_put", 0);
 }
@@ -183,12 +173,12 @@ static const char METHOD_LIST[] = "SELECT id, " METHOD_COLS " FROM methods WHERE
 static int bind_method(sq *s, sqlite3_stmt *st, const char *what, const lend_sys_method *r, int with_id)
 {
 	int rc;
-	if ((with_id && (rc = bound(s, st, what, BIND64(st, 1, r->id))) != LEND_OK) ||
-	    (rc = bound(s, st, what, BIND64(st, 2, r->reader_id))) != LEND_OK ||
-	    (rc = bound(s, st, what, BIND64(st, 3, r->kind))) != LEND_OK ||
-	    (rc = bound(s, st, what, BINDTXT(st, 4, r->value))) != LEND_OK ||
-	    (rc = bound(s, st, what, BIND64(st, 5, r->verified_at))) != LEND_OK ||
-	    (rc = bound(s, st, what, BIND64(st, 6, r->created_at))) != LEND_OK)
+	if ((with_id && (rc = sq__bound(s, st, what, BIND64(st, 1, r->id))) != LEND_OK) ||
+	    (rc = sq__bound(s, st, what, BIND64(st, 2, r->reader_id))) != LEND_OK ||
+	    (rc = sq__bound(s, st, what, BIND64(st, 3, r->kind))) != LEND_OK ||
+	    (rc = sq__bound(s, st, what, BINDTXT(st, 4, r->value))) != LEND_OK ||
+	    (rc = sq__bound(s, st, what, BIND64(st, 5, r->verified_at))) != LEND_OK ||
+	    (rc = sq__bound(s, st, what, BIND64(st, 6, r->created_at))) != LEND_OK)
 		return rc;
 	return LEND_OK;
 }
@@ -234,7 +224,7 @@ static int by_id(sq *s, const char *sql, const char *what, int64_t id, sqlite3_s
 {
 	int rc = sq__prep(s, sql, st, what);
 	if (rc == LEND_OK)
-		rc = bound(s, *st, what, BIND64(*st, 1, id));
+		rc = sq__bound(s, *st, what, BIND64(*st, 1, id));
 	return rc;
 }
 
@@ -250,7 +240,7 @@ static int sq_method_find(void *ud, int32_t kind, const char *value, lend_sys_me
 	sq *s = ud;
 	sqlite3_stmt *st;
 	int rc = by_id(s, METHOD_FIND, "method_find", kind, &st);
-	if (rc == LEND_OK && (rc = bound(s, st, "method_find", BINDTXT(st, 2, value))) == LEND_OK)
+	if (rc == LEND_OK && (rc = sq__bound(s, st, "method_find", BINDTXT(st, 2, value))) == LEND_OK)
 		rc = walk(s, st, "method_find", method_row, (void *)cb, ctx, 1);
 	return rc;
 }
@@ -282,15 +272,15 @@ static const char SECRET_LIST[] = "SELECT id, " SECRET_COLS " FROM secrets WHERE
 static int bind_secret(sq *s, sqlite3_stmt *st, const char *what, const lend_sys_secret *r, int with_id)
 {
 	int rc;
-	if ((with_id && (rc = bound(s, st, what, BIND64(st, 1, r->id))) != LEND_OK) ||
-	    (rc = bound(s, st, what, BIND64(st, 2, r->reader_id))) != LEND_OK ||
-	    (rc = bound(s, st, what, BIND64(st, 3, r->purpose))) != LEND_OK ||
-	    (rc = bound(s, st, what, BIND64(st, 4, r->method_id))) != LEND_OK ||
-	    (rc = bound(s, st, what, BINDTXT(st, 5, r->hash))) != LEND_OK ||
-	    (rc = bound(s, st, what, BIND64(st, 6, r->created_at))) != LEND_OK ||
-	    (rc = bound(s, st, what, BIND64(st, 7, r->expires_at))) != LEND_OK ||
-	    (rc = bound(s, st, what, BIND64(st, 8, r->tries_left))) != LEND_OK ||
-	    (rc = bound(s, st, what, BIND64(st, 9, r->used_at))) != LEND_OK)
+	if ((with_id && (rc = sq__bound(s, st, what, BIND64(st, 1, r->id))) != LEND_OK) ||
+	    (rc = sq__bound(s, st, what, BIND64(st, 2, r->reader_id))) != LEND_OK ||
+	    (rc = sq__bound(s, st, what, BIND64(st, 3, r->purpose))) != LEND_OK ||
+	    (rc = sq__bound(s, st, what, BIND64(st, 4, r->method_id))) != LEND_OK ||
+	    (rc = sq__bound(s, st, what, BINDTXT(st, 5, r->hash))) != LEND_OK ||
+	    (rc = sq__bound(s, st, what, BIND64(st, 6, r->created_at))) != LEND_OK ||
+	    (rc = sq__bound(s, st, what, BIND64(st, 7, r->expires_at))) != LEND_OK ||
+	    (rc = sq__bound(s, st, what, BIND64(st, 8, r->tries_left))) != LEND_OK ||
+	    (rc = sq__bound(s, st, what, BIND64(st, 9, r->used_at))) != LEND_OK)
 		return rc;
 	return LEND_OK;
 }
@@ -339,7 +329,7 @@ static int sq_secret_find(void *ud, const char *hash, lend_sys_secret_cb cb, voi
 	sq *s = ud;
 	sqlite3_stmt *st;
 	int rc = sq__prep(s, SECRET_FIND, &st, "secret_find");
-	if (rc == LEND_OK && (rc = bound(s, st, "secret_find", BINDTXT(st, 1, hash))) == LEND_OK)
+	if (rc == LEND_OK && (rc = sq__bound(s, st, "secret_find", BINDTXT(st, 1, hash))) == LEND_OK)
 		rc = walk(s, st, "secret_find", secret_row, (void *)cb, ctx, 1);
 	return rc;
 }
@@ -349,7 +339,7 @@ static int sq_secret_list(void *ud, int64_t reader_id, int32_t purpose, lend_sys
 	sq *s = ud;
 	sqlite3_stmt *st;
 	int rc = by_id(s, SECRET_LIST, "secret_list", reader_id, &st);
-	if (rc == LEND_OK && (rc = bound(s, st, "secret_list", BIND64(st, 2, purpose))) == LEND_OK)
+	if (rc == LEND_OK && (rc = sq__bound(s, st, "secret_list", BIND64(st, 2, purpose))) == LEND_OK)
 		rc = walk(s, st, "secret_list", secret_row, (void *)cb, ctx, 0);
 	return rc;
 }
@@ -367,7 +357,7 @@ static int sq_throttle_get(void *ud, const char *login_key, lend_sys_throttle *o
 	sq *s = ud;
 	sqlite3_stmt *st;
 	int rc = sq__prep(s, THROTTLE_GET, &st, "throttle_get");
-	if (rc != LEND_OK || (rc = bound(s, st, "throttle_get", BINDTXT(st, 1, login_key))) != LEND_OK)
+	if (rc != LEND_OK || (rc = sq__bound(s, st, "throttle_get", BINDTXT(st, 1, login_key))) != LEND_OK)
 		return rc;
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -391,11 +381,11 @@ static int sq_throttle_put(void *ud, const lend_sys_throttle *row)
 	int rc = sq__prep(s, THROTTLE_PUT, &st, "throttle_put");
 	if (rc != LEND_OK)
 		return rc;
-	if ((rc = bound(s, st, "throttle_put", BINDTXT(st, 1, row->login_key))) != LEND_OK ||
-	    (rc = bound(s, st, "throttle_put", BIND64(st, 2, row->failures))) != LEND_OK ||
-	    (rc = bound(s, st, "throttle_put", BIND64(st, 3, row->next_at))) != LEND_OK ||
-	    (rc = bound(s, st, "throttle_put", BIND64(st, 4, row->locked_until))) != LEND_OK ||
-	    (rc = bound(s, st, "throttle_put", BIND64(st, 5, row->updated_at))) != LEND_OK)
+	if ((rc = sq__bound(s, st, "throttle_put", BINDTXT(st, 1, row->login_key))) != LEND_OK ||
+	    (rc = sq__bound(s, st, "throttle_put", BIND64(st, 2, row->failures))) != LEND_OK ||
+	    (rc = sq__bound(s, st, "throttle_put", BIND64(st, 3, row->next_at))) != LEND_OK ||
+	    (rc = sq__bound(s, st, "throttle_put", BIND64(st, 4, row->locked_until))) != LEND_OK ||
+	    (rc = sq__bound(s, st, "throttle_put", BIND64(st, 5, row->updated_at))) != LEND_OK)
 		return rc;
 	return sq__run(s, st, "throttle_put", 0);
 }
@@ -405,7 +395,7 @@ static int sq_throttle_delete(void *ud, const char *login_key)
 	sq *s = ud;
 	sqlite3_stmt *st;
 	int rc = sq__prep(s, THROTTLE_DELETE, &st, "throttle_delete");
-	if (rc == LEND_OK && (rc = bound(s, st, "throttle_delete", BINDTXT(st, 1, login_key))) == LEND_OK)
+	if (rc == LEND_OK && (rc = sq__bound(s, st, "throttle_delete", BINDTXT(st, 1, login_key))) == LEND_OK)
 		rc = sq__run(s, st, "throttle_delete", 0);
 	return rc;
 }
@@ -421,12 +411,12 @@ static const char SESSION_LIST[] = "SELECT id, " SESSION_COLS " FROM sessions WH
 static int bind_session(sq *s, sqlite3_stmt *st, const char *what, const lend_sys_session *r, int with_id)
 {
 	int rc;
-	if ((with_id && (rc = bound(s, st, what, BIND64(st, 1, r->id))) != LEND_OK) ||
-	    (rc = bound(s, st, what, BIND64(st, 2, r->reader_id))) != LEND_OK ||
-	    (rc = bound(s, st, what, BIND64(st, 3, r->origin))) != LEND_OK ||
-	    (rc = bound(s, st, what, BINDTXT(st, 4, r->label))) != LEND_OK ||
-	    (rc = bound(s, st, what, BIND64(st, 5, r->created_at))) != LEND_OK ||
-	    (rc = bound(s, st, what, BIND64(st, 6, r->revoked_at))) != LEND_OK)
+	if ((with_id && (rc = sq__bound(s, st, what, BIND64(st, 1, r->id))) != LEND_OK) ||
+	    (rc = sq__bound(s, st, what, BIND64(st, 2, r->reader_id))) != LEND_OK ||
+	    (rc = sq__bound(s, st, what, BIND64(st, 3, r->origin))) != LEND_OK ||
+	    (rc = sq__bound(s, st, what, BINDTXT(st, 4, r->label))) != LEND_OK ||
+	    (rc = sq__bound(s, st, what, BIND64(st, 5, r->created_at))) != LEND_OK ||
+	    (rc = sq__bound(s, st, what, BIND64(st, 6, r->revoked_at))) != LEND_OK)
 		return rc;
 	return LEND_OK;
 }
@@ -510,11 +500,11 @@ static int sq_audit_insert(void *ud, lend_sys_audit *row)
 	int rc = sq__prep(s, AUDIT_INSERT, &st, "audit_insert");
 	if (rc != LEND_OK)
 		return rc;
-	if ((rc = bound(s, st, "audit_insert", BIND64(st, 1, row->at))) != LEND_OK ||
-	    (rc = bound(s, st, "audit_insert", BIND64(st, 2, row->event))) != LEND_OK ||
-	    (rc = bound(s, st, "audit_insert", BIND64(st, 3, row->reader_id))) != LEND_OK ||
-	    (rc = bound(s, st, "audit_insert", BIND64(st, 4, row->actor_id))) != LEND_OK ||
-	    (rc = bound(s, st, "audit_insert", BINDTXT(st, 5, row->detail))) != LEND_OK)
+	if ((rc = sq__bound(s, st, "audit_insert", BIND64(st, 1, row->at))) != LEND_OK ||
+	    (rc = sq__bound(s, st, "audit_insert", BIND64(st, 2, row->event))) != LEND_OK ||
+	    (rc = sq__bound(s, st, "audit_insert", BIND64(st, 3, row->reader_id))) != LEND_OK ||
+	    (rc = sq__bound(s, st, "audit_insert", BIND64(st, 4, row->actor_id))) != LEND_OK ||
+	    (rc = sq__bound(s, st, "audit_insert", BINDTXT(st, 5, row->detail))) != LEND_OK)
 		return rc;
 	rc = sq__run(s, st, "audit_insert", 0);
 	if (rc == LEND_OK)
@@ -527,8 +517,8 @@ static int sq_audit_list(void *ud, int64_t reader_id, int64_t from, int64_t to, 
 	sq *s = ud;
 	sqlite3_stmt *st;
 	int rc = by_id(s, AUDIT_LIST, "audit_list", reader_id, &st);
-	if (rc == LEND_OK && (rc = bound(s, st, "audit_list", BIND64(st, 2, from))) == LEND_OK &&
-	    (rc = bound(s, st, "audit_list", BIND64(st, 3, to))) == LEND_OK)
+	if (rc == LEND_OK && (rc = sq__bound(s, st, "audit_list", BIND64(st, 2, from))) == LEND_OK &&
+	    (rc = sq__bound(s, st, "audit_list", BIND64(st, 3, to))) == LEND_OK)
 		rc = walk(s, st, "audit_list", audit_row, (void *)cb, ctx, 0);
 	return rc;
 }
@@ -552,14 +542,14 @@ static int sq_accounts_move(void *ud, int64_t from, int64_t to, int64_t at)
 	int rc = LEND_OK;
 	for (size_t i = 0; rc == LEND_OK && i < sizeof MOVE_SQL / sizeof MOVE_SQL[0]; i++)
 		if ((rc = by_id(s, MOVE_SQL[i], "accounts_move", from, &st)) == LEND_OK &&
-		    (rc = bound(s, st, "accounts_move", BIND64(st, 2, to))) == LEND_OK)
+		    (rc = sq__bound(s, st, "accounts_move", BIND64(st, 2, to))) == LEND_OK)
 			rc = sq__run(s, st, "accounts_move", 0);
 	if (rc == LEND_OK && (rc = by_id(s, MERGED_FOLLOW, "accounts_move", from, &st)) == LEND_OK &&
-	    (rc = bound(s, st, "accounts_move", BIND64(st, 2, to))) == LEND_OK)
+	    (rc = sq__bound(s, st, "accounts_move", BIND64(st, 2, to))) == LEND_OK)
 		rc = sq__run(s, st, "accounts_move", 0);
 	if (rc == LEND_OK && (rc = by_id(s, MERGED_INSERT, "accounts_move", from, &st)) == LEND_OK &&
-	    (rc = bound(s, st, "accounts_move", BIND64(st, 2, to))) == LEND_OK &&
-	    (rc = bound(s, st, "accounts_move", BIND64(st, 3, at))) == LEND_OK)
+	    (rc = sq__bound(s, st, "accounts_move", BIND64(st, 2, to))) == LEND_OK &&
+	    (rc = sq__bound(s, st, "accounts_move", BIND64(st, 3, at))) == LEND_OK)
 		rc = run_unique(s, st, "accounts_move", 0);
 	return rc;
 }

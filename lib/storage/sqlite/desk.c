@@ -124,14 +124,6 @@ static int bind_request(sqlite3_stmt *st, const lend_sys_request *r, int with_id
 	return rc;
 }
 
-static int bound(sq *s, sqlite3_stmt *st, const char *what, int rc)
-{
-	if (rc == SQLITE_OK)
-		return LEND_OK;
-	int r = sq__fail(s, what, rc);
-	sq__done(s, st);
-	return r;
-}
 
 /* Write a row of integers: v[i] binds parameter i + 1, from v[1] for an
  * insert (which sets *id_out) or v[0] (the id) for an update. */
@@ -145,7 +137,7 @@ static int write_ints(void *ud, const char *sql, const char *what, const int64_t
 	int brc = SQLITE_OK;
 	for (int i = id_out ? 1 : 0; brc == SQLITE_OK && i < n; i++)
 		brc = sqlite3_bind_int64(st, i + 1, v[i]);
-	if ((rc = bound(s, st, what, brc)) != LEND_OK || (rc = sq__run(s, st, what, !id_out)) != LEND_OK)
+	if ((rc = sq__bound(s, st, what, brc)) != LEND_OK || (rc = sq__run(s, st, what, !id_out)) != LEND_OK)
 		return rc;
 	if (id_out)
 		*id_out = sqlite3_last_insert_rowid(sq__db(s));
@@ -159,7 +151,7 @@ static int req_insert(void *ud, lend_sys_request *row)
 	int rc = sq__prep(s, sql_req_insert, &st, "request_insert");
 	if (rc != LEND_OK)
 		return rc;
-	if ((rc = bound(s, st, "request_insert", bind_request(st, row, 0))) != LEND_OK)
+	if ((rc = sq__bound(s, st, "request_insert", bind_request(st, row, 0))) != LEND_OK)
 		return rc;
 	if ((rc = sq__run(s, st, "request_insert", 0)) != LEND_OK)
 		return rc;
@@ -174,7 +166,7 @@ static int req_update(void *ud, const lend_sys_request *row)
 	int rc = sq__prep(s, sql_req_update, &st, "request_update");
 	if (rc != LEND_OK)
 		return rc;
-	if ((rc = bound(s, st, "request_update", bind_request(st, row, 1))) != LEND_OK)
+	if ((rc = sq__bound(s, st, "request_update", bind_request(st, row, 1))) != LEND_OK)
 		return rc;
 	return sq__run(s, st, "request_update", 1);
 }
@@ -246,7 +238,7 @@ static int req_get(void *ud, int64_t id, lend_sys_request_cb cb, void *ctx)
 	int rc = sq__prep(s, sql_req_get, &st, "request_get");
 	if (rc != LEND_OK)
 		return rc;
-	if ((rc = bound(s, st, "request_get", sqlite3_bind_int64(st, 1, id))) != LEND_OK)
+	if ((rc = sq__bound(s, st, "request_get", sqlite3_bind_int64(st, 1, id))) != LEND_OK)
 		return rc;
 	return req_iterate(s, st, "request_get", cb, ctx, 1);
 }
@@ -266,7 +258,7 @@ static int req_filter(sq *s, const lend_sys_request_filter *f, int count, sqlite
 		brc = sqlite3_bind_int64(*st, i + 1, v[i]);
 	if (brc == SQLITE_OK && !count)
 		brc = sqlite3_bind_int64(*st, 7, f->limit > 0 ? f->limit : -1);
-	return bound(s, *st, what, brc);
+	return sq__bound(s, *st, what, brc);
 }
 
 static int req_list(void *ud, const lend_sys_request_filter *f, lend_sys_request_cb cb, void *ctx)
@@ -294,7 +286,7 @@ static int ren_insert(void *ud, const lend_sys_renewal *row)
 	int brc = SQLITE_OK;
 	for (int i = 0; brc == SQLITE_OK && i < 5; i++)
 		brc = sqlite3_bind_int64(st, i + 1, v[i]);
-	if ((rc = bound(s, st, "renewal_insert", brc)) != LEND_OK)
+	if ((rc = sq__bound(s, st, "renewal_insert", brc)) != LEND_OK)
 		return rc;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_CONSTRAINT) {
@@ -317,7 +309,7 @@ static int ren_get(void *ud, int64_t loan_id, lend_sys_renewal *out)
 	int rc = sq__prep(s, sql_ren_get, &st, "renewal_get");
 	if (rc != LEND_OK)
 		return rc;
-	if ((rc = bound(s, st, "renewal_get", sqlite3_bind_int64(st, 1, loan_id))) != LEND_OK)
+	if ((rc = sq__bound(s, st, "renewal_get", sqlite3_bind_int64(st, 1, loan_id))) != LEND_OK)
 		return rc;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -370,7 +362,7 @@ static int ticket_started(void *ud, int64_t after, int64_t upto, lend_sys_ticket
 	int brc = sqlite3_bind_int64(st, 1, after);
 	if (brc == SQLITE_OK)
 		brc = sqlite3_bind_int64(st, 2, upto);
-	if ((rc = bound(s, st, "ticket_started", brc)) != LEND_OK)
+	if ((rc = sq__bound(s, st, "ticket_started", brc)) != LEND_OK)
 		return rc;
 	struct ticket_p p = {cb, ctx};
 	return step_rows(s, st, "ticket_started", ticket_row, &p, 0);
@@ -468,7 +460,7 @@ static int res_get(void *ud, int64_t id, lend_sys_reserve_cb cb, void *ctx)
 	int rc = sq__prep(s, sql_res_get, &st, "reserve_get");
 	if (rc != LEND_OK)
 		return rc;
-	if ((rc = bound(s, st, "reserve_get", sqlite3_bind_int64(st, 1, id))) != LEND_OK)
+	if ((rc = sq__bound(s, st, "reserve_get", sqlite3_bind_int64(st, 1, id))) != LEND_OK)
 		return rc;
 	return res_iterate(s, st, "reserve_get", cb, ctx, 1);
 }
@@ -495,7 +487,7 @@ static int res_filter(sq *s, const lend_sys_reserve_filter *f, int count, sqlite
 		brc = sqlite3_bind_int64(*st, i + 1, v[i]);
 	if (brc == SQLITE_OK && !count)
 		brc = sqlite3_bind_int64(*st, 7, f->limit > 0 ? f->limit : -1);
-	return bound(s, *st, what, brc);
+	return sq__bound(s, *st, what, brc);
 }
 
 static int res_list(void *ud, const lend_sys_reserve_filter *f, lend_sys_reserve_cb cb, void *ctx)
@@ -584,7 +576,7 @@ static int lic_list(void *ud, const lend_sys_license_filter *f, lend_sys_license
 	int brc = SQLITE_OK;
 	for (int i = 0; brc == SQLITE_OK && i < 5; i++)
 		brc = sqlite3_bind_int64(st, i + 1, v[i]);
-	if ((rc = bound(s, st, "license_list", brc)) != LEND_OK)
+	if ((rc = sq__bound(s, st, "license_list", brc)) != LEND_OK)
 		return rc;
 	struct lic_p p = {cb, ctx};
 	return step_rows(s, st, "license_list", lic_row, &p, 0);
@@ -600,7 +592,7 @@ static int lic_bind(void *ud, int64_t loan_id, int64_t license_id)
 	int brc = sqlite3_bind_int64(st, 1, loan_id);
 	if (brc == SQLITE_OK)
 		brc = sqlite3_bind_int64(st, 2, license_id);
-	if ((rc = bound(s, st, "license_bind", brc)) != LEND_OK)
+	if ((rc = sq__bound(s, st, "license_bind", brc)) != LEND_OK)
 		return rc;
 	rc = sqlite3_step(st);
 	int r = rc == SQLITE_DONE         ? LEND_OK
@@ -617,7 +609,7 @@ static int lic_scalar(void *ud, const char *sql, int64_t key, int64_t *out, int 
 	int rc = sq__prep(s, sql, &st, what);
 	if (rc != LEND_OK)
 		return rc;
-	if ((rc = bound(s, st, what, sqlite3_bind_int64(st, 1, key))) != LEND_OK)
+	if ((rc = sq__bound(s, st, what, sqlite3_bind_int64(st, 1, key))) != LEND_OK)
 		return rc;
 	rc = sqlite3_step(st);
 	int r = LEND_OK;

@@ -32,6 +32,9 @@ int sq__fail_msg(sq *s, const char *what, const char *msg, int status);
 int sq__not_found(sq *s, const char *what);
 /* Run a bound write; need_change: ENOTFOUND when it matched no row. */
 int sq__run(sq *s, sqlite3_stmt *st, const char *what, int need_change);
+/* The outcome of binding (SQLITE_OK, or SQLite's code): LEND_OK, or the
+ * failure recorded and the statement finished. */
+int sq__bound(sq *s, sqlite3_stmt *st, const char *what, int rc);
 /* Run a bound single-value query into *value. */
 int sq__run_count(sq *s, sqlite3_stmt *st, const char *what, int64_t *value);
 /* A column's text, "" for NULL (NULL only when out of memory). */

@@ -422,6 +422,10 @@ int sq__fail(sq *s, const char *what, int rc) { return fail(s, what, rc); }
 int sq__fail_msg(sq *s, const char *what, const char *msg, int status) { return fail_msg(s, what, msg, status); }
 int sq__not_found(sq *s, const char *what) { return not_found(s, what); }
 int sq__run(sq *s, sqlite3_stmt *st, const char *what, int need_change) { return run(s, st, what, need_change); }
+int sq__bound(sq *s, sqlite3_stmt *st, const char *what, int rc)
+{
+	return rc == SQLITE_OK ? LEND_OK : bind_failed(s, st, what, rc);
+}
 int sq__run_count(sq *s, sqlite3_stmt *st, const char *what, int64_t *value)
 {
 	return run_count(s, st, what, value);
