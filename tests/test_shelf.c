@@ -7,6 +7,7 @@
 
 #include "helpers.h"
 #include "internal.h"
+#include "lend/sys/postgres.h"
 
 #define DAY TH_DAY
 
@@ -891,15 +892,76 @@ COUNT_CB(count_purchase, const lend_sys_purchase *)
 COUNT_CB(count_reading, const lend_sys_reading *)
 COUNT_CB(count_offline, const lend_sys_offline *)
 COUNT_CB(count_prefs, const lend_sys_prefs *)
+COUNT_CB(count_bookmark, const lend_sys_bookmark *)
 
-/* The shelf's methods of the SQLite backend keep the contract storage.h
- * states: unique keys, ENOTFOUND, ordering, put keeping its id. */
+/* Listing callbacks that collect the rows' ids (at most 16). */
+typedef struct ids {
+	int n;
+	int64_t v[16];
+} ids;
+
+static int ids_add(ids *x, int64_t id)
+{
+	if (x->n < 16)
+		x->v[x->n] = id;
+	x->n++;
+	return 0;
+}
+
+/* A listing callback that collects a field of its rows. */
+#define IDS_CB(name, type, field)                                                                              \
+	static int name(void *ctx, type row)                                                                   \
+	{                                                                                                      \
+		return ids_add(ctx, row->field);                                                               \
+	}
+IDS_CB(wallet_ids, const lend_sys_wallet *, id)
+IDS_CB(purchase_ids, const lend_sys_purchase *, id)
+IDS_CB(deferred_ids, const lend_sys_deferred *, id)
+IDS_CB(reading_books, const lend_sys_reading *, book_id)
+IDS_CB(bookmark_ids, const lend_sys_bookmark *, id)
+IDS_CB(offline_ids, const lend_sys_offline *, id)
+
+static int prefs_copy(void *ctx, const lend_sys_prefs *row)
+{
+	lend_sys_prefs *p = ctx;
+	p->reader_id = row->reader_id;
+	p->channel = row->channel;
+	p->muted = row->muted;
+	assert_string_equal(row->lang, "en");
+	assert_string_equal(row->email, ""); /* NULL reads back as "" */
+	return 0;
+}
+
+static void ids_are(const ids *x, int n, const int64_t *want)
+{
+	assert_int_equal(x->n, n);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(x->v[i], want[i]);
+}
+
+/* A store of the run's backend: SQLite in memory, or (LEND_TEST_BACKEND=
+ * postgres) a schema of its own on the test server. */
+static void contract_open(lend_storage *s, char *schema, size_t sn)
+{
+	char why[256], uri[600];
+	schema[0] = '\0';
+	if (th_backend_pg()) {
+		th_pg_store_new(uri, sizeof uri, schema, sn);
+		assert_int_equal(lend_storage_postgres(s, uri, why, sizeof why), LEND_OK);
+	} else {
+		assert_int_equal(lend_storage_sqlite(s, ":memory:", 0, why, sizeof why), LEND_OK);
+	}
+}
+
+/* The shelf's methods of the backend under test keep the contract
+ * storage.h states: unique keys (EEXISTS, and the transaction goes on),
+ * ENOTFOUND, the order of every listing, put keeping its id, exact sums. */
 static void test_storage_contract(void **state)
 {
 	(void)state;
 	lend_storage s;
-	char why[256];
-	assert_int_equal(lend_storage_sqlite(&s, ":memory:", 0, why, sizeof why), LEND_OK);
+	char schema[48];
+	contract_open(&s, schema, sizeof schema);
 	void *u = s.userdata;
 	assert_int_equal(s.begin(u, 1), LEND_OK);
 	lend_sys_wallet w = {0, 1, 10, 500, "RUB", 1, 0, "k1"};
@@ -920,20 +982,82 @@ static void test_storage_contract(void **state)
 	int n = 0;
 	assert_int_equal(s.wallet_find(u, 1, "nope", count_wallet, &n), LEND_ENOTFOUND);
 	assert_int_equal(s.wallet_find(u, 1, "", count_wallet, &n), LEND_ENOTFOUND);
+	assert_int_equal(s.wallet_find(u, 1, NULL, count_wallet, &n), LEND_ENOTFOUND);
 	assert_int_equal(s.wallet_readers(u, count_reader, &n), LEND_OK);
 	assert_int_equal(n, 2);
+	/* update: a key another entry holds, an unknown id; then a real change */
+	w3.key = "k1";
+	assert_int_equal(s.wallet_update(u, &w3), LEND_EEXISTS);
+	lend_sys_wallet nobody = w3;
+	nobody.id = 9999;
+	nobody.key = "k9";
+	assert_int_equal(s.wallet_update(u, &nobody), LEND_ENOTFOUND);
+	w3.key = "k3";
+	w3.amount = -300;
+	assert_int_equal(s.wallet_update(u, &w3), LEND_OK);
+	w.amount = 600; /* its own key again is no clash */
+	assert_int_equal(s.wallet_update(u, &w), LEND_OK);
+	n = 0;
+	assert_int_equal(s.wallet_find(u, 1, "k3", count_wallet, &n), LEND_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(s.wallet_sum(u, 1, "RUB", &sum), LEND_OK);
+	assert_int_equal(sum, 200);
+	ids wl = {0};
+	assert_int_equal(s.wallet_list(u, 1, wallet_ids, &wl), LEND_OK);
+	ids_are(&wl, 3, (int64_t[]){w.id, w3.id, w4.id});
+	/* sums are exact over the whole range of the amounts */
+	lend_sys_wallet big = {0, 3, 14, INT64_MAX, "RUB", 1, 0, NULL};
+	assert_int_equal(s.wallet_insert(u, &big), LEND_OK);
+	big.amount = -1;
+	assert_int_equal(s.wallet_insert(u, &big), LEND_OK);
+	big.amount = 1;
+	assert_int_equal(s.wallet_insert(u, &big), LEND_OK);
+	assert_int_equal(s.wallet_sum(u, 3, "RUB", &sum), LEND_OK);
+	assert_true(sum == INT64_MAX);
+	n = 0;
+	assert_int_equal(s.wallet_readers(u, count_reader, &n), LEND_OK);
+	assert_int_equal(n, 3);
 
 	lend_sys_purchase p = {0, 1, 5, 12, 200, "RUB", w3.id};
 	assert_int_equal(s.purchase_insert(u, &p), LEND_OK);
 	assert_int_equal(s.purchase_insert(u, &p), LEND_EEXISTS);
 	assert_int_equal(s.purchase_get(u, 1, 6, count_purchase, &n), LEND_ENOTFOUND);
 	assert_int_equal(s.purchase_delete(u, 999), LEND_ENOTFOUND);
+	lend_sys_purchase p2 = {0, 1, 7, 13, 100, "RUB", w4.id}, p3 = {0, 1, 6, 14, 100, "RUB", 0};
+	assert_int_equal(s.purchase_insert(u, &p2), LEND_OK);
+	assert_int_equal(s.purchase_insert(u, &p3), LEND_OK);
+	ids pl = {0};
+	assert_int_equal(s.purchase_list(u, 1, 0, 0, purchase_ids, &pl), LEND_OK);
+	ids_are(&pl, 3, (int64_t[]){p.id, p2.id, p3.id});
+	pl.n = 0;
+	assert_int_equal(s.purchase_list(u, 1, p.id, 1, purchase_ids, &pl), LEND_OK);
+	ids_are(&pl, 1, (int64_t[]){p2.id});
+	p2.book_id = 5; /* bought already */
+	assert_int_equal(s.purchase_update(u, &p2), LEND_EEXISTS);
+	p2.book_id = 8;
+	assert_int_equal(s.purchase_update(u, &p2), LEND_OK);
+	n = 0;
+	assert_int_equal(s.purchase_get(u, 1, 8, count_purchase, &n), LEND_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(s.purchase_delete(u, p3.id), LEND_OK);
+	assert_int_equal(s.purchase_delete(u, p3.id), LEND_ENOTFOUND);
 
 	lend_sys_deferred d = {0, 1, 5, 10};
 	assert_int_equal(s.deferred_insert(u, &d), LEND_OK);
 	assert_int_equal(s.deferred_insert(u, &d), LEND_EEXISTS);
+	lend_sys_deferred d2 = {0, 1, 6, 11};
+	assert_int_equal(s.deferred_insert(u, &d2), LEND_OK);
+	ids dl = {0};
+	assert_int_equal(s.deferred_list(u, 1, 0, 0, deferred_ids, &dl), LEND_OK);
+	ids_are(&dl, 2, (int64_t[]){d.id, d2.id});
+	d2.book_id = 5;
+	assert_int_equal(s.deferred_update(u, &d2), LEND_EEXISTS);
+	d2.reader_id = 2;
+	assert_int_equal(s.deferred_update(u, &d2), LEND_OK);
 	assert_int_equal(s.deferred_delete(u, d.id), LEND_OK);
 	assert_int_equal(s.deferred_delete(u, d.id), LEND_ENOTFOUND);
+	d.id = 9999;
+	assert_int_equal(s.deferred_update(u, &d), LEND_ENOTFOUND);
 
 	lend_sys_reading r = {1, 5, 10, 5, 10, 100, 90, "phone"};
 	assert_int_equal(s.reading_put(u, &r), LEND_OK);
@@ -943,6 +1067,38 @@ static void test_storage_contract(void **state)
 	assert_int_equal(s.reading_list(u, 1, count_reading, &n), LEND_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(s.reading_delete(u, 1, 6), LEND_ENOTFOUND);
+	lend_sys_reading r9 = {1, 9, 1, 1, 1, 100, 90, NULL}, r2 = {1, 2, 1, 1, 1, 100, 90, "tablet"};
+	assert_int_equal(s.reading_put(u, &r9), LEND_OK);
+	assert_int_equal(s.reading_put(u, &r2), LEND_OK);
+	ids rl = {0};
+	assert_int_equal(s.reading_list(u, 1, reading_books, &rl), LEND_OK);
+	ids_are(&rl, 3, (int64_t[]){2, 5, 9});
+	assert_int_equal(s.reading_delete(u, 1, 9), LEND_OK);
+
+	lend_sys_bookmark b1 = {0, 1, 6, 30, "a", 1}, b2 = {0, 1, 5, 20, NULL, 2}, b3 = {0, 1, 5, 10, "c", 3},
+	                  b4 = {0, 1, 5, 10, "d", 4};
+	assert_int_equal(s.bookmark_insert(u, &b1), LEND_OK);
+	assert_int_equal(s.bookmark_insert(u, &b2), LEND_OK);
+	assert_int_equal(s.bookmark_insert(u, &b3), LEND_OK);
+	assert_int_equal(s.bookmark_insert(u, &b4), LEND_OK);
+	ids bl = {0};
+	assert_int_equal(s.bookmark_list(u, 1, 0, bookmark_ids, &bl), LEND_OK);
+	ids_are(&bl, 4, (int64_t[]){b3.id, b4.id, b2.id, b1.id});
+	bl.n = 0;
+	assert_int_equal(s.bookmark_list(u, 1, 6, bookmark_ids, &bl), LEND_OK);
+	ids_are(&bl, 1, (int64_t[]){b1.id});
+	b3.position = 40;
+	assert_int_equal(s.bookmark_update(u, &b3), LEND_OK);
+	bl.n = 0;
+	assert_int_equal(s.bookmark_list(u, 1, 5, bookmark_ids, &bl), LEND_OK);
+	ids_are(&bl, 3, (int64_t[]){b4.id, b2.id, b3.id});
+	b3.id = 9999;
+	assert_int_equal(s.bookmark_update(u, &b3), LEND_ENOTFOUND);
+	n = 0;
+	assert_int_equal(s.bookmark_get(u, b2.id, count_bookmark, &n), LEND_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(s.bookmark_delete(u, b2.id), LEND_OK);
+	assert_int_equal(s.bookmark_get(u, b2.id, count_bookmark, &n), LEND_ENOTFOUND);
 
 	lend_sys_offline g = {0, 1, "phone", 5, 7, 100};
 	assert_int_equal(s.offline_put(u, &g), LEND_OK);
@@ -956,6 +1112,17 @@ static void test_storage_contract(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(s.offline_list(u, 1, NULL, count_offline, &n), LEND_OK);
 	assert_int_equal(n, 1);
+	lend_sys_offline g2 = {0, 1, "tablet", 5, 0, 101}, g3 = {0, 1, "phone", 4, 0, 102};
+	assert_int_equal(s.offline_put(u, &g2), LEND_OK);
+	assert_int_equal(s.offline_put(u, &g3), LEND_OK);
+	ids ol = {0};
+	assert_int_equal(s.offline_list(u, 1, NULL, offline_ids, &ol), LEND_OK);
+	ids_are(&ol, 3, (int64_t[]){first, g2.id, g3.id});
+	ol.n = 0;
+	assert_int_equal(s.offline_list(u, 1, "phone", offline_ids, &ol), LEND_OK);
+	ids_are(&ol, 2, (int64_t[]){first, g3.id});
+	assert_int_equal(s.offline_delete(u, g2.id), LEND_OK);
+	assert_int_equal(s.offline_delete(u, g2.id), LEND_ENOTFOUND);
 
 	lend_sys_mark m;
 	assert_int_equal(s.mark_get(u, 4, 1, &m), LEND_ENOTFOUND);
@@ -963,11 +1130,38 @@ static void test_storage_contract(void **state)
 	assert_int_equal(s.mark_put(u, &mk), LEND_OK);
 	assert_int_equal(s.mark_get(u, 4, 1, &m), LEND_OK);
 	assert_int_equal(m.value, 77);
+	mk.value = 78; /* replaces */
+	assert_int_equal(s.mark_put(u, &mk), LEND_OK);
+	assert_int_equal(s.mark_get(u, 4, 1, &m), LEND_OK);
+	assert_int_equal(m.kind, 4);
+	assert_int_equal(m.subject_id, 1);
+	assert_int_equal(m.value, 78);
+	assert_int_equal(s.mark_get(u, 7, 1, &m), LEND_ENOTFOUND);
 	assert_int_equal(s.prefs_get(u, 1, count_prefs, &n), LEND_ENOTFOUND);
 	assert_int_equal(s.prefs_delete(u, 1), LEND_ENOTFOUND);
-	assert_int_equal(s.bookmark_delete(u, 1), LEND_ENOTFOUND);
+	lend_sys_prefs pf = {1, "ru", 1, "a@b.c", NULL, 4};
+	assert_int_equal(s.prefs_put(u, &pf), LEND_OK);
+	pf.lang = "en";
+	pf.email = NULL;
+	pf.channel = 2;
+	pf.muted = 6;
+	assert_int_equal(s.prefs_put(u, &pf), LEND_OK); /* replaces */
+	lend_sys_prefs got = {0};
+	assert_int_equal(s.prefs_get(u, 1, prefs_copy, &got), LEND_OK);
+	assert_int_equal(got.reader_id, 1);
+	assert_int_equal(got.channel, 2);
+	assert_int_equal(got.muted, 6);
+	assert_int_equal(s.prefs_delete(u, 1), LEND_OK);
+	assert_int_equal(s.prefs_delete(u, 1), LEND_ENOTFOUND);
+	assert_int_equal(s.bookmark_delete(u, 9999), LEND_ENOTFOUND);
+	/* a sum beyond the range of the amounts fails rather than wraps */
+	big.amount = 1;
+	assert_int_equal(s.wallet_insert(u, &big), LEND_OK);
+	assert_int_equal(s.wallet_sum(u, 3, "RUB", &sum), LEND_ESTORAGE);
 	assert_int_equal(s.rollback(u), LEND_OK);
 	s.free(u);
+	if (schema[0])
+		th_pg_store_drop(schema);
 }
 
 int main(void)
