@@ -2,10 +2,16 @@
  * sign-in and its throttling, backup methods and their codes, external
  * identities, recovery, app activation, sessions and the audit log, all with
  * the driven clock. Merging is in test_accounts_merge.c. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "accounts_fixture.h"
+#include "lend/sys/postgres.h"
 
 /* ------------------------------------------------------------ credentials */
 
@@ -585,6 +591,261 @@ static void test_rehash_on_sign_in(void **state)
 	lend_options_free(o);
 }
 
+/* ------------------------------------------- unique keys, two connections */
+
+/* A connection of its own to the fixture's store, through the vtable. */
+static void aw_store(th *t, lend_storage *s)
+{
+	char err[256];
+	int rc = th_backend_pg() ? lend_storage_postgres(s, t->path, err, sizeof err)
+	                         : lend_storage_sqlite(s, t->path, 5000, err, sizeof err);
+	if (rc != LEND_OK)
+		fail_msg("opening the store %s: %d %s", t->path, rc, err);
+}
+
+typedef struct aw_ids {
+	size_t n;
+	int64_t id[8], reader[8];
+} aw_ids;
+
+static int aw_method_cb(void *ctx, const lend_sys_method *r)
+{
+	aw_ids *c = ctx;
+	assert_true(c->n < 8);
+	c->reader[c->n] = r->reader_id;
+	c->id[c->n++] = r->id;
+	return 0;
+}
+
+static int aw_secret_cb(void *ctx, const lend_sys_secret *r)
+{
+	aw_ids *c = ctx;
+	assert_true(c->n < 8);
+	c->reader[c->n] = r->reader_id;
+	c->id[c->n++] = r->id;
+	return 0;
+}
+
+static int aw_merged_cb(void *ctx, int64_t from, int64_t into)
+{
+	aw_ids *c = ctx;
+	assert_true(c->n < 8);
+	c->reader[c->n] = into;
+	c->id[c->n++] = from;
+	return 0;
+}
+
+/* A repeated verified method or secret hash is LEND_EEXISTS on any
+ * connection, and the transaction goes on after it (the engine draws a new
+ * secret in the same transaction). */
+static void test_unique_keys_across_connections(void **state)
+{
+	th *t = *state;
+	lend_storage a, b;
+	aw_store(t, &a);
+	aw_store(t, &b);
+	void *ua = a.userdata, *ub = b.userdata;
+
+	/* Methods: a verified (kind, value) belongs to one row. */
+	lend_sys_method m1 = {0, 1001, LEND_METHOD_EMAIL, "x@example.org", 100, 100};
+	assert_int_equal(a.begin(ua, 1), LEND_OK);
+	assert_int_equal(a.method_insert(ua, &m1), LEND_OK);
+	assert_int_equal(a.commit(ua), LEND_OK);
+	lend_sys_method m2 = {0, 1002, LEND_METHOD_EMAIL, "x@example.org", 0, 200};
+	lend_sys_method dup = {0, 1002, LEND_METHOD_EMAIL, "x@example.org", 200, 200};
+	lend_sys_method m3 = {0, 1002, LEND_METHOD_PHONE, "x@example.org", 200, 200};
+	assert_int_equal(b.begin(ub, 1), LEND_OK);
+	assert_int_equal(b.method_insert(ub, &m2), LEND_OK); /* unverified rows may repeat */
+	assert_int_equal(b.method_insert(ub, &dup), LEND_EEXISTS);
+	assert_int_equal(b.method_insert(ub, &m3), LEND_OK);
+	m2.verified_at = 300;
+	assert_int_equal(b.method_update(ub, &m2), LEND_EEXISTS);
+	m2.verified_at = 0;
+	m2.created_at = 250;
+	assert_int_equal(b.method_update(ub, &m2), LEND_OK);
+	lend_sys_method none = {m3.id + 100, 1002, LEND_METHOD_EMAIL, "x@example.org", 300, 300};
+	assert_int_equal(b.method_update(ub, &none), LEND_ENOTFOUND);
+	m3.verified_at = 400; /* its own (kind, value) again */
+	assert_int_equal(b.method_update(ub, &m3), LEND_OK);
+	assert_int_equal(b.commit(ub), LEND_OK);
+	aw_ids c = {0};
+	assert_int_equal(a.method_find(ua, LEND_METHOD_EMAIL, "x@example.org", aw_method_cb, &c), LEND_OK);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.id[0], m1.id);
+	memset(&c, 0, sizeof c);
+	assert_int_equal(a.method_list(ua, 1002, aw_method_cb, &c), LEND_OK);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.id[0], m2.id);
+	assert_int_equal(c.id[1], m3.id);
+	/* Once the first is removed, the second may be verified. */
+	assert_int_equal(a.begin(ua, 1), LEND_OK);
+	assert_int_equal(a.method_delete(ua, m1.id), LEND_OK);
+	assert_int_equal(a.method_delete(ua, m1.id), LEND_ENOTFOUND);
+	assert_int_equal(a.commit(ua), LEND_OK);
+	m2.verified_at = 500;
+	assert_int_equal(b.begin(ub, 1), LEND_OK);
+	assert_int_equal(b.method_update(ub, &m2), LEND_OK);
+	assert_int_equal(b.commit(ub), LEND_OK);
+
+	/* Secrets: a hash is unique. */
+	lend_sys_secret s1 = {0, 1001, 1, m2.id, "hash-1", 100, 700, 5, 0};
+	assert_int_equal(a.begin(ua, 1), LEND_OK);
+	assert_int_equal(a.secret_insert(ua, &s1), LEND_OK);
+	assert_int_equal(a.commit(ua), LEND_OK);
+	lend_sys_secret s2 = {0, 1001, 2, 0, "hash-1", 110, 700, 5, 0};
+	assert_int_equal(b.begin(ub, 1), LEND_OK);
+	assert_int_equal(b.secret_insert(ub, &s2), LEND_EEXISTS);
+	s2.hash = "hash-2"; /* a new draw in the same transaction */
+	assert_int_equal(b.secret_insert(ub, &s2), LEND_OK);
+	s2.hash = "hash-1";
+	assert_int_equal(b.secret_update(ub, &s2), LEND_EEXISTS);
+	s2.hash = "hash-2";
+	s2.tries_left = 4;
+	assert_int_equal(b.secret_update(ub, &s2), LEND_OK);
+	lend_sys_secret gone = s2;
+	gone.id = s2.id + 100;
+	gone.hash = "hash-3";
+	assert_int_equal(b.secret_update(ub, &gone), LEND_ENOTFOUND);
+	assert_int_equal(b.commit(ub), LEND_OK);
+	memset(&c, 0, sizeof c);
+	assert_int_equal(a.secret_list(ua, 1001, 0, aw_secret_cb, &c), LEND_OK);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.id[0], s2.id); /* newest first */
+	assert_int_equal(c.id[1], s1.id);
+	memset(&c, 0, sizeof c);
+	assert_int_equal(a.secret_list(ua, 1001, 2, aw_secret_cb, &c), LEND_OK);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.id[0], s2.id);
+
+	/* A reader is merged away once. */
+	assert_int_equal(a.begin(ua, 1), LEND_OK);
+	assert_int_equal(a.accounts_move(ua, 1002, 1001, 800), LEND_OK);
+	assert_int_equal(a.commit(ua), LEND_OK);
+	assert_int_equal(b.begin(ub, 1), LEND_OK);
+	assert_int_equal(b.accounts_move(ub, 1002, 1003, 900), LEND_EEXISTS);
+	assert_int_equal(b.rollback(ub), LEND_OK);
+	assert_int_equal(b.begin(ub, 1), LEND_OK);
+	assert_int_equal(b.accounts_move(ub, 1001, 1003, 900), LEND_OK); /* 1002 follows into 1003 */
+	assert_int_equal(b.commit(ub), LEND_OK);
+	memset(&c, 0, sizeof c);
+	assert_int_equal(a.merged_list(ua, aw_merged_cb, &c), LEND_OK);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.id[0], 1001);
+	assert_int_equal(c.reader[0], 1003);
+	assert_int_equal(c.id[1], 1002);
+	assert_int_equal(c.reader[1], 1003);
+	memset(&c, 0, sizeof c);
+	assert_int_equal(a.method_list(ua, 1003, aw_method_cb, &c), LEND_OK);
+	assert_int_equal(c.n, 2);
+	a.free(ua);
+	b.free(ub);
+}
+
+/* Two engines, each on its own connection and thread, claim the same
+ * identity, or confirm the same address, at the same moment: one wins, the
+ * other is told LEND_EEXISTS. */
+#define AW_ROUNDS 12
+
+typedef struct aw_racer {
+	lend_engine *e;
+	lend_actor *admin, *self;
+	int64_t reader;
+	int64_t method[AW_ROUNDS];
+	char code[AW_ROUNDS][16];
+	pthread_barrier_t *go;
+	int ok, exists, other;
+	char msg[200];
+} aw_racer;
+
+static void aw_count(aw_racer *r, int rc)
+{
+	if (rc == LEND_OK) {
+		r->ok++;
+	} else if (rc == LEND_EEXISTS) {
+		r->exists++;
+	} else {
+		r->other++;
+		snprintf(r->msg, sizeof r->msg, "%d: %s", rc, lend_engine_errmsg(r->e));
+	}
+}
+
+static void *aw_race(void *arg)
+{
+	aw_racer *r = arg;
+	for (int i = 0; i < AW_ROUNDS; i++) {
+		char subject[32];
+		snprintf(subject, sizeof subject, "race-%d", i);
+		pthread_barrier_wait(r->go);
+		aw_count(r, lend_identity_link(r->e, r->admin, r->reader, "vk", subject, NULL));
+		pthread_barrier_wait(r->go);
+		aw_count(r, lend_method_confirm(r->e, r->self, r->method[i], r->code[i]));
+	}
+	return NULL;
+}
+
+static void test_two_engines_at_once(void **state)
+{
+	th *t = *state;
+	acct_world w;
+	aw_init(&w, t);
+	pthread_barrier_t go;
+	assert_int_equal(pthread_barrier_init(&go, NULL, 2), 0);
+	aw_racer r[2];
+	memset(r, 0, sizeof r);
+	r[0].reader = w.reader;
+	r[1].reader = w.other;
+	/* Both readers ask to add the same address in every round. */
+	for (int i = 0; i < AW_ROUNDS; i++) {
+		char email[40];
+		snprintf(email, sizeof email, "race%d@example.org", i);
+		for (int k = 0; k < 2; k++) {
+			TH_OK(t, lend_method_add(t->e, t->admin, r[k].reader, LEND_METHOD_EMAIL, email, &r[k].method[i]));
+			aw_secret(t, LEND_NOTE_VERIFICATION_CODE, "code", r[k].code[i], sizeof r[k].code[i]);
+		}
+	}
+	for (int k = 0; k < 2; k++) {
+		r[k].e = th_engine_on(t->path, th_clock, 10000);
+		assert_non_null(r[k].e);
+		assert_int_equal(lend_actor_admin(r[k].e, &r[k].admin), LEND_OK);
+		assert_int_equal(lend_actor_reader(r[k].e, r[k].reader, &r[k].self), LEND_OK);
+		r[k].go = &go;
+	}
+	pthread_t th2[2];
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(pthread_create(&th2[k], NULL, aw_race, &r[k]), 0);
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(pthread_join(th2[k], NULL), 0);
+	pthread_barrier_destroy(&go);
+	for (int k = 0; k < 2; k++) {
+		if (r[k].other)
+			print_message("engine %d: %d unexpected, the last %s\n", k, r[k].other, r[k].msg);
+		assert_int_equal(r[k].other, 0);
+		lend_actor_free(r[k].admin);
+		lend_actor_free(r[k].self);
+		lend_engine_close(r[k].e);
+	}
+	/* Every identity and every address went to exactly one reader. */
+	assert_int_equal(r[0].ok + r[1].ok, 2 * AW_ROUNDS);
+	assert_int_equal(r[0].exists + r[1].exists, 2 * AW_ROUNDS);
+	size_t verified = 0;
+	for (int k = 0; k < 2; k++) {
+		lend_methods *l = NULL;
+		TH_OK(t, lend_method_list(t->e, t->admin, r[k].reader, &l));
+		for (size_t i = 0; i < lend_methods_count(l); i++)
+			verified += lend_methods_verified(l, i) != 0;
+		lend_methods_free(l);
+	}
+	assert_int_equal(verified, 2 * AW_ROUNDS);
+	for (int i = 0; i < AW_ROUNDS; i++) {
+		char subject[32];
+		snprintf(subject, sizeof subject, "race-%d", i);
+		lend_actor *a = NULL;
+		TH_OK(t, lend_sign_in_identity(t->e, "vk", subject, NULL, &a));
+		lend_actor_free(a);
+	}
+	th_check_clean(t);
+}
+
 /* ------------------------------------------------------------ bad input */
 
 static void test_bad_input_changes_nothing(void **state)
@@ -658,6 +919,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_activation_and_sessions, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_no_plaintext_secret_is_stored, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_rehash_on_sign_in, aw_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_unique_keys_across_connections, aw_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_two_engines_at_once, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, aw_setup, th_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
