@@ -60,26 +60,27 @@ const char pg__search_schema[] =
 
 /* ---------------------------------------------------------- the writes */
 
-static const char DOC_PUT[] = "INSERT INTO search_doc (book_id, kind, language, age_rating, rank, keys) "
-			      "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (book_id) DO UPDATE SET "
-			      "kind = EXCLUDED.kind, language = EXCLUDED.language, age_rating = EXCLUDED.age_rating, "
-			      "rank = EXCLUDED.rank, keys = EXCLUDED.keys";
-static const char DOC_DELETE[] = "DELETE FROM search_doc WHERE book_id = $1";
-static const char TERMS_DELETE[] = "DELETE FROM search_term WHERE book_id = $1";
-static const char PREFIXES_DELETE[] = "DELETE FROM search_prefix WHERE book_id = $1";
-/* Every term of a book in one statement: $2 the words and $3 their scores,
- * '\n'-separated, in the same order; a word given twice keeps its best. */
-static const char TERMS_PUT[] = "INSERT INTO search_term (book_id, word, score) "
-				"SELECT $1::bigint, t.w, max(t.s) FROM unnest(string_to_array($2::text, chr(10)), "
-				"string_to_array($3::text, chr(10))::bigint[]) AS t(w, s) GROUP BY t.w";
-/* The book's prefixes from its terms, each with its best score (left()
- * counts characters). */
+/* A document in one statement: $1 the book, $2..$6 the doc's columns, $7
+ * the words and $8 their scores, '\n'-separated, in the same order (a word
+ * given twice keeps its best); the prefixes come from the terms inserted
+ * (left() counts characters). The book's old terms and prefixes are gone
+ * first (UNINDEX). */
 #define STR_(x) #x
 #define STR(x) STR_(x)
-static const char PREFIXES_PUT[] = "INSERT INTO search_prefix (prefix, nscore, book_id) "
-				   "SELECT left(t.word, k), -max(t.score), $1::bigint FROM search_term t, "
-				   "generate_series(1, " STR(PREFIX_MAX) ") AS k WHERE t.book_id = $1::bigint "
-				   "GROUP BY left(t.word, k)";
+static const char DOC_PUT[] =
+	"WITH d AS (INSERT INTO search_doc (book_id, kind, language, age_rating, rank, keys) "
+	"VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (book_id) DO UPDATE SET kind = EXCLUDED.kind, "
+	"language = EXCLUDED.language, age_rating = EXCLUDED.age_rating, rank = EXCLUDED.rank, keys = EXCLUDED.keys), "
+	"t AS (INSERT INTO search_term (book_id, word, score) SELECT $1::bigint, w.w, max(w.s) "
+	"FROM unnest(string_to_array($7::text, chr(10)), string_to_array($8::text, chr(10))::bigint[]) AS w(w, s) "
+	"GROUP BY w.w RETURNING word, score) "
+	"INSERT INTO search_prefix (prefix, nscore, book_id) SELECT left(t.word, k), -max(t.score), $1::bigint "
+	"FROM t, generate_series(1, " STR(PREFIX_MAX) ") AS k GROUP BY left(t.word, k)";
+static const char UNINDEX[] = "WITH p AS (DELETE FROM search_prefix WHERE book_id = $1) "
+			      "DELETE FROM search_term WHERE book_id = $1";
+static const char DOC_DELETE[] = "WITH t AS (DELETE FROM search_term WHERE book_id = $1), "
+				 "p AS (DELETE FROM search_prefix WHERE book_id = $1) "
+				 "DELETE FROM search_doc WHERE book_id = $1";
 
 /* A word that can be indexed: not empty, no separator in it. */
 static int is_word(const char *w)
@@ -87,33 +88,10 @@ static int is_word(const char *w)
 	return w && *w && !strchr(w, '\n') && !strchr(w, ' ');
 }
 
-/* Remove a book's terms and prefixes; p: the book id alone. */
-static int unindex(pg *s, const pg_params *p)
-{
-	int rc = pg__run(s, TERMS_DELETE, p, "search terms", 0);
-	return rc != LEND_OK ? rc : pg__run(s, PREFIXES_DELETE, p, "search prefixes", 0);
-}
-
 static int search_put(void *ud, const lend_sys_search_doc *doc)
 {
 	pg *s = ud;
 	const char *what = "search doc";
-	pg_params p = {0};
-	pg__param_i64(&p, doc->book_id);
-	int rc = unindex(s, &p);
-	if (rc != LEND_OK)
-		return rc;
-	pg__param_i64(&p, doc->kind);
-	if (doc->language && *doc->language)
-		pg__param_str(&p, doc->language);
-	else
-		pg__param_null(&p);
-	pg__param_i64(&p, doc->age_rating);
-	pg__param_i64(&p, doc->rank);
-	pg__param_str(&p, doc->keys ? doc->keys : "");
-	if ((rc = pg__run(s, DOC_PUT, &p, what, 0)) != LEND_OK)
-		return rc;
-
 	size_t nt = doc->nterms > 0 ? (size_t)doc->nterms : 0, wlen = 1, k = 0;
 	for (size_t i = 0; i < nt; i++)
 		if (is_word(doc->terms[i].word))
@@ -138,14 +116,18 @@ static int search_put(void *ud, const lend_sys_search_doc *doc)
 	}
 	*w = '\0';
 	*sc = '\0';
-	if (k) {
-		p.n = 1;
+	pg_params p = {0};
+	pg__param_i64(&p, doc->book_id);
+	int rc = pg__run(s, UNINDEX, &p, "search terms", 0);
+	if (rc == LEND_OK) {
+		pg__param_i64(&p, doc->kind);
+		pg__param_str(&p, doc->language && *doc->language ? doc->language : NULL);
+		pg__param_i64(&p, doc->age_rating);
+		pg__param_i64(&p, doc->rank);
+		pg__param_str(&p, doc->keys ? doc->keys : "");
 		pg__param_str(&p, words);
 		pg__param_str(&p, scores);
-		rc = pg__run(s, TERMS_PUT, &p, "search terms", 0);
-		p.n = 1;
-		if (rc == LEND_OK)
-			rc = pg__run(s, PREFIXES_PUT, &p, "search prefixes", 0);
+		rc = pg__run(s, DOC_PUT, &p, what, 0);
 	}
 	free(words);
 	free(scores);
@@ -154,11 +136,9 @@ static int search_put(void *ud, const lend_sys_search_doc *doc)
 
 static int search_delete(void *ud, int64_t book_id)
 {
-	pg *s = ud;
 	pg_params p = {0};
 	pg__param_i64(&p, book_id);
-	int rc = unindex(s, &p);
-	return rc != LEND_OK ? rc : pg__run(s, DOC_DELETE, &p, "search doc", 1);
+	return pg__run(ud, DOC_DELETE, &p, "search doc", 1);
 }
 
 /* ---------------------------------------------------------- the lookup */
