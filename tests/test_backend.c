@@ -1716,6 +1716,42 @@ static void test_pg_failed_commit(void **state)
 	assert_int_equal(LEND_OK, f->s.reader_get(f->ud, r.id, reader_eq, &r));
 }
 
+/* Authors: a name is unique, and a repeated one (insert or rename) neither
+ * changes anything nor spoils the transaction. */
+static int author_name_cb(void *ctx, const lend_sys_author *r)
+{
+	snprintf(ctx, 96, "%s|%s", r->name, r->aliases ? r->aliases : "");
+	return 0;
+}
+
+static void test_authors_unique(void **state)
+{
+	fixture *f = *state;
+	lend_sys_author a = {0, "Толстой, Лев", "Tolstoy, Leo", 1}, b = {0, "Tolstoy, Leo", NULL, 2};
+	char got[96];
+
+	assert_int_equal(LEND_OK, f->s.begin(f->ud, 1));
+	assert_int_equal(LEND_OK, f->s.author_insert(f->ud, &a));
+	assert_int_equal(LEND_OK, f->s.author_insert(f->ud, &b));
+	assert_true(b.id > a.id);
+	b.id = 0;
+	assert_int_equal(LEND_EEXISTS, f->s.author_insert(f->ud, &b));
+	b.id = a.id + 1;
+	b.name = "Толстой, Лев";
+	b.aliases = "other";
+	assert_int_equal(LEND_EEXISTS, f->s.author_update(f->ud, &b));
+	b.id = a.id + 7;
+	assert_int_equal(LEND_ENOTFOUND, f->s.author_update(f->ud, &b));
+	a.aliases = "Tolstoy, Leo\nTolstoi, Lev";
+	assert_int_equal(LEND_OK, f->s.author_update(f->ud, &a));
+	assert_int_equal(LEND_OK, f->s.commit(f->ud));
+	assert_int_equal(LEND_OK, f->s.author_find(f->ud, "Tolstoy, Leo", author_name_cb, got));
+	assert_string_equal("Tolstoy, Leo|", got);
+	assert_int_equal(LEND_OK, f->s.author_get(f->ud, a.id, author_name_cb, got));
+	assert_string_equal("Толстой, Лев|Tolstoy, Leo\nTolstoi, Lev", got);
+	assert_int_equal(LEND_ENOTFOUND, f->s.author_find(f->ud, "Tolstoy", author_name_cb, got));
+}
+
 /* The search index compares bytes: a prefix matches the words that start
  * with its bytes, whatever their length in bytes; the other words match
  * whole; a book's score is its best term the last word matches. */
@@ -1854,6 +1890,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_snapshot, setup_file, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_sees_last_commit, setup_file, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_order_across_connections, setup_file, teardown),
+		cmocka_unit_test_setup_teardown(test_authors_unique, setup_mem, teardown),
 		cmocka_unit_test_setup_teardown(test_search_bytes, setup_mem, teardown),
 	};
 	const struct CMUnitTest sqlite_tests[] = {

@@ -133,7 +133,12 @@ static int query_rows(pg *s, const char *sql, const pg_params *p, const char *wh
 #define AUTHOR_COLS "id, name, aliases, created_at"
 static const char AUTHOR_INSERT[] = "INSERT INTO authors (name, aliases, created_at) VALUES ($1, $2, $3) "
 				    "ON CONFLICT (name) DO NOTHING RETURNING id";
-static const char AUTHOR_UPDATE[] = "UPDATE authors SET name = $2, aliases = $3 WHERE id = $1";
+/* A name taken by another author leaves the row as it is (a unique
+ * violation would spoil the transaction): AUTHOR_HAS then tells EEXISTS from
+ * ENOTFOUND. */
+static const char AUTHOR_UPDATE[] = "UPDATE authors SET name = $2, aliases = $3 WHERE id = $1 "
+				    "AND NOT EXISTS (SELECT 1 FROM authors o WHERE o.name = $2 AND o.id <> $1)";
+static const char AUTHOR_HAS[] = "SELECT count(*) FROM authors WHERE id = $1";
 static const char AUTHOR_GET[] = "SELECT " AUTHOR_COLS " FROM authors WHERE id = $1";
 static const char AUTHOR_FIND[] = "SELECT " AUTHOR_COLS " FROM authors WHERE name = $1";
 
@@ -162,7 +167,13 @@ static int pg_author_update(void *ud, const lend_sys_author *row)
 	pg__param_i64(&p, row->id);
 	pg__param_str(&p, row->name ? row->name : "");
 	param_text(&p, row->aliases);
-	return pg__run(ud, AUTHOR_UPDATE, &p, "author_update", 1);
+	int rc = pg__run(ud, AUTHOR_UPDATE, &p, "author_update", 1);
+	int64_t has = 0;
+	p.n = 1;
+	if (rc == LEND_ENOTFOUND && (rc = pg__run_count(ud, AUTHOR_HAS, &p, "author_update", &has)) == LEND_OK)
+		rc = has ? pg__fail_msg(ud, "author_update", "an author of that name exists", LEND_EEXISTS)
+		         : pg__not_found(ud, "author_update");
+	return rc;
 }
 
 static int pg_author_get(void *ud, int64_t id, lend_sys_author_cb cb, void *ctx)
