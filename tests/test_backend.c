@@ -1716,6 +1716,149 @@ static void test_pg_failed_commit(void **state)
 	assert_int_equal(LEND_OK, f->s.reader_get(f->ud, r.id, reader_eq, &r));
 }
 
+/* Authors: a name is unique, and a repeated one (insert or rename) neither
+ * changes anything nor spoils the transaction. */
+static int author_name_cb(void *ctx, const lend_sys_author *r)
+{
+	snprintf(ctx, 96, "%s|%s", r->name, r->aliases ? r->aliases : "");
+	return 0;
+}
+
+static void test_authors_unique(void **state)
+{
+	fixture *f = *state;
+	lend_sys_author a = {0, "Толстой, Лев", "Tolstoy, Leo", 1}, b = {0, "Tolstoy, Leo", NULL, 2};
+	char got[96];
+
+	assert_int_equal(LEND_OK, f->s.begin(f->ud, 1));
+	assert_int_equal(LEND_OK, f->s.author_insert(f->ud, &a));
+	assert_int_equal(LEND_OK, f->s.author_insert(f->ud, &b));
+	assert_true(b.id > a.id);
+	b.id = 0;
+	assert_int_equal(LEND_EEXISTS, f->s.author_insert(f->ud, &b));
+	b.id = a.id + 1;
+	b.name = "Толстой, Лев";
+	b.aliases = "other";
+	assert_int_equal(LEND_EEXISTS, f->s.author_update(f->ud, &b));
+	b.id = a.id + 7;
+	assert_int_equal(LEND_ENOTFOUND, f->s.author_update(f->ud, &b));
+	a.aliases = "Tolstoy, Leo\nTolstoi, Lev";
+	assert_int_equal(LEND_OK, f->s.author_update(f->ud, &a));
+	assert_int_equal(LEND_OK, f->s.commit(f->ud));
+	assert_int_equal(LEND_OK, f->s.author_find(f->ud, "Tolstoy, Leo", author_name_cb, got));
+	assert_string_equal("Tolstoy, Leo|", got);
+	assert_int_equal(LEND_OK, f->s.author_get(f->ud, a.id, author_name_cb, got));
+	assert_string_equal("Толстой, Лев|Tolstoy, Leo\nTolstoi, Lev", got);
+	assert_int_equal(LEND_ENOTFOUND, f->s.author_find(f->ud, "Tolstoy", author_name_cb, got));
+}
+
+/* The search index compares bytes: a prefix matches the words that start
+ * with its bytes, whatever their length in bytes; the other words match
+ * whole; a book's score is its best term the last word matches. */
+typedef struct hit_ids {
+	ids c;
+	int64_t score[64];
+} hit_ids;
+
+static int hit_cb(void *ctx, int64_t book_id, int64_t score, const char *keys)
+{
+	hit_ids *h = ctx;
+
+	assert_non_null(keys);
+	assert_int_equal(book_id * 10, strtoll(keys + 2, NULL, 10)); /* "K <book_id * 10>" */
+	if (h->c.n < 64)
+		h->score[h->c.n] = score;
+	return collect(&h->c, book_id);
+}
+
+static void put_doc(fixture *f, int64_t book_id, int32_t kind, const char *language, const char *w1, int64_t s1,
+                    const char *w2, int64_t s2)
+{
+	lend_sys_search_term t[2] = {{w1, s1}, {w2, s2}};
+	char keys[32];
+	lend_sys_search_doc d = {0};
+
+	snprintf(keys, sizeof keys, "K %lld", (long long)(book_id * 10));
+	d.book_id = book_id;
+	d.kind = kind;
+	d.language = language;
+	d.keys = keys;
+	d.terms = t;
+	d.nterms = w2 ? 2 : 1;
+	assert_int_equal(LEND_OK, f->s.search_put(f->ud, &d));
+}
+
+static hit_ids *match(fixture *f, hit_ids *h, int prefix, int32_t kind, int32_t limit, int n, ...)
+{
+	const char *w[4];
+	lend_sys_search_query q = {0};
+	va_list ap;
+	int i;
+
+	va_start(ap, n);
+	for (i = 0; i < n; i++)
+		w[i] = va_arg(ap, const char *);
+	va_end(ap);
+	memset(h, 0, sizeof *h);
+	q.words = w;
+	q.nwords = n;
+	q.prefix = prefix;
+	q.kind = kind;
+	q.max_age = -1;
+	q.limit = limit;
+	assert_int_equal(LEND_OK, f->s.search_match(f->ud, &q, hit_cb, h));
+	return h;
+}
+
+static void test_search_bytes(void **state)
+{
+	fixture *f = *state;
+	hit_ids h;
+
+	put_doc(f, 1, 1, "ru", "\xd0\xb0\xd1\x8f", 5, NULL, 0);       /* ая */
+	put_doc(f, 2, 1, "ru", "\xd0\xb0\xd1\x8f\xd0\xb1", 7, NULL, 0); /* аяб */
+	put_doc(f, 3, 1, "ru", "\xd0\xb0\xd1\x90", 9, NULL, 0);       /* аѐ: the character after я */
+	put_doc(f, 4, 1, NULL, "abc\xf4\x8f\xbf\xbf", 3, NULL, 0);    /* abc U+10FFFF */
+	put_doc(f, 5, 1, NULL, "abc\xf4\x8f\xbf\xbfz", 4, NULL, 0);
+	put_doc(f, 6, 1, NULL, "abd", 8, NULL, 0);
+	put_doc(f, 7, 1, NULL, "xxx\xdf\xbf", 2, NULL, 0);            /* xxx U+07FF */
+	put_doc(f, 8, 1, NULL, "xxx\xe0\xa0\x80", 6, NULL, 0);        /* xxx U+0800 */
+	put_doc(f, 9, 1, NULL, "xxx\xdf\xbfq", 1, NULL, 0);
+	put_doc(f, 10, 1, "en", "war", 10, "peace", 20);
+	put_doc(f, 11, 2, "en", "war", 5, "peas", 15);
+	put_doc(f, 12, 1, "en", "peace", 30, NULL, 0);
+
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 1, "\xd0\xb0\xd1\x8f")->c, 2, 1);
+	assert_int_equal(7, h.score[0]);
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 1, "\xd0\xb0")->c, 3, 2, 1);
+	EXPECT_IDS(&match(f, &h, 0, 0, 10, 1, "\xd0\xb0\xd1\x8f")->c, 1);
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 1, "abc")->c, 5, 4);
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 1, "abc\xf4\x8f\xbf\xbf")->c, 5, 4);
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 1, "xxx\xdf\xbf")->c, 7, 9);
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 1, "xxx")->c, 8, 7, 9);
+	EXPECT_IDS(&match(f, &h, 1, 0, 2, 1, "xxx")->c, 8, 7);
+
+	/* several words: the others whole, the last a prefix or whole */
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 2, "war", "pea")->c, 10, 11);
+	assert_int_equal(20, h.score[0]);
+	assert_int_equal(15, h.score[1]);
+	EXPECT_NONE(&match(f, &h, 0, 0, 10, 2, "war", "pea")->c);
+	EXPECT_IDS(&match(f, &h, 0, 0, 10, 2, "war", "peace")->c, 10);
+	EXPECT_NONE(&match(f, &h, 1, 0, 10, 2, "wa", "peace")->c);
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 3, "war", "war", "w")->c, 10, 11);
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 1, "pea")->c, 12, 10, 11);
+	EXPECT_IDS(&match(f, &h, 1, 2, 10, 1, "pea")->c, 11);
+
+	/* replaced, then removed */
+	put_doc(f, 10, 1, "en", "war", 10, NULL, 0);
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 2, "war", "pea")->c, 11);
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 1, "p")->c, 12, 11);
+	assert_int_equal(LEND_OK, f->s.search_delete(f->ud, 11));
+	assert_int_equal(LEND_ENOTFOUND, f->s.search_delete(f->ud, 11));
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 1, "pea")->c, 12);
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 1, "w")->c, 10);
+}
+
 int main(void)
 {
 	/* Every backend. */
@@ -1747,6 +1890,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_snapshot, setup_file, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_sees_last_commit, setup_file, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_order_across_connections, setup_file, teardown),
+		cmocka_unit_test_setup_teardown(test_authors_unique, setup_mem, teardown),
+		cmocka_unit_test_setup_teardown(test_search_bytes, setup_mem, teardown),
 	};
 	const struct CMUnitTest sqlite_tests[] = {
 		cmocka_unit_test(test_open_memory),
