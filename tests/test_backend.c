@@ -638,7 +638,8 @@ static void test_book(void **state)
 	int i;
 
 	for (i = 0; i < 5; i++) {
-		lend_sys_book x = {0, 1 + i % 2, "Title", "Author One\nAuthor Two", 12, 1000 + i, "RUB", 1, 0, 10};
+		lend_sys_book x = {.kind = 1 + i % 2, .title = "Title", .authors = "Author One\nAuthor Two", .age_rating = 12,
+		                   .price = 1000 + i, .currency = "RUB", .lendable = 1, .created_at = 10};
 		b[i] = x;
 		assert_int_equal(LEND_OK, f->s.book_insert(f->ud, &b[i]));
 		assert_int_equal(i + 1, b[i].id);
