@@ -596,6 +596,68 @@ static void test_wrong_actors_get_eperm(void **state)
 	th_check_clean(t);
 }
 
+/* ---------------------------------- a librarian's power ends at his libraries */
+
+/* R holds a ticket of B as well, so he is SB's reader too: still, SB may
+ * not touch what R has at A (its ticket, loans, queue places, requests,
+ * reservations, verdicts), nor A's business; his listings of R's rows
+ * show B's only. */
+static const call_fn at_library_a[] = {
+	c_ticket_get, c_limits_get, c_availability, c_loan_get, c_hold_get, c_queue_get, c_ticket_issue,
+	c_ticket_block, c_ticket_validity, c_ticket_limit, c_ticket_clear_limit, c_take, c_return, c_queue_join,
+	c_queue_leave, c_queue_suspend, c_queue_resume, c_policy_set, c_budget_add, c_fund_add, c_set_password,
+	c_request_pending, c_ledger_list, c_request_create, c_issue, c_renew, c_request_get, c_request_cancel,
+	c_reserve_get, c_reserve_confirm, c_reserve_decline, c_list_verdicts, c_budget_correct, c_fund_buy,
+	c_fund_remove, c_license_add, c_license_list, c_policy_clear, c_request_approve, c_request_deny,
+};
+
+static const char *call_name(call_fn fn)
+{
+	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
+		if (calls[i].fn == fn)
+			return calls[i].name;
+	return "?";
+}
+
+static void test_librarian_of_the_readers_other_library(void **state)
+{
+	th *t = *state;
+	az_init(&Z, t);
+	int64_t tRB = th_ticket(t, Z.libB, Z.R);
+	lend_actor *sb = th_as_librarian(t, Z.SB);
+	char *before = th_dump_db(t->path);
+	for (size_t i = 0; i < sizeof at_library_a / sizeof at_library_a[0]; i++) {
+		int rc = at_library_a[i](&Z, sb);
+		if (rc != LEND_EPERM)
+			print_message("%s at A by the librarian of B: %d (%s): %s\n", call_name(at_library_a[i]), rc,
+			              lend_strerror(rc), lend_engine_errmsg(t->e));
+		assert_int_equal(rc, LEND_EPERM);
+	}
+	char *after = th_dump_db(t->path);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	/* R is his reader: his listings of R show B's rows only. */
+	lend_tickets *tl = NULL;
+	TH_OK(t, lend_ticket_list(t->e, sb, Z.R, &tl));
+	assert_int_equal(lend_tickets_count(tl), 1);
+	assert_int_equal(lend_ticket_id(lend_tickets_get(tl, 0)), tRB);
+	lend_tickets_free(tl);
+#define NONE_LISTED(type, count_fn, free_fn, call)                                                                     \
+	do {                                                                                                           \
+		type *x = NULL;                                                                                        \
+		TH_OK(t, call);                                                                                        \
+		assert_int_equal(count_fn(x), 0);                                                                      \
+		free_fn(x);                                                                                            \
+	} while (0)
+	NONE_LISTED(lend_loans, lend_loans_count, lend_loans_free, lend_loan_list(t->e, sb, Z.R, 0, &x));
+	NONE_LISTED(lend_holds, lend_holds_count, lend_holds_free, lend_hold_list(t->e, sb, Z.R, &x));
+	NONE_LISTED(lend_requests, lend_requests_count, lend_requests_free, lend_request_list(t->e, sb, Z.R, 0, &x));
+	NONE_LISTED(lend_reserves, lend_reserves_count, lend_reserves_free, lend_reserve_list(t->e, sb, Z.R, 0, &x));
+	lend_book_free(Z.draft);
+	th_check_clean(t);
+}
+
 /* ------------------------------------------------- the walk is complete */
 
 /* Public calls that take an actor and are not walked, with the reason. */
@@ -721,6 +783,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_wrong_actors_get_eperm, aw_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_librarian_of_the_readers_other_library, aw_setup, th_teardown),
 		cmocka_unit_test(test_every_actor_call_is_walked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
