@@ -3,7 +3,8 @@
  * LEND_EPERM and changes nothing.
  *
  * The wrong actors: another reader; a librarian of another library; and the
- * reader himself through a session that was revoked. Who may call what:
+ * reader himself through a session that was revoked, or that expired. Who
+ * may call what:
  *  - a reader's own data (his tickets, loans, queue places, requests,
  *    reservations, shelf, reading state, ratings, bookmarks, and the
  *    verdicts of his ticket in a listing): the reader, a librarian of the
@@ -14,8 +15,8 @@
  *    book's rating counts and reviews, search and suggestions, whose verdicts
  *    are the asking reader's own): any actor, so the first two wrong actors
  *    get the answer (LEND_OK), and are not wrong for them.
- * A revoked session is usable for nothing, public reads included: that
- * column is LEND_EPERM for every row, without exception.
+ * A revoked or expired session is usable for nothing, public reads
+ * included: those columns are LEND_EPERM for every row, without exception.
  *
  * To cover a new call, add one row to `calls` (and, if it only reads, mark
  * who may read it so that the right actor is checked to succeed).
@@ -543,6 +544,11 @@ static void test_wrong_actors_get_eperm(void **state)
 	aw_number(t, Z.tR, num, sizeof num);
 	TH_OK(t, lend_sign_in(t->e, LEND_LOGIN_TICKET, Z.libA, num, AW_PASSWORD, "old phone", &revoked));
 	TH_OK(t, lend_session_revoke(t->e, t->admin, lend_actor_session_id(revoked)));
+	/* The expired session: a lifetime of one second, and the second passes. */
+	lend_actor *expired = NULL;
+	TH_OK(t, lend_sign_in(t->e, LEND_LOGIN_TICKET, Z.libA, num, AW_PASSWORD, "tablet", &expired));
+	aw_reopen_ex(t, LEND_PASSWORD_COST_MIN, 1);
+	th_now += 1;
 	struct {
 		const char *who;
 		lend_actor *a;
@@ -550,11 +556,12 @@ static void test_wrong_actors_get_eperm(void **state)
 		{"another reader", th_as_reader(t, Z.O)},
 		{"a librarian of another library", th_as_librarian(t, Z.SB)},
 		{"the reader through a revoked session", revoked},
+		{"the reader through an expired session", expired},
 	};
 	char *before = th_dump_db(t->path);
 	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
 		for (size_t k = 0; k < sizeof wrong / sizeof wrong[0]; k++) {
-			/* The revoked session: LEND_EPERM for every call. */
+			/* The revoked and the expired session: LEND_EPERM for every call. */
 			int want = LEND_EPERM;
 			if (k < 2 && calls[i].want[k] == SKIP)
 				continue;
@@ -567,8 +574,8 @@ static void test_wrong_actors_get_eperm(void **state)
 				print_message("%s by %s: %d (%s): %s\n", calls[i].name, wrong[k].who, rc, lend_strerror(rc),
 				              lend_engine_errmsg(t->e));
 			assert_int_equal(rc, want);
-			if (k == 2)
-				assert_non_null(strstr(lend_engine_errmsg(t->e), "sign in again"));
+			if (k >= 2)
+				assert_non_null(strstr(lend_engine_errmsg(t->e), k == 2 ? "has ended" : "has expired"));
 		}
 	/* Nothing changed. */
 	char *after = th_dump_db(t->path);
@@ -576,6 +583,7 @@ static void test_wrong_actors_get_eperm(void **state)
 	free(before);
 	free(after);
 	lend_actor_free(revoked);
+	lend_actor_free(expired);
 
 	/* The right actors read; public reads answer every live actor. */
 	lend_actor *any[] = {th_as_reader(t, Z.R), th_as_reader(t, Z.O), th_as_librarian(t, Z.SA),
