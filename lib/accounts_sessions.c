@@ -20,10 +20,11 @@ static int session_cb(void *ctx, const lend_sys_session *r)
 	return 0;
 }
 
-/* When a session begun at created_at ends by itself (0: never). */
-static int64_t session_expiry(const lend_engine *e, int64_t created_at)
+/* When a session begun at created_at ends by itself: 0 never (a lifetime of
+ * 0, or one that would end past the last representable time). */
+static int64_t session_expiry(int64_t created_at, int64_t lifetime)
 {
-	return e->session_lifetime > 0 ? created_at + e->session_lifetime : 0;
+	return lifetime > 0 && created_at <= INT64_MAX - lifetime ? created_at + lifetime : 0;
 }
 
 /* Live: not revoked (that wins), still the reader's, and not expired at now. */
@@ -36,7 +37,7 @@ static int session_live(lend_engine *e, int64_t session_id, int64_t reader_id, i
 		return lend__storage_fail(e, rc, "session");
 	if (!k.found || k.s.revoked_at || k.s.reader_id != reader_id)
 		return lend__fail(e, LEND_EPERM, "the session has ended: sign in again");
-	int64_t expires = session_expiry(e, k.s.created_at);
+	int64_t expires = session_expiry(k.s.created_at, e->session_lifetime);
 	if (expires && now >= expires)
 		return lend__fail(e, LEND_EPERM, "the session has expired: sign in again");
 	return LEND_OK;
@@ -134,7 +135,7 @@ LEND_EXTERN int64_t lend_sessions_revoked_at(const lend_sessions *l, size_t i)
 }
 LEND_EXTERN int64_t lend_sessions_expires_at(const lend_sessions *l, size_t i)
 {
-	return session_at(l, i) && l->lifetime > 0 ? session_at(l, i)->created_at + l->lifetime : 0;
+	return session_at(l, i) ? session_expiry(session_at(l, i)->created_at, l->lifetime) : 0;
 }
 LEND_EXTERN void lend_sessions_free(lend_sessions *l)
 {

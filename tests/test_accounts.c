@@ -566,6 +566,13 @@ static void test_sessions_expire(void **state)
 	for (size_t i = 0; i < lend_sessions_count(s); i++)
 		assert_int_equal(lend_sessions_expires_at(s, i), 0);
 	lend_sessions_free(s);
+	/* A lifetime past the end of time: never either. */
+	aw_reopen_ex(t, LEND_PASSWORD_COST_MIN, INT64_MAX);
+	TH_OK(t, lend_ticket_list(t->e, a, w.reader, &tl));
+	lend_tickets_free(tl);
+	TH_OK(t, lend_session_list(t->e, a, w.reader, &s));
+	assert_int_equal(lend_sessions_expires_at(s, 0), 0);
+	lend_sessions_free(s);
 
 	/* An hour: counted from each session's start, so the old ones end now. */
 	aw_reopen_ex(t, LEND_PASSWORD_COST_MIN, 3600);
