@@ -134,9 +134,11 @@ SESSION=$($PY -c 'import json; print(json.load(open("out.txt"))["session"])')
 run 5 "an activation code works once" -- "$LEND" activate code "$ACODE"
 run 0 "sessions" -- "$LEND" --json sessions list 1
 check "the app's session is listed" 'any(s["device"] == "e-reader" and s["origin"] == "app" for s in j)'
+check "a session ends 90 days after it began" 'all(s["expires_at"] == s["created_at"] + 90 * 86400 for s in j)'
 run 0 "revoke" -- "$LEND" sessions revoke "$SESSION"
 run 0 "sessions (human)" -- "$LEND" sessions list 1
 grep_in out.txt "revoked shows" "revoked"
+grep_in out.txt "the end shows" "ENDS"
 LEND_PASSWORD="Recovered-A-2" run 0 "password change" -- env LEND_NEW_PASSWORD="Changed-A-4" "$LEND" --as ticket:1:A-1 password change
 
 # ------------------------------------------------------------------ merge

@@ -266,6 +266,11 @@ LEND_EXTERN int lend_options_set_busy_timeout(lend_options *opts, int millisecon
  * 30 days; 0 keeps them for ever). Pending ones are never pruned. */
 LEND_EXTERN int lend_options_set_outbox_retention(lend_options *opts, int64_t seconds);
 #define LEND_OUTBOX_RETENTION_DEFAULT ((int64_t)30 * 86400)
+/* How long a session lasts from its sign-in or activation (default
+ * LEND_SESSION_LIFETIME_DEFAULT, 90 days; 0: until revoked). An actor bound
+ * to an older session gets LEND_EPERM; see doc/security.md. */
+LEND_EXTERN int lend_options_set_session_lifetime(lend_options *opts, int64_t seconds);
+#define LEND_SESSION_LIFETIME_DEFAULT ((int64_t)90 * 86400)
 
 /* --------------------------------------------------------------- engine */
 

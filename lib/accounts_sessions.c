@@ -20,7 +20,15 @@ static int session_cb(void *ctx, const lend_sys_session *r)
 	return 0;
 }
 
-static int session_live(lend_engine *e, int64_t session_id, int64_t reader_id)
+/* When a session begun at created_at ends by itself: 0 never (a lifetime of
+ * 0, or one that would end past the last representable time). */
+static int64_t session_expiry(int64_t created_at, int64_t lifetime)
+{
+	return lifetime > 0 && created_at <= INT64_MAX - lifetime ? created_at + lifetime : 0;
+}
+
+/* Live: not revoked (that wins), still the reader's, and not expired at now. */
+static int session_live(lend_engine *e, int64_t session_id, int64_t reader_id, int64_t now)
 {
 	struct session_seek k;
 	memset(&k, 0, sizeof k);
@@ -29,6 +37,9 @@ static int session_live(lend_engine *e, int64_t session_id, int64_t reader_id)
 		return lend__storage_fail(e, rc, "session");
 	if (!k.found || k.s.revoked_at || k.s.reader_id != reader_id)
 		return lend__fail(e, LEND_EPERM, "the session has ended: sign in again");
+	int64_t expires = session_expiry(k.s.created_at, e->session_lifetime);
+	if (expires && now >= expires)
+		return lend__fail(e, LEND_EPERM, "the session has expired: sign in again");
 	return LEND_OK;
 }
 
@@ -37,14 +48,18 @@ int lend__accounts_actor(lend_engine *e, const lend_actor *a)
 	if (!a->session_id)
 		return LEND_OK;
 	if (e->in_txn)
-		return session_live(e, a->session_id, a->reader_id);
+		return session_live(e, a->session_id, a->reader_id, e->now);
 	if (!e->has_storage)
 		return lend__fail(e, LEND_ESTATE, "the engine did not open");
+	/* Before the call's transaction: the clock is read here (again by it). */
+	int64_t now = e->clock(e->clock_ud);
+	if (now < 0)
+		return lend__fail(e, LEND_EUSER, "the host's clock failed");
 	int rc = e->st.begin(e->st.userdata, 0);
 	if (rc != LEND_OK)
 		return lend__storage_fail(e, rc, "begin read");
 	e->in_txn = 1;
-	rc = session_live(e, a->session_id, a->reader_id);
+	rc = session_live(e, a->session_id, a->reader_id, now);
 	e->st.rollback(e->st.userdata);
 	e->in_txn = 0;
 	return rc;
@@ -65,6 +80,7 @@ static int sessions_of(lend_engine *e, int64_t reader_id, lend__rows *out)
 
 struct lend_sessions {
 	lend__rows rows;
+	int64_t lifetime; /* the engine's when listed */
 };
 
 LEND_EXTERN int lend_session_list(lend_engine *e, const lend_actor *a, int64_t reader_id, lend_sessions **out)
@@ -80,6 +96,7 @@ LEND_EXTERN int lend_session_list(lend_engine *e, const lend_actor *a, int64_t r
 	lend_sessions *l = calloc(1, sizeof *l);
 	if (!l)
 		return lend__nomem(e);
+	l->lifetime = e->session_lifetime;
 	int rc = lend__begin(e, 0);
 	if (rc == LEND_OK)
 		rc = lend__end(e, sessions_of(e, reader_id, &l->rows));
@@ -115,6 +132,10 @@ LEND_EXTERN int64_t lend_sessions_created_at(const lend_sessions *l, size_t i)
 LEND_EXTERN int64_t lend_sessions_revoked_at(const lend_sessions *l, size_t i)
 {
 	return session_at(l, i) ? session_at(l, i)->revoked_at : 0;
+}
+LEND_EXTERN int64_t lend_sessions_expires_at(const lend_sessions *l, size_t i)
+{
+	return session_at(l, i) ? session_expiry(session_at(l, i)->created_at, l->lifetime) : 0;
 }
 LEND_EXTERN void lend_sessions_free(lend_sessions *l)
 {

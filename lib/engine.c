@@ -38,6 +38,7 @@ LEND_EXTERN int lend_options_new(lend_options **out)
 	if (!*out)
 		return LEND_ENOMEM;
 	(*out)->outbox_retention = LEND_OUTBOX_RETENTION_DEFAULT;
+	(*out)->session_lifetime = LEND_SESSION_LIFETIME_DEFAULT;
 	return LEND_OK;
 }
 
@@ -94,6 +95,14 @@ LEND_EXTERN int lend_options_set_outbox_retention(lend_options *opts, int64_t se
 	return LEND_OK;
 }
 
+LEND_EXTERN int lend_options_set_session_lifetime(lend_options *opts, int64_t seconds)
+{
+	if (!opts || seconds < 0)
+		return LEND_EINVAL;
+	opts->session_lifetime = seconds;
+	return LEND_OK;
+}
+
 LEND_EXTERN int lend_options_set_busy_timeout(lend_options *opts, int milliseconds)
 {
 	if (!opts || milliseconds < 0)
@@ -137,6 +146,7 @@ LEND_EXTERN int lend_engine_open(lend_engine **out, const char *path, const lend
 	if (!e)
 		return LEND_ENOMEM;
 	e->outbox_retention = opts ? opts->outbox_retention : LEND_OUTBOX_RETENTION_DEFAULT;
+	e->session_lifetime = opts ? opts->session_lifetime : LEND_SESSION_LIFETIME_DEFAULT;
 	lend__accounts_open(e, opts ? opts->password_cost : 0);
 	e->clock = opts && opts->clock ? opts->clock : system_clock;
 	e->clock_ud = opts && opts->clock ? opts->clock_ud : NULL;

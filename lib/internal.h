@@ -44,6 +44,7 @@ struct lend_engine {
 	unsigned long long pw_ops; /* Argon2id parameters of new hashes */
 	size_t pw_mem;
 	char *pw_dummy; /* a hash verified for unknown logins (made on first use) */
+	int64_t session_lifetime; /* seconds a session lasts from its start; 0: until revoked */
 	/* -- the reader's shelf */
 	/* -- the catalog */
 	/* -- search */
@@ -59,6 +60,7 @@ struct lend_options {
 	int busy_timeout_ms;
 	int64_t outbox_retention;
 	int password_cost; /* lend_password_cost (accounts) */
+	int64_t session_lifetime; /* accounts */
 };
 
 struct lend_actor {

@@ -11,8 +11,9 @@
 
 #define AW_PASSWORD "Plain-Secret-Pw1"
 
-/* Reopen the fixture's engine on its file with a password cost. */
-static void aw_reopen(th *t, int cost)
+/* Reopen the fixture's engine on its file with a password cost and a
+ * session lifetime (-1: the default). */
+static void aw_reopen_ex(th *t, int cost, int64_t session_lifetime)
 {
 	th_close_engine(t);
 	lend_options *o = NULL;
@@ -22,10 +23,17 @@ static void aw_reopen(th *t, int cost)
 	th_recorder_notifier(&t->rec, &nt);
 	assert_int_equal(lend_options_set_notifier(o, &nt), LEND_OK);
 	assert_int_equal(lend_options_set_password_cost(o, cost), LEND_OK);
+	if (session_lifetime >= 0)
+		assert_int_equal(lend_options_set_session_lifetime(o, session_lifetime), LEND_OK);
 	int rc = lend_engine_open(&t->e, t->path, o);
 	lend_options_free(o);
 	assert_int_equal(rc, LEND_OK);
 	assert_int_equal(lend_actor_admin(t->e, &t->admin), LEND_OK);
+}
+
+static inline void aw_reopen(th *t, int cost)
+{
+	aw_reopen_ex(t, cost, -1);
 }
 
 static inline void aw_fast(th *t)

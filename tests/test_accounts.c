@@ -502,6 +502,103 @@ static void test_activation_and_sessions(void **state)
 	th_check_clean(t);
 }
 
+
+/* A session ends lifetime seconds after it began (default 90 days; 0:
+ * never), counted from its created_at, so a new lifetime applies to the
+ * sessions already open; a revoked one says so, expired or not. Ending by
+ * time writes nothing (no audit row: it is found on a read). */
+static void test_sessions_expire(void **state)
+{
+	th *t = *state;
+	acct_world w;
+	aw_init(&w, t);
+	lend_options *o = NULL;
+	TH_OK(t, lend_options_new(&o));
+	assert_int_equal(lend_options_set_session_lifetime(o, -1), LEND_EINVAL);
+	assert_int_equal(lend_options_set_session_lifetime(NULL, 60), LEND_EINVAL);
+	lend_options_free(o);
+
+	/* The default: 90 days. */
+	int64_t began = th_now;
+	lend_actor *a = NULL, *gone = NULL;
+	TH_OK(t, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, w.number, AW_PASSWORD, "phone", &a));
+	TH_OK(t, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, w.number, AW_PASSWORD, "lost phone", &gone));
+	TH_OK(t, lend_session_revoke(t->e, a, lend_actor_session_id(gone)));
+	lend_sessions *s = NULL;
+	TH_OK(t, lend_session_list(t->e, a, w.reader, &s));
+	assert_int_equal(lend_sessions_count(s), 2);
+	assert_int_equal(lend_sessions_expires_at(s, 0), began + LEND_SESSION_LIFETIME_DEFAULT);
+	assert_int_equal(LEND_SESSION_LIFETIME_DEFAULT, 90 * TH_DAY);
+	assert_int_equal(lend_sessions_expires_at(s, 9), 0);
+	assert_int_equal(lend_sessions_expires_at(NULL, 0), 0);
+	lend_sessions_free(s);
+	th_now = began + LEND_SESSION_LIFETIME_DEFAULT - 1;
+	lend_tickets *tl = NULL;
+	TH_OK(t, lend_ticket_list(t->e, a, w.reader, &tl));
+	lend_tickets_free(tl);
+	int revoked_rows = aw_audit_count(t, w.reader, LEND_AUDIT_SESSION_REVOKED);
+	th_now = began + LEND_SESSION_LIFETIME_DEFAULT;
+	TH_RC(t, LEND_EPERM, lend_ticket_list(t->e, a, w.reader, &tl));
+	assert_string_equal(lend_engine_errmsg(t->e), "the session has expired: sign in again");
+	/* In a call's transaction too, and for everything. */
+	TH_RC(t, LEND_EPERM, lend_take(t->e, a, w.ticket, th_book(t, "B", LEND_KIND_EBOOK, 0, 0), NULL));
+	TH_RC(t, LEND_EPERM, lend_session_list(t->e, a, w.reader, &s));
+	lend_actor *staff = NULL;
+	TH_RC(t, LEND_EPERM, lend_actor_staff(t->e, a, &staff));
+	/* Revoked still wins over expired. */
+	TH_RC(t, LEND_EPERM, lend_ticket_list(t->e, gone, w.reader, &tl));
+	assert_string_equal(lend_engine_errmsg(t->e), "the session has ended: sign in again");
+	/* The listing still shows it, with its end; nothing was written. */
+	TH_OK(t, lend_session_list(t->e, t->admin, w.reader, &s));
+	assert_int_equal(lend_sessions_revoked_at(s, 0), 0);
+	assert_int_equal(lend_sessions_expires_at(s, 0), began + LEND_SESSION_LIFETIME_DEFAULT);
+	lend_sessions_free(s);
+	assert_int_equal(aw_audit_count(t, w.reader, LEND_AUDIT_SESSION_REVOKED), revoked_rows);
+	/* Signing in again opens a new session. */
+	lend_actor *fresh = NULL;
+	TH_OK(t, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, w.number, AW_PASSWORD, "phone", &fresh));
+	TH_OK(t, lend_ticket_list(t->e, fresh, w.reader, &tl));
+	lend_tickets_free(tl);
+
+	/* 0: until revoked, ten years on. */
+	aw_reopen_ex(t, LEND_PASSWORD_COST_MIN, 0);
+	th_now += 3650 * TH_DAY;
+	TH_OK(t, lend_ticket_list(t->e, a, w.reader, &tl));
+	lend_tickets_free(tl);
+	TH_RC(t, LEND_EPERM, lend_ticket_list(t->e, gone, w.reader, &tl));
+	assert_string_equal(lend_engine_errmsg(t->e), "the session has ended: sign in again");
+	TH_OK(t, lend_session_list(t->e, a, w.reader, &s));
+	assert_int_equal(lend_sessions_count(s), 3);
+	for (size_t i = 0; i < lend_sessions_count(s); i++)
+		assert_int_equal(lend_sessions_expires_at(s, i), 0);
+	lend_sessions_free(s);
+	/* A lifetime past the end of time: never either. */
+	aw_reopen_ex(t, LEND_PASSWORD_COST_MIN, INT64_MAX);
+	TH_OK(t, lend_ticket_list(t->e, a, w.reader, &tl));
+	lend_tickets_free(tl);
+	TH_OK(t, lend_session_list(t->e, a, w.reader, &s));
+	assert_int_equal(lend_sessions_expires_at(s, 0), 0);
+	lend_sessions_free(s);
+
+	/* An hour: counted from each session's start, so the old ones end now. */
+	aw_reopen_ex(t, LEND_PASSWORD_COST_MIN, 3600);
+	TH_RC(t, LEND_EPERM, lend_ticket_list(t->e, fresh, w.reader, &tl));
+	assert_string_equal(lend_engine_errmsg(t->e), "the session has expired: sign in again");
+	lend_actor *hour = NULL;
+	TH_OK(t, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, w.number, AW_PASSWORD, "tablet", &hour));
+	th_now += 3599;
+	TH_OK(t, lend_ticket_list(t->e, hour, w.reader, &tl));
+	lend_tickets_free(tl);
+	th_now += 1;
+	TH_RC(t, LEND_EPERM, lend_ticket_list(t->e, hour, w.reader, &tl));
+	assert_int_equal(aw_audit_count(t, w.reader, LEND_AUDIT_SESSION_REVOKED), revoked_rows);
+	lend_actor_free(a);
+	lend_actor_free(gone);
+	lend_actor_free(fresh);
+	lend_actor_free(hour);
+	th_check_clean(t);
+}
+
 /* ------------------------------------------------ what is stored on disk */
 
 static int file_has(const char *path, const char *needle)
@@ -917,6 +1014,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_identity, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_recovery, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_activation_and_sessions, aw_setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_sessions_expire, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_no_plaintext_secret_is_stored, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_rehash_on_sign_in, aw_setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_unique_keys_across_connections, aw_setup, th_teardown),

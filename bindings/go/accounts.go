@@ -186,7 +186,8 @@ type Session struct {
 	Origin    SessionOrigin
 	Label     string
 	CreatedAt time.Time
-	RevokedAt time.Time // zero while valid
+	RevokedAt time.Time // zero unless revoked
+	ExpiresAt time.Time // when it ends by itself; zero when sessions last until revoked
 }
 
 // Sessions returns a reader's sessions.
@@ -203,7 +204,7 @@ func (e *Engine) Sessions(a *Actor, readerID int64) ([]Session, error) {
 	for i, n := C.size_t(0), C.lend_sessions_count(l); i < n; i++ {
 		out = append(out, Session{ID: int64(C.lend_sessions_id(l, i)), Origin: SessionOrigin(C.lend_sessions_origin(l, i)),
 			Label: str(C.lend_sessions_label(l, i)), CreatedAt: fromUnix(C.lend_sessions_created_at(l, i)),
-			RevokedAt: fromUnix(C.lend_sessions_revoked_at(l, i))})
+			RevokedAt: fromUnix(C.lend_sessions_revoked_at(l, i)), ExpiresAt: fromUnix(C.lend_sessions_expires_at(l, i))})
 	}
 	return out, nil
 }

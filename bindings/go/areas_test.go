@@ -216,12 +216,20 @@ func TestReserveHandoff(t *testing.T) {
 	w.clean()
 }
 
-func TestSignInAndSessions(t *testing.T) {
-	w := newWorldWith(t, 2, 0, Options{PasswordCost: PasswordCostMin})
+// passwordWorld is newWorldWith whose first reader's ticket has the password
+// "correct horse": it gives that ticket.
+func passwordWorld(t *testing.T, readers int, opts Options) (*world, Ticket) {
+	opts.PasswordCost = PasswordCostMin
+	w := newWorldWith(t, readers, 0, opts)
 	tk, err := w.e.Ticket(w.admin, w.tk[0])
 	w.must(err)
 	_, err = w.e.SetPassword(w.admin, w.tk[0], "correct horse")
 	w.must(err)
+	return w, tk
+}
+
+func TestSignInAndSessions(t *testing.T) {
+	w, tk := passwordWorld(t, 2, Options{})
 	me, err := w.e.SignIn(LoginTicket, w.lib, tk.Number, "correct horse", "phone")
 	w.must(err)
 	if me.ReaderID != w.r[0] || me.Kind != ActorReader || me.SessionID == 0 || w.admin.SessionID != 0 {
@@ -241,7 +249,7 @@ func TestSignInAndSessions(t *testing.T) {
 	ss, err := w.e.Sessions(me, w.r[0])
 	w.must(err)
 	if len(ss) != 2 || ss[0].ID != me.SessionID || ss[0].Label != "phone" || ss[1].ID != other.SessionID ||
-		ss[1].Origin != SessionPassword || !ss[1].RevokedAt.IsZero() {
+		ss[1].Origin != SessionPassword || !ss[1].RevokedAt.IsZero() || !ss[1].ExpiresAt.Equal(start.Add(90*24*time.Hour)) {
 		t.Fatalf("sessions %+v", ss)
 	}
 	w.must(w.e.RevokeSession(me, other.SessionID))
@@ -513,4 +521,33 @@ func TestNoteKindsMatchTheLibrary(t *testing.T) {
 			t.Fatalf("audit event %d has no name", int(ev))
 		}
 	}
+}
+
+// A session ends its lifetime after the sign-in; SessionsNeverExpire keeps it.
+func TestSessionLifetime(t *testing.T) {
+	for _, c := range []struct {
+		lifetime time.Duration
+		expires  time.Time
+		works    bool
+	}{{time.Hour, start.Add(time.Hour), false}, {SessionsNeverExpire, time.Time{}, true}} {
+		w, tk := passwordWorld(t, 1, Options{SessionLifetime: c.lifetime})
+		me, err := w.e.SignIn(LoginTicket, w.lib, tk.Number, "correct horse", "phone")
+		w.must(err)
+		ss, err := w.e.Sessions(me, w.r[0])
+		w.must(err)
+		eq(t, ss[0].ExpiresAt, c.expires)
+		w.clock.Advance(time.Hour)
+		_, err = w.e.Loans(me, w.r[0], false)
+		if c.works {
+			w.must(err)
+		} else {
+			is(t, err, ErrPerm)
+			var le *Error
+			if !errors.As(err, &le) || le.Message != "the session has expired: sign in again" {
+				t.Fatalf("expired session: %v", err)
+			}
+		}
+	}
+	_, err := Open(":memory:", &Options{SessionLifetime: -2 * time.Second})
+	is(t, err, ErrInvalid)
 }

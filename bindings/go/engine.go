@@ -64,7 +64,13 @@ type Options struct {
 	// OutboxRetention is how long delivered notifications are kept: 0 is
 	// the default (30 days), KeepForever never prunes them.
 	OutboxRetention time.Duration
+	// SessionLifetime is how long a session lasts from its sign-in: 0 is
+	// the default (90 days), SessionsNeverExpire keeps it until revoked.
+	SessionLifetime time.Duration
 }
+
+// SessionsNeverExpire as Options.SessionLifetime keeps sessions until revoked.
+const SessionsNeverExpire time.Duration = -1
 
 // KeepForever as Options.OutboxRetention keeps delivered notifications for ever.
 const KeepForever time.Duration = -1
@@ -113,6 +119,13 @@ func Open(path string, opts *Options) (*Engine, error) {
 			secs = 0
 		}
 		err = check(C.lend_options_set_outbox_retention(o, secs), "the outbox retention", opts.OutboxRetention)
+	}
+	if err == nil && opts.SessionLifetime != 0 {
+		secs := C.int64_t(opts.SessionLifetime / time.Second)
+		if opts.SessionLifetime == SessionsNeverExpire {
+			secs = 0
+		}
+		err = check(C.lend_options_set_session_lifetime(o, secs), "the session lifetime", opts.SessionLifetime)
 	}
 	if err != nil {
 		e.handle.Delete()

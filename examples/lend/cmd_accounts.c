@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -456,25 +457,34 @@ static int sessions_list(struct cli *c, int argc, char **argv)
 	if (c->json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < lend_sessions_count(l); i++)
-			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:o, s:o}", "id",
+			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:o, s:o, s:o}", "id",
 			                                     (json_int_t)lend_sessions_id(l, i), "origin",
 			                                     origin_word(lend_sessions_origin(l, i)), "device",
 			                                     lend_sessions_label(l, i), "created_at",
 			                                     json_time(lend_sessions_created_at(l, i)), "revoked_at",
-			                                     json_time(lend_sessions_revoked_at(l, i))));
+			                                     json_time(lend_sessions_revoked_at(l, i)), "expires_at",
+			                                     json_time(lend_sessions_expires_at(l, i))));
 		json_out(arr);
 	} else {
-		static const char *const heads[] = {">ID", "HOW", "DEVICE", "SINCE", "STATE"};
-		struct table *t = table_new(5, heads);
+		static const char *const heads[] = {">ID", "HOW", "DEVICE", "SINCE", "ENDS", "STATE"};
+		struct table *t = table_new(6, heads);
+		int64_t now = c->has_now ? c->now : (int64_t)time(NULL);
 		for (size_t i = 0; i < lend_sessions_count(l); i++) {
-			char id[24], since[TIME_BUF], state[TIME_BUF + 16], at[TIME_BUF];
+			char id[24], since[TIME_BUF], ends[TIME_BUF], state[TIME_BUF + 16], at[TIME_BUF];
+			int64_t expires = lend_sessions_expires_at(l, i);
 			snprintf(id, sizeof id, "%lld", (long long)lend_sessions_id(l, i));
+			if (expires)
+				fmt_time(ends, expires);
+			else
+				snprintf(ends, sizeof ends, "when revoked");
 			if (lend_sessions_revoked_at(l, i))
 				snprintf(state, sizeof state, "revoked %s", fmt_time(at, lend_sessions_revoked_at(l, i)));
+			else if (expires && now >= expires)
+				snprintf(state, sizeof state, "expired");
 			else
 				snprintf(state, sizeof state, "live");
 			table_row(t, id, origin_word(lend_sessions_origin(l, i)), lend_sessions_label(l, i),
-			          fmt_time(since, lend_sessions_created_at(l, i)), state);
+			          fmt_time(since, lend_sessions_created_at(l, i)), ends, state);
 		}
 		table_print(t, stdout);
 		table_free(t);
@@ -631,7 +641,8 @@ const struct command cmds_accounts[] = {
 	 "Exchange an activation code, once, for a device session.\n\nExample:\n  lend activate code abcdefghijkmnpqrstuvwxyz23\n",
 	 7, activate_code},
 	{"sessions", "list", "READER", "list an account's sessions",
-	 "List the sessions (sign-ins, activated apps) of an account.\n\nExample:\n  lend sessions list 1\n", 7,
+	 "List the sessions (sign-ins, activated apps) of an account, with when each ends: a\n"
+	 "session lasts 90 days from its sign-in unless it is revoked first.\n\nExample:\n  lend sessions list 1\n", 7,
 	 sessions_list},
 	{"sessions", "revoke", "SESSION", "end a session",
 	 "Revoke a session: the device or app signed in with it must sign in again.\n"

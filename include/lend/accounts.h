@@ -153,6 +153,9 @@ LEND_EXTERN int lend_activate(lend_engine *e, const char *code, const char *devi
 
 /* ---- sessions */
 
+/* A session lasts until it is revoked, or until lend_options_set_session_lifetime()
+ * seconds after it began (its created_at): then every actor bound to it gets
+ * LEND_EPERM ("the session has expired: sign in again"). */
 LEND_EXTERN int lend_session_list(lend_engine *e, const lend_actor *a, int64_t reader_id, lend_sessions **out);
 LEND_EXTERN size_t lend_sessions_count(const lend_sessions *l);
 LEND_EXTERN int64_t lend_sessions_id(const lend_sessions *l, size_t i);
@@ -160,6 +163,9 @@ LEND_EXTERN int lend_sessions_origin(const lend_sessions *l, size_t i);
 LEND_EXTERN const char *lend_sessions_label(const lend_sessions *l, size_t i);
 LEND_EXTERN int64_t lend_sessions_created_at(const lend_sessions *l, size_t i);
 LEND_EXTERN int64_t lend_sessions_revoked_at(const lend_sessions *l, size_t i);
+/* When the session ends by itself: created_at plus the engine's session
+ * lifetime; 0 when sessions last until revoked (lifetime 0). */
+LEND_EXTERN int64_t lend_sessions_expires_at(const lend_sessions *l, size_t i);
 LEND_EXTERN void lend_sessions_free(lend_sessions *l);
 /* Revoke a session (its reader or admin): every actor bound to it gets
  * LEND_EPERM from then on. */

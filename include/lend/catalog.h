@@ -177,7 +177,8 @@ LEND_EXTERN int lend_list_query_set_limit(lend_list_query *q, int limit); /* 1..
 LEND_EXTERN int lend_list_query_set_cursor(lend_list_query *q, const char *cursor);
 
 /* One page. Any actor lists; verdicts need the ticket's holder, a librarian
- * of its library or admin; RECOMMENDED needs access to its reader. */
+ * of its library or admin; a reader set (any list: his age marks the books)
+ * and RECOMMENDED's reader need access to him (EPERM otherwise). */
 LEND_EXTERN int lend_list_books(lend_engine *e, const lend_actor *a, const lend_list_query *q, lend_listing **out);
 LEND_EXTERN size_t lend_listing_count(const lend_listing *l);
 LEND_EXTERN const lend_book *lend_listing_book(const lend_listing *l, size_t i);

@@ -205,6 +205,10 @@ static int check_access(lend_engine *e, const lend_actor *a, lend_sys_listing *s
 		if (!sq->reader_id)
 			sq->reader_id = t.reader_id;
 	}
+	/* A named reader's age marks every book, and his birth date is his:
+	 * the reader himself, a librarian of one of his libraries, or admin. */
+	if (q->reader_id)
+		TRY(lend__need_reader_access(e, a, q->reader_id));
 	if (!sq->library_id)
 		sq->library_id = *ticket_library;
 	if (q->list == LEND_LIST_FUND) {

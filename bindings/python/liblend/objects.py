@@ -572,17 +572,20 @@ METHODS = Indexed(Method, "lend_methods_", ("id", I64), ("kind", ENUM(MethodKind
 
 @dataclass(frozen=True)
 class Session:
-    """A signed-in session of a reader (``revoked_at`` None while valid)."""
+    """A signed-in session of a reader (``revoked_at`` None unless revoked;
+    ``expires_at`` when it ends by itself, None when sessions last until
+    revoked)."""
 
     id: int
     origin: Union[SessionOrigin, int]
     label: str
     created_at: _dt.datetime
     revoked_at: Optional[_dt.datetime]
+    expires_at: Optional[_dt.datetime]
 
 
 SESSIONS = Indexed(Session, "lend_sessions_", ("id", I64), ("origin", ENUM(SessionOrigin)), ("label", STR),
-                   ("created_at", TIME), ("revoked_at", TIME))
+                   ("created_at", TIME), ("revoked_at", TIME), ("expires_at", TIME))
 
 
 @dataclass(frozen=True)

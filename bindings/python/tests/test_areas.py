@@ -6,9 +6,9 @@ import unittest
 
 from support import DAY, START, EngineTest
 
-from liblend import (Access, AlreadyExists, AuditEvent, AuthFailed, Channel, InvalidInput, InvalidState, LedgerKind,
-                     LoginKind, MethodKind, NotFound, NoteKind, NotPermitted, Origin, PasswordCost, Prefs, Reason,
-                     Refused, RequestOrigin, RequestState, ReserveState, SessionOrigin, Setting, ShelfSection,
+from liblend import (Access, AlreadyExists, AuditEvent, AuthFailed, Channel, Engine, InvalidInput, InvalidState,
+                     LedgerKind, LoginKind, MethodKind, NotFound, NoteKind, NotPermitted, Origin, PasswordCost, Prefs,
+                     Reason, Refused, RequestOrigin, RequestState, ReserveState, SessionOrigin, Setting, ShelfSection,
                      TicketState, Verdict, audit_event_string, note_kind_security, reason_string)
 
 
@@ -196,6 +196,7 @@ class Accounts(EngineTest):
                          [(me.session_id, SessionOrigin.PASSWORD, "phone"),
                           (other.session_id, SessionOrigin.PASSWORD, "laptop")])
         self.assertTrue(all(s.revoked_at is None for s in sessions))
+        self.assertTrue(all(s.expires_at == START + 90 * DAY for s in sessions))  # the default lifetime
         self.e.revoke_session(me, other.session_id)
         with self.assertRaises(NotPermitted):
             self.e.loans(other, self.r[0])
@@ -384,6 +385,29 @@ class Options(EngineTest):
         self.clock.advance(days=2)
         self.e.deliver()
         self.assertEqual(self.e.outbox(self.admin), [])
+
+
+class SessionLifetime(EngineTest):
+    options = {"password_cost": PasswordCost.MIN, "session_lifetime": DAY}
+
+    def test_session_expires(self) -> None:
+        self.world(1)
+        self.e.set_password(self.admin, self.tk[0], "correct horse")
+        number = self.e.get_ticket(self.admin, self.tk[0]).number
+        me = self.e.sign_in(LoginKind.TICKET, number, "correct horse", library_id=self.lib)
+        self.assertEqual(self.e.sessions(me, self.r[0])[0].expires_at, START + DAY)
+        self.clock.advance(days=1)
+        with self.assertRaises(NotPermitted) as cm:
+            self.e.loans(me, self.r[0])
+        self.assertEqual(cm.exception.message, "the session has expired: sign in again")
+        again = self.e.sign_in(LoginKind.TICKET, number, "correct horse", library_id=self.lib)
+        self.e.loans(again, self.r[0])
+
+    def test_lifetime_must_not_be_negative(self) -> None:
+        with self.assertRaises(InvalidInput):
+            Engine(":memory:", session_lifetime=-1)
+        forever = Engine(":memory:", session_lifetime=0)
+        forever.close()
 
 
 if __name__ == "__main__":
