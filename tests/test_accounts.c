@@ -652,7 +652,7 @@ static void test_no_plaintext_secret_is_stored(void **state)
 	}
 	free(dump);
 	th_close_engine(t);
-	char wal[128];
+	char wal[sizeof t->path + 8];
 	snprintf(wal, sizeof wal, "%s-wal", t->path);
 	for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
 		assert_false(file_has(t->path, secrets[i]));
