@@ -230,6 +230,11 @@ lend_engine *fault_open(const char *path, fault **fout)
 
 lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier *nt)
 {
+	return fault_open_ex(path, fout, nt, 0);
+}
+
+lend_engine *fault_open_ex(const char *path, fault **fout, const lend_notifier *nt, int password_cost)
+{
 	char why[256] = "";
 	fault *f = calloc(1, sizeof *f);
 	assert_non_null(f);
@@ -397,6 +402,8 @@ lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier
 	assert_int_equal(lend_options_set_storage(o, &s), LEND_OK);
 	if (nt)
 		assert_int_equal(lend_options_set_notifier(o, nt), LEND_OK);
+	if (password_cost > 0)
+		assert_int_equal(lend_options_set_password_cost(o, password_cost), LEND_OK);
 	lend_engine *e = NULL;
 	rc = lend_engine_open(&e, NULL, o);
 	lend_options_free(o);
