@@ -44,6 +44,7 @@ struct lend_engine {
 	unsigned long long pw_ops; /* Argon2id parameters of new hashes */
 	size_t pw_mem;
 	char *pw_dummy; /* a hash verified for unknown logins (made on first use) */
+	int64_t audit_retention; /* seconds an audit entry is kept; 0: for ever */
 	/* -- the reader's shelf */
 	/* -- the catalog */
 	/* -- search */
@@ -59,6 +60,7 @@ struct lend_options {
 	int busy_timeout_ms;
 	int64_t outbox_retention;
 	int password_cost; /* lend_password_cost (accounts) */
+	int64_t audit_retention; /* accounts: lend_options_set_audit_retention */
 };
 
 struct lend_actor {
@@ -300,6 +302,8 @@ LEND_HIDDEN void lend__accounts_close(lend_engine *e);
  * call's transaction, or in a read of its own before it begins. */
 LEND_HIDDEN int lend__accounts_actor(lend_engine *e, const lend_actor *a);
 LEND_HIDDEN int lend__accounts_check(lend_engine *e, lend_report *rep);
+/* The tick's part: delete audit entries older than the retention (a batch). */
+LEND_HIDDEN int lend__accounts_prune(lend_engine *e);
 
 /* -- the reader's shelf (shelf.c) */
 /* The first shelf method the backend leaves NULL, or NULL. */

@@ -412,6 +412,7 @@ static const struct call {
 	int batches;  /* commits in steps (delivery): what a step committed stays */
 } calls[] = {
 	{"lend_engine_tick", c_tick, NULL, 14 * TH_DAY + 1, 0},
+	{"lend_engine_tick", c_tick, NULL, 366 * TH_DAY, 0}, /* prunes the audit log */
 	{"lend_engine_deliver", c_deliver, NULL, AT, 1},
 	{"lend_library_add", c_library_add, NULL, AT, 0},
 	{"lend_library_grant", c_library_grant, NULL, AT, 0},
