@@ -64,9 +64,13 @@ type Options struct {
 	// OutboxRetention is how long delivered notifications are kept: 0 is
 	// the default (30 days), KeepForever never prunes them.
 	OutboxRetention time.Duration
+	// AuditRetention is how long audit entries are kept: 0 is the default
+	// (365 days), KeepForever never prunes them.
+	AuditRetention time.Duration
 }
 
-// KeepForever as Options.OutboxRetention keeps delivered notifications for ever.
+// KeepForever as Options.OutboxRetention or Options.AuditRetention keeps
+// delivered notifications or audit entries for ever.
 const KeepForever time.Duration = -1
 
 // Engine is one connection to a liblend store. Close it when done; a
@@ -113,6 +117,13 @@ func Open(path string, opts *Options) (*Engine, error) {
 			secs = 0
 		}
 		err = check(C.lend_options_set_outbox_retention(o, secs), "the outbox retention", opts.OutboxRetention)
+	}
+	if err == nil && opts.AuditRetention != 0 {
+		secs := C.int64_t(opts.AuditRetention / time.Second)
+		if opts.AuditRetention == KeepForever {
+			secs = 0
+		}
+		err = check(C.lend_options_set_audit_retention(o, secs), "the audit retention", opts.AuditRetention)
 	}
 	if err != nil {
 		e.handle.Delete()

@@ -151,6 +151,7 @@ _queue_get = fn("lend_queue_get", I, V, V, I64, I64, P)
 _outbox_list = fn("lend_outbox_list", I, V, V, I, I, P)
 
 _options_set_outbox_retention = fn("lend_options_set_outbox_retention", I, V, I64)
+_options_set_audit_retention = fn("lend_options_set_audit_retention", I, V, I64)
 
 # the librarian's desk
 _request_create = fn("lend_request_create", I, V, V, I64, I64, P)
@@ -464,7 +465,9 @@ class Engine:
     ``notifier`` receives notifications from :meth:`deliver`.
     ``password_cost`` sets the cost of new password hashes
     (``PasswordCost.MIN`` in tests only); ``outbox_retention`` how long
-    delivered notifications are kept (a timedelta or seconds; 0: for ever).
+    delivered notifications are kept (a timedelta or seconds; 0: for ever);
+    ``audit_retention`` how long audit entries are kept (default 365 days;
+    0: for ever).
 
     An engine may be used from several threads: calls are serialised by a
     lock. Callbacks run on the calling thread, inside that lock, and must not
@@ -475,7 +478,8 @@ class Engine:
     def __init__(self, path: Union[str, "os.PathLike[str]"] = ":memory:", *, clock: Optional[Clock] = None,
                  notifier: Optional[Notifier] = None, busy_timeout_ms: Optional[int] = None,
                  password_cost: Optional[PasswordCost] = None,
-                 outbox_retention: Union[_dt.timedelta, int, None] = None) -> None:
+                 outbox_retention: Union[_dt.timedelta, int, None] = None,
+                 audit_retention: Union[_dt.timedelta, int, None] = None) -> None:
         self._h: Optional[N.c_void_p] = None
         self._lock = threading.RLock()
         self._cb = _Callbacks(clock, notifier)
@@ -498,6 +502,10 @@ class Engine:
                 secs = (int(outbox_retention.total_seconds()) if isinstance(outbox_retention, _dt.timedelta)
                         else int(outbox_retention))
                 _set(_options_set_outbox_retention(opts, secs), "outbox_retention", outbox_retention)
+            if audit_retention is not None:
+                secs = (int(audit_retention.total_seconds()) if isinstance(audit_retention, _dt.timedelta)
+                        else int(audit_retention))
+                _set(_options_set_audit_retention(opts, secs), "audit_retention", audit_retention)
             h = N.c_void_p()
             rc = _engine_open(N.byref(h), _text(os.fspath(path), "path"), opts)
         finally:
