@@ -3,14 +3,20 @@
  * A library with thousands of readers and a fund of a few hundred titles,
  * on a WAL file with the engine's defaults, driven by the engine's clock:
  * every simulated day the readers take, return, queue and look at verdicts,
- * the host ticks and delivers the outbox (to a notifier that accepts all).
+ * the host ticks and delivers the outbox (to a notifier that accepts all),
+ * and some readers sign in with their ticket number and password (one in
+ * four with a wrong one), which writes the audit log.
  * Every PERIOD days it prints throughput, latency percentiles per operation,
  * the size of the database (with its WAL) and the process's resident memory,
- * so that growth over time is visible: memory must stay flat, and the
- * database must stop growing once the outbox retention (30 days) prunes.
+ * the rows of the audit log and of the sessions, so that growth over time
+ * is visible: memory must stay flat, the outbox must stop growing once its
+ * retention (30 days) prunes, and the audit log once its retention (365 days
+ * by default, --audit-days) does. Each successful sign-in keeps its session
+ * row (sessions are not pruned). Passwords are hashed at the minimum cost
+ * (LEND_PASSWORD_COST_MIN): the soak measures the engine, not Argon2.
  *
  * Prints figures, never a verdict (see bench/README.md).
- * Usage: bench-soak [--quick] [--days N] [--readers N] [--ops-per-day N]
+ * Usage: bench-soak [--quick] [--days N] [--readers N] [--ops-per-day N] [--audit-days N]
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,7 +33,10 @@
 #define T0 1780000000
 #define PERIOD 30
 
-enum { OP_TAKE, OP_RETURN, OP_JOIN, OP_VERDICT, OP_TICK, OP_DELIVER, OP_KINDS };
+enum { OP_TAKE, OP_RETURN, OP_JOIN, OP_VERDICT, OP_TICK, OP_DELIVER, OP_SIGNIN, OP_KINDS };
+
+#define PASSWORD "Soak-Password-1"
+#define SIGNERS 500 /* the readers with a password */
 
 static int64_t g_now = T0;
 
@@ -117,6 +126,32 @@ static void die(lend_engine *e, const char *what, int rc)
 	exit(1);
 }
 
+/* Rows of the audit log, and sessions of the readers who sign in. */
+static long audit_rows(lend_engine *e, const lend_actor *admin)
+{
+	lend_audit *log = NULL;
+	int rc = lend_audit_list(e, admin, 0, 0, 0, &log);
+	if (rc != LEND_OK)
+		die(e, "audit list", rc);
+	long n = (long)lend_audit_count(log);
+	lend_audit_free(log);
+	return n;
+}
+
+static long session_rows(lend_engine *e, const lend_actor *admin, const int64_t *reader, int n)
+{
+	long total = 0;
+	for (int i = 0; i < n; i++) {
+		lend_sessions *l = NULL;
+		int rc = lend_session_list(e, admin, reader[i], &l);
+		if (rc != LEND_OK)
+			die(e, "session list", rc);
+		total += (long)lend_sessions_count(l);
+		lend_sessions_free(l);
+	}
+	return total;
+}
+
 #define OK(e, what, call)                                                                                          \
 	do {                                                                                                       \
 		int rc_ = (call);                                                                                  \
@@ -126,7 +161,7 @@ static void die(lend_engine *e, const char *what, int rc)
 
 int main(int argc, char **argv)
 {
-	int days = 180, readers = 3000, books = 400, ops_per_day = 3000;
+	int days = 180, readers = 3000, books = 400, ops_per_day = 3000, audit_days = -1;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick")) {
 			days = 60;
@@ -139,8 +174,11 @@ int main(int argc, char **argv)
 			readers = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--ops-per-day") && i + 1 < argc) {
 			ops_per_day = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "--audit-days") && i + 1 < argc) {
+			audit_days = atoi(argv[++i]);
 		} else {
-			fprintf(stderr, "usage: bench-soak [--quick] [--days N] [--readers N] [--ops-per-day N]\n");
+			fprintf(stderr, "usage: bench-soak [--quick] [--days N] [--readers N] [--ops-per-day N] "
+			                "[--audit-days N]\n");
 			return 2;
 		}
 	}
@@ -160,6 +198,9 @@ int main(int argc, char **argv)
 	OK(NULL, "options", lend_options_new(&o));
 	lend_options_set_clock(o, soak_clock, NULL);
 	lend_options_set_notifier(o, &nt);
+	lend_options_set_password_cost(o, LEND_PASSWORD_COST_MIN);
+	if (audit_days >= 0)
+		OK(NULL, "audit retention", lend_options_set_audit_retention(o, (int64_t)audit_days * DAY));
 	OK(e, "open", lend_engine_open(&e, path, o));
 	lend_options_free(o);
 	lend_actor *admin = NULL;
@@ -176,7 +217,9 @@ int main(int argc, char **argv)
 	int64_t *reader = calloc((size_t)readers, sizeof *reader), *ticket = calloc((size_t)readers, sizeof *ticket);
 	int64_t *book = calloc((size_t)books, sizeof *book);
 	lend_actor **actor = calloc((size_t)readers, sizeof *actor);
-	if (!reader || !ticket || !book || !actor)
+	int signers = readers < SIGNERS ? readers : SIGNERS;
+	char(*number)[64] = calloc((size_t)signers, sizeof *number);
+	if (!reader || !ticket || !book || !actor || !number)
 		return 1;
 	double t_setup = mono_us();
 	for (int i = 0; i < readers; i++) {
@@ -188,6 +231,10 @@ int main(int argc, char **argv)
 		lend_reader_free(r);
 		OK(e, "ticket", lend_ticket_issue(e, admin, lib_id, reader[i], NULL, &t));
 		ticket[i] = lend_ticket_id(t);
+		if (i < SIGNERS) {
+			snprintf(number[i], sizeof number[i], "%s", lend_ticket_number(t));
+			OK(e, "password", lend_ticket_set_password(e, admin, ticket[i], PASSWORD, NULL));
+		}
 		lend_ticket_free(t);
 		OK(e, "actor", lend_actor_reader(e, reader[i], &actor[i]));
 	}
@@ -200,10 +247,12 @@ int main(int argc, char **argv)
 		lend_book_free(b);
 		OK(e, "copies", lend_fund_add_copies(e, admin, lib_id, book[i], 1 + i % 3));
 	}
-	printf("liblend soak: %d days, %d readers, %d titles, %d reader operations a day (setup %.1f s)\n", days,
-	       readers, books, ops_per_day, (mono_us() - t_setup) / 1e6);
-	printf("%6s %9s %8s %8s %8s %8s %8s %8s %9s %9s\n", "day", "ops/s", "take50", "take99", "ret50", "ret99",
-	       "tick99", "verd99", "db KiB", "rss KiB");
+	int signins_per_day = ops_per_day / 100 > 2 ? ops_per_day / 100 : 2;
+	printf("liblend soak: %d days, %d readers, %d titles, %d reader operations and %d sign-ins a day "
+	       "(setup %.1f s)\n",
+	       days, readers, books, ops_per_day, signins_per_day, (mono_us() - t_setup) / 1e6);
+	printf("%6s %9s %8s %8s %8s %8s %8s %8s %8s %9s %9s %8s %8s\n", "day", "ops/s", "take50", "take99", "ret50",
+	       "ret99", "tick99", "verd99", "sign99", "db KiB", "rss KiB", "audit", "sessions");
 
 	lat l[OP_KINDS];
 	memset(l, 0, sizeof l);
@@ -247,6 +296,19 @@ int main(int argc, char **argv)
 			lat_add(&l[op], mono_us() - t0);
 			ops++;
 		}
+		for (int k = 0; k < signins_per_day; k++) {
+			s = s * 1103515245u + 12345u;
+			int r = (int)((s >> 8) % (unsigned)signers);
+			int wrong = (s >> 20) % 4 == 0;
+			lend_actor *a = NULL;
+			double t0 = mono_us();
+			int rc = lend_sign_in(e, LEND_LOGIN_TICKET, lib_id, number[r], wrong ? "Not-The-Password" : PASSWORD,
+			                      "soak", &a);
+			lat_add(&l[OP_SIGNIN], mono_us() - t0);
+			if (rc != LEND_OK && !(wrong && (rc == LEND_EAUTH || rc == LEND_EDENIED)))
+				die(e, "sign-in", rc);
+			lend_actor_free(a);
+		}
 		double t0 = mono_us();
 		OK(e, "tick", lend_engine_tick(e, NULL, NULL));
 		lat_add(&l[OP_TICK], mono_us() - t0);
@@ -260,17 +322,20 @@ int main(int argc, char **argv)
 			long rss = rss_kib();
 			if (rss_first < 0)
 				rss_first = rss;
-			printf("%6d %9.0f %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %9lld %9ld\n", day, (double)ops / secs,
-			       pct(&l[OP_TAKE], .5), pct(&l[OP_TAKE], .99), pct(&l[OP_RETURN], .5),
-			       pct(&l[OP_RETURN], .99), pct(&l[OP_TICK], .99), pct(&l[OP_VERDICT], .99), file_kib(path),
-			       rss);
+			printf("%6d %9.0f %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %9lld %9ld %8ld %8ld\n", day,
+			       (double)ops / secs, pct(&l[OP_TAKE], .5), pct(&l[OP_TAKE], .99), pct(&l[OP_RETURN], .5),
+			       pct(&l[OP_RETURN], .99), pct(&l[OP_TICK], .99), pct(&l[OP_VERDICT], .99),
+			       pct(&l[OP_SIGNIN], .99), file_kib(path), rss, audit_rows(e, admin),
+			       session_rows(e, admin, reader, signers));
+			fflush(stdout);
 			for (int i = 0; i < OP_KINDS; i++)
 				l[i].n = 0;
 			ops = 0;
 			period_start = mono_us();
 		}
 	}
-	printf("latencies in microseconds (p50/p99 of the period); %s\n", "outbox retention 30 days");
+	printf("latencies in microseconds (p50/p99 of the period); outbox retention 30 days, audit retention %s\n",
+	       audit_days < 0 ? "365 days (default)" : audit_days == 0 ? "for ever" : "as given");
 	printf("resident memory: %ld KiB after the first period, %ld KiB at the end\n", rss_first, rss_kib());
 	lend_report *rep = NULL;
 	OK(e, "check", lend_engine_check(e, &rep));
@@ -282,6 +347,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < OP_KINDS; i++)
 		free(l[i].us);
 	free(actor);
+	free(number);
 	free(reader);
 	free(ticket);
 	free(book);

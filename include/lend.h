@@ -275,7 +275,8 @@ LEND_EXTERN int lend_options_set_session_lifetime(lend_options *opts, int64_t se
 /* --------------------------------------------------------------- engine */
 
 /* Open an engine on the SQLite database at path (":memory:" for a private
- * in-memory one), creating and migrating the schema as needed; on a
+ * in-memory one; a "file:" URI may name a VFS or mode=ro, see
+ * doc/storage-backend.md), creating and migrating the schema as needed; on a
  * PostgreSQL server if path is a "postgresql://" or "postgres://" URI (see
  * lend/sys/postgres.h); or on the storage set in opts (then path must be
  * NULL). opts may be NULL.

@@ -25,6 +25,25 @@ LEND_EXTERN int lend_options_set_password_cost(lend_options *opts, int cost)
 	return LEND_OK;
 }
 
+LEND_EXTERN int lend_options_set_audit_retention(lend_options *opts, int64_t seconds)
+{
+	if (!opts || seconds < 0)
+		return LEND_EINVAL;
+	opts->audit_retention = seconds;
+	return LEND_OK;
+}
+
+#define AUDIT_PRUNE_BATCH 1000 /* audit entries deleted per tick at most */
+
+int lend__accounts_prune(lend_engine *e)
+{
+	if (e->audit_retention <= 0 || !e->st.audit_prune || e->now < e->audit_retention)
+		return LEND_OK;
+	int64_t pruned = 0;
+	int rc = ST(e, audit_prune, e->now - e->audit_retention, AUDIT_PRUNE_BATCH, &pruned);
+	return rc == LEND_OK ? LEND_OK : lend__storage_fail(e, rc, "audit prune");
+}
+
 void lend__accounts_open(lend_engine *e, int cost)
 {
 	e->pw_ops = costs[cost].ops;

@@ -39,6 +39,7 @@ LEND_EXTERN int lend_options_new(lend_options **out)
 		return LEND_ENOMEM;
 	(*out)->outbox_retention = LEND_OUTBOX_RETENTION_DEFAULT;
 	(*out)->session_lifetime = LEND_SESSION_LIFETIME_DEFAULT;
+	(*out)->audit_retention = LEND_AUDIT_RETENTION_DEFAULT;
 	return LEND_OK;
 }
 
@@ -148,6 +149,7 @@ LEND_EXTERN int lend_engine_open(lend_engine **out, const char *path, const lend
 	e->outbox_retention = opts ? opts->outbox_retention : LEND_OUTBOX_RETENTION_DEFAULT;
 	e->session_lifetime = opts ? opts->session_lifetime : LEND_SESSION_LIFETIME_DEFAULT;
 	lend__accounts_open(e, opts ? opts->password_cost : 0);
+	e->audit_retention = opts ? opts->audit_retention : LEND_AUDIT_RETENTION_DEFAULT;
 	e->clock = opts && opts->clock ? opts->clock : system_clock;
 	e->clock_ud = opts && opts->clock ? opts->clock_ud : NULL;
 	if (opts && opts->has_notifier) {
@@ -269,6 +271,8 @@ LEND_EXTERN int lend_engine_tick(lend_engine *e, int64_t *loans_ended, int64_t *
 	int rc = lend__dispatch_all(e, &more);
 	if (rc == LEND_OK)
 		rc = lend__shelf_tick(e, NULL); /* reminders and queue news */
+	if (rc == LEND_OK)
+		rc = lend__accounts_prune(e); /* audit entries past their retention */
 	int64_t ended = e->settled_loans, handed = e->settled_handoffs + more;
 	rc = lend__end(e, rc);
 	if (rc == LEND_OK) {

@@ -45,6 +45,7 @@ struct lend_engine {
 	size_t pw_mem;
 	char *pw_dummy; /* a hash verified for unknown logins (made on first use) */
 	int64_t session_lifetime; /* seconds a session lasts from its start; 0: until revoked */
+	int64_t audit_retention; /* seconds an audit entry is kept; 0: for ever */
 	/* -- the reader's shelf */
 	/* -- the catalog */
 	/* -- search */
@@ -61,6 +62,7 @@ struct lend_options {
 	int64_t outbox_retention;
 	int password_cost; /* lend_password_cost (accounts) */
 	int64_t session_lifetime; /* accounts */
+	int64_t audit_retention; /* accounts: lend_options_set_audit_retention */
 };
 
 struct lend_actor {
@@ -302,6 +304,8 @@ LEND_HIDDEN void lend__accounts_close(lend_engine *e);
  * call's transaction, or in a read of its own before it begins. */
 LEND_HIDDEN int lend__accounts_actor(lend_engine *e, const lend_actor *a);
 LEND_HIDDEN int lend__accounts_check(lend_engine *e, lend_report *rep);
+/* The tick's part: delete audit entries older than the retention (a batch). */
+LEND_HIDDEN int lend__accounts_prune(lend_engine *e);
 
 /* -- the reader's shelf (shelf.c) */
 /* The first shelf method the backend leaves NULL, or NULL. */

@@ -130,6 +130,7 @@ FWD(audit_list, (void *ud, int64_t reader_id, int64_t from, int64_t to, lend_sys
     (RU, reader_id, from, to, cb, ctx))
 FWD(accounts_move, (void *ud, int64_t from, int64_t to, int64_t at), (RU, from, to, at))
 FWD(merged_list, (void *ud, int (*cb)(void *ctx, int64_t from, int64_t into), void *ctx), (RU, cb, ctx))
+FWD(audit_prune, (void *ud, int64_t before, int32_t limit, int64_t *pruned), (RU, before, limit, pruned))
 
 /* -- the reader's shelf */
 FWD(wallet_insert, (void *ud, lend_sys_wallet *row), (RU, row))
@@ -229,6 +230,11 @@ lend_engine *fault_open(const char *path, fault **fout)
 }
 
 lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier *nt)
+{
+	return fault_open_ex(path, fout, nt, 0);
+}
+
+lend_engine *fault_open_ex(const char *path, fault **fout, const lend_notifier *nt, int password_cost)
 {
 	char why[256] = "";
 	fault *f = calloc(1, sizeof *f);
@@ -331,6 +337,7 @@ lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier
 	SET(audit_list);
 	SET(accounts_move);
 	SET(merged_list);
+	SET(audit_prune);
 	/* -- the reader's shelf */
 	SET(wallet_insert);
 	SET(wallet_update);
@@ -397,6 +404,8 @@ lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier
 	assert_int_equal(lend_options_set_storage(o, &s), LEND_OK);
 	if (nt)
 		assert_int_equal(lend_options_set_notifier(o, nt), LEND_OK);
+	if (password_cost > 0)
+		assert_int_equal(lend_options_set_password_cost(o, password_cost), LEND_OK);
 	lend_engine *e = NULL;
 	rc = lend_engine_open(&e, NULL, o);
 	lend_options_free(o);

@@ -23,5 +23,7 @@ typedef struct fault {
  * stays owned by the engine. nt may be NULL. */
 lend_engine *fault_open(const char *path, fault **fout);
 lend_engine *fault_open_with(const char *path, fault **fout, const lend_notifier *nt);
+/* The same with a password cost (> 0; 0: the default), for sign-in tests. */
+lend_engine *fault_open_ex(const char *path, fault **fout, const lend_notifier *nt, int password_cost);
 
 #endif

@@ -506,6 +506,23 @@ func TestPrefsAndRetention(t *testing.T) {
 	eq(t, len(out), 0)
 }
 
+func TestAuditRetention(t *testing.T) {
+	w := newWorldWith(t, 1, 0, Options{AuditRetention: day, PasswordCost: PasswordCostMin})
+	_, err := w.e.SetPassword(w.admin, w.tk[0], "Plain-Secret-Pw1")
+	w.must(err)
+	log, err := w.e.Audit(w.admin, 0, time.Time{}, time.Time{})
+	w.must(err)
+	if len(log) == 0 {
+		t.Fatal("no audit entry for the password")
+	}
+	w.clock.Advance(2 * day)
+	_, _, err = w.e.Tick()
+	w.must(err)
+	log, err = w.e.Audit(w.admin, 0, time.Time{}, time.Time{})
+	w.must(err)
+	eq(t, len(log), 0)
+}
+
 // TestNoteKindsMatchTheLibrary: the kinds Prefs asks about are every kind
 // the library names.
 func TestNoteKindsMatchTheLibrary(t *testing.T) {

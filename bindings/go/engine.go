@@ -67,12 +67,16 @@ type Options struct {
 	// SessionLifetime is how long a session lasts from its sign-in: 0 is
 	// the default (90 days), SessionsNeverExpire keeps it until revoked.
 	SessionLifetime time.Duration
+	// AuditRetention is how long audit entries are kept: 0 is the default
+	// (365 days), KeepForever never prunes them.
+	AuditRetention time.Duration
 }
 
 // SessionsNeverExpire as Options.SessionLifetime keeps sessions until revoked.
 const SessionsNeverExpire time.Duration = -1
 
-// KeepForever as Options.OutboxRetention keeps delivered notifications for ever.
+// KeepForever as Options.OutboxRetention or Options.AuditRetention keeps
+// delivered notifications or audit entries for ever.
 const KeepForever time.Duration = -1
 
 // Engine is one connection to a liblend store. Close it when done; a
@@ -126,6 +130,13 @@ func Open(path string, opts *Options) (*Engine, error) {
 			secs = 0
 		}
 		err = check(C.lend_options_set_session_lifetime(o, secs), "the session lifetime", opts.SessionLifetime)
+	}
+	if err == nil && opts.AuditRetention != 0 {
+		secs := C.int64_t(opts.AuditRetention / time.Second)
+		if opts.AuditRetention == KeepForever {
+			secs = 0
+		}
+		err = check(C.lend_options_set_audit_retention(o, secs), "the audit retention", opts.AuditRetention)
 	}
 	if err != nil {
 		e.handle.Delete()

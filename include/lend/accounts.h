@@ -70,6 +70,12 @@ enum lend_password_cost {
 };
 LEND_EXTERN int lend_options_set_password_cost(lend_options *opts, int cost);
 
+/* How long an audit entry is kept: lend_engine_tick() deletes older ones (at
+ * most 1000 a tick; default LEND_AUDIT_RETENTION_DEFAULT, 365 days; 0 keeps
+ * them for ever). See doc/security.md. */
+LEND_EXTERN int lend_options_set_audit_retention(lend_options *opts, int64_t seconds);
+#define LEND_AUDIT_RETENTION_DEFAULT ((int64_t)365 * 86400)
+
 /* Bounds: passwords 8..128 bytes of UTF-8; generated ones are 12
  * characters (a buffer of LEND_PASSWORD_GENERATED_SIZE holds one). */
 #define LEND_PASSWORD_MIN 8

@@ -152,6 +152,7 @@ _outbox_list = fn("lend_outbox_list", I, V, V, I, I, P)
 
 _options_set_outbox_retention = fn("lend_options_set_outbox_retention", I, V, I64)
 _options_set_session_lifetime = fn("lend_options_set_session_lifetime", I, V, I64)
+_options_set_audit_retention = fn("lend_options_set_audit_retention", I, V, I64)
 
 # the librarian's desk
 _request_create = fn("lend_request_create", I, V, V, I64, I64, P)
@@ -467,7 +468,9 @@ class Engine:
     (``PasswordCost.MIN`` in tests only); ``outbox_retention`` how long
     delivered notifications are kept (a timedelta or seconds; 0: for ever);
     ``session_lifetime`` how long a session lasts from its sign-in (a
-    timedelta or seconds; default 90 days; 0: until revoked).
+    timedelta or seconds; default 90 days; 0: until revoked);
+    ``audit_retention`` how long audit entries are kept (default 365 days;
+    0: for ever).
 
     An engine may be used from several threads: calls are serialised by a
     lock. Callbacks run on the calling thread, inside that lock, and must not
@@ -479,7 +482,8 @@ class Engine:
                  notifier: Optional[Notifier] = None, busy_timeout_ms: Optional[int] = None,
                  password_cost: Optional[PasswordCost] = None,
                  outbox_retention: Union[_dt.timedelta, int, None] = None,
-                 session_lifetime: Union[_dt.timedelta, int, None] = None) -> None:
+                 session_lifetime: Union[_dt.timedelta, int, None] = None,
+                 audit_retention: Union[_dt.timedelta, int, None] = None) -> None:
         self._h: Optional[N.c_void_p] = None
         self._lock = threading.RLock()
         self._cb = _Callbacks(clock, notifier)
@@ -506,6 +510,10 @@ class Engine:
                 secs = (int(session_lifetime.total_seconds()) if isinstance(session_lifetime, _dt.timedelta)
                         else int(session_lifetime))
                 _set(_options_set_session_lifetime(opts, secs), "session_lifetime", session_lifetime)
+            if audit_retention is not None:
+                secs = (int(audit_retention.total_seconds()) if isinstance(audit_retention, _dt.timedelta)
+                        else int(audit_retention))
+                _set(_options_set_audit_retention(opts, secs), "audit_retention", audit_retention)
             h = N.c_void_p()
             rc = _engine_open(N.byref(h), _text(os.fspath(path), "path"), opts)
         finally:

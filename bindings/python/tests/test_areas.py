@@ -410,5 +410,17 @@ class SessionLifetime(EngineTest):
         forever.close()
 
 
+class AuditRetention(EngineTest):
+    options = {"audit_retention": DAY, "password_cost": PasswordCost.MIN}
+
+    def test_audit_retention(self) -> None:
+        self.world(1)
+        self.e.set_password(self.admin, self.tk[0], "Plain-Secret-Pw1")
+        self.assertGreater(len(self.e.audit(self.admin)), 0)
+        self.clock.advance(days=2)
+        self.e.tick()
+        self.assertEqual(self.e.audit(self.admin), [])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -781,6 +781,10 @@ struct lend_storage {
 	 * recorded (from, into) pairs by from. */
 	int (*accounts_move)(void *ud, int64_t from, int64_t to, int64_t at);
 	int (*merged_list)(void *ud, int (*cb)(void *ctx, int64_t from, int64_t into), void *ctx);
+	/* Optional (NULL: audit entries are kept for ever). Delete at most
+	 * limit audit rows with at < before, lowest id first; *pruned says how
+	 * many went. */
+	int (*audit_prune)(void *ud, int64_t before, int32_t limit, int64_t *pruned);
 
 	/* -- the reader's shelf */
 	/* Balance entries. wallet_insert sets row->id; EEXISTS when the reader

@@ -523,6 +523,25 @@ static int sq_audit_list(void *ud, int64_t reader_id, int64_t from, int64_t to, 
 	return rc;
 }
 
+static const char AUDIT_PRUNE[] =
+	"DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ?1 ORDER BY id LIMIT ?2)";
+
+static int sq_audit_prune(void *ud, int64_t before, int32_t limit, int64_t *pruned)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, AUDIT_PRUNE, &st, "audit_prune");
+	if (rc != LEND_OK)
+		return rc;
+	if ((rc = sq__bound(s, st, "audit_prune", BIND64(st, 1, before))) != LEND_OK ||
+	    (rc = sq__bound(s, st, "audit_prune", BIND64(st, 2, limit))) != LEND_OK)
+		return rc;
+	rc = sq__run(s, st, "audit_prune", 0);
+	if (rc == LEND_OK)
+		*pruned = sqlite3_changes(sq__db(s));
+	return rc;
+}
+
 /* ---------------------------------------------------------------- merge */
 
 static const char *const MOVE_SQL[] = {
@@ -594,4 +613,5 @@ void sq__accounts_methods(lend_storage *out)
 	out->audit_list = sq_audit_list;
 	out->accounts_move = sq_accounts_move;
 	out->merged_list = sq_merged_list;
+	out->audit_prune = sq_audit_prune; /* optional, not in every backend */
 }

@@ -208,7 +208,29 @@ static int status_of(int rc)
 /* Record SQLite's current message for a failure with code rc. */
 static int fail(sq *s, const char *what, int rc)
 {
-	snprintf(s->buf, sizeof s->buf, "%s: %s", what, sqlite3_errmsg(s->db));
+	const char *msg = sqlite3_errmsg(s->db);
+	const char *cause = "";
+
+	/* A failure of the file underneath (disk full, I/O error, read-only)
+	 * may surface with another message ("vtable constructor failed: ..."
+	 * when it hit the search index's tables): name the cause too. */
+	switch (rc & 0xff) {
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_CORRUPT:
+	case SQLITE_CANTOPEN:
+	case SQLITE_NOTADB:
+		if (strstr(msg, sqlite3_errstr(rc)) == NULL)
+			cause = sqlite3_errstr(rc);
+		break;
+	default:
+		break;
+	}
+	if (*cause)
+		snprintf(s->buf, sizeof s->buf, "%s: %s (%s)", what, msg, cause);
+	else
+		snprintf(s->buf, sizeof s->buf, "%s: %s", what, msg);
 	s->msg = s->buf;
 	s->notfound = NULL;
 	return status_of(rc);
@@ -1302,7 +1324,10 @@ LEND_EXTERN int lend_storage_sqlite(lend_storage *out, const char *path, int bus
 		set_err(errbuf, errlen, "", "out of memory");
 		return LEND_ENOMEM;
 	}
-	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	/* SQLITE_OPEN_URI: a host may name a "file:" URI, e.g. to choose a VFS
+	 * ("file:lend.db?vfs=NAME") or to open read-only ("?mode=ro"). */
+	rc = sqlite3_open_v2(path, &s->db,
+	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
 	if (rc != SQLITE_OK) {
 		set_err(errbuf, errlen, path, s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 		status = status_of(rc);
