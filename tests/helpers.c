@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+
+#include "lend/sys/postgres.h"
 #ifdef TH_HAVE_PQ
 #include <libpq-fe.h>
 #endif
@@ -144,6 +146,15 @@ __attribute__((constructor)) static void th_backend_choose(void)
 		pg_unavailable("LEND_TEST_PG is not set (sh scripts/pg.sh start DIR prints a server's URI)");
 	PQfinish(pg_admin());
 #endif
+}
+
+void th_storage_open(th *t, lend_storage *s)
+{
+	char why[256] = "";
+	int rc = t->pg_schema[0] ? lend_storage_postgres(s, t->path, why, sizeof why)
+	                         : lend_storage_sqlite(s, t->path, 0, why, sizeof why);
+	if (rc != LEND_OK)
+		fail_msg("opening the fixture's store: %d %s", rc, why);
 }
 
 void th_pg_store_new(char *uri, size_t n, char *schema, size_t sn)

@@ -137,6 +137,10 @@ void th_pg_store_new(char *uri, size_t n, char *schema, size_t sn);
 void th_pg_store_drop(const char *schema);
 /* PostgreSQL: run sql on the test server (another connection); asserts. */
 void th_pg_exec(const char *sql);
+/* A storage backend of its own on the fixture's store (SQLite file or
+ * PostgreSQL schema), for tests that write rows underneath the engine;
+ * close the engine first on SQLite. Asserts. */
+void th_storage_open(th *t, lend_storage *s);
 
 /* ------------------------------------------------------------- database */
 

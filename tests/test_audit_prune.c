@@ -122,8 +122,7 @@ static void test_batches(void **state)
 	th_close_engine(t);
 	/* 2500 old entries straight through the backend */
 	lend_storage s;
-	char why[256];
-	assert_int_equal(lend_storage_sqlite(&s, t->path, 0, why, sizeof why), LEND_OK);
+	th_storage_open(t, &s);
 	assert_non_null(s.audit_prune);
 	assert_int_equal(s.begin(s.userdata, 1), LEND_OK);
 	for (int i = 0; i < 2500; i++) {

@@ -13,6 +13,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pg.h"
@@ -562,6 +563,25 @@ static int pg_audit_list(void *ud, int64_t reader_id, int64_t from, int64_t to, 
 	return walk(ud, sql, &p, "audit_list", audit_row, (void *)cb, ctx, 0);
 }
 
+/* Entries older than the retention, a batch at a time, oldest first. */
+static const char AUDIT_PRUNE[] =
+	"DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < $1 ORDER BY id LIMIT $2)";
+
+static int pg_audit_prune(void *ud, int64_t before, int32_t limit, int64_t *pruned)
+{
+	pg_params p = {0};
+	PGresult *r;
+	*pruned = 0;
+	pg__param_i64(&p, before);
+	pg__param_i64(&p, limit);
+	int rc = pg__exec(ud, AUDIT_PRUNE, &p, "audit_prune", &r);
+	if (rc != LEND_OK)
+		return rc;
+	*pruned = strtoll(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return LEND_OK;
+}
+
 /* ---------------------------------------------------------------- merge */
 
 static const char MOVE_METHODS[] = "UPDATE methods SET reader_id = $2 WHERE reader_id = $1";
@@ -635,6 +655,7 @@ void pg__accounts_methods(lend_storage *out)
 	out->session_list = pg_session_list;
 	out->audit_insert = pg_audit_insert;
 	out->audit_list = pg_audit_list;
+	out->audit_prune = pg_audit_prune;
 	out->accounts_move = pg_accounts_move;
 	out->merged_list = pg_merged_list;
 }
