@@ -172,6 +172,7 @@ int lend__issue(lend_engine *e, lend_gathered *g, int origin, lend_sys_loan *loa
 
 int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when)
 {
+	e->finish_library = 0; /* the sample of ended loans changes */
 	lend_sys_fund f;
 	int rc = ST(e, fund_get, loan->library_id, loan->book_id, &f);
 	TRY_ST(e, "fund", rc);

@@ -923,6 +923,10 @@ static int finish_cb(void *ctx, const lend_sys_loan *l)
 
 int lend__desk_finish_permille(lend_engine *e, int64_t library_id, int64_t *permille)
 {
+	if (e->finish_library == library_id && library_id) {
+		*permille = e->finish_permille;
+		return LEND_OK;
+	}
 	*permille = 1000;
 	lend_sys_loan_filter lf;
 	memset(&lf, 0, sizeof lf);
@@ -932,10 +936,12 @@ int lend__desk_finish_permille(lend_engine *e, int64_t library_id, int64_t *perm
 	lf.limit = FINISH_SAMPLE;
 	struct finish_sum s = {0, 0, 0};
 	TRY_ST(e, "loan list", ST(e, loan_list, &lf, finish_cb, &s));
-	if (s.n < FINISH_MIN || s.period <= 0)
-		return LEND_OK;
-	int64_t p = s.kept / (s.period / 1000 > 0 ? s.period / 1000 : 1);
-	*permille = p < 100 ? 100 : p > 1000 ? 1000 : p;
+	if (s.n >= FINISH_MIN && s.period > 0) {
+		int64_t p = s.kept / (s.period / 1000 > 0 ? s.period / 1000 : 1);
+		*permille = p < 100 ? 100 : p > 1000 ? 1000 : p;
+	}
+	e->finish_library = library_id;
+	e->finish_permille = *permille;
 	return LEND_OK;
 }
 

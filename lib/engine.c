@@ -222,6 +222,7 @@ int lend__begin(lend_engine *e, int write)
 	if (e->now < 0)
 		return lend__fail(e, LEND_EUSER, "the host's clock failed");
 	e->settled_loans = e->settled_handoffs = 0;
+	e->finish_library = 0;
 	e->sweeping_day = 0;
 	if (!write) {
 		/* A read settles nothing unless the clock made something due. */

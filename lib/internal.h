@@ -24,6 +24,10 @@ struct lend_engine {
 	int in_txn;
 	int64_t now; /* the clock, read once per call */
 	int64_t settled_loans; /* what the last settle ended and handed on */
+	/* The share of their period a library's readers keep loans (the wait
+	 * estimate's input), remembered for the rest of one call: a tick asks
+	 * it for every place in every queue. */
+	int64_t finish_library, finish_permille;
 	int64_t settled_handoffs;
 	/* The UTC day (YYYYMMDD) this engine last passed every idle copy to an
 	 * eligible reader: day-driven eligibility (a new month's quota, a

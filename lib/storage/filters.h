@@ -133,7 +133,12 @@ static inline void build_sql(char *buf, size_t cap, uint32_t key)
 	case DK_LOAN_LIST:
 		sb_add(&b, "SELECT id, " LOAN_COLS " FROM loans");
 		add_conds(&b, bits, loan_conds, nloan, NULL);
-		sb_add(&b, loan_order[(bits >> LF_ORDER_SHIFT) & 3]);
+		/* With the state filtered, "active first" orders nothing, and
+		 * without it (library_id, issued_at) serves the order. */
+		if (((bits >> LF_ORDER_SHIFT) & 3) == 2 && (bits & (LF_ACTIVE | LF_ENDED)))
+			sb_add(&b, " ORDER BY issued_at DESC, id DESC");
+		else
+			sb_add(&b, loan_order[(bits >> LF_ORDER_SHIFT) & 3]);
 		sb_add(&b, " LIMIT ?9");
 		break;
 	case DK_LOAN_COUNT:

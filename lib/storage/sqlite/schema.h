@@ -197,6 +197,10 @@ static const char lend_sqlite_migration_1[] =
 	");\n"
 	"CREATE INDEX ledger_library_at ON ledger (library_id, at);\n";
 
+/* Version 7: a library's loans newest first (the wait estimate samples the
+ * last ended ones; without it every estimate read the library's history). */
+static const char lend_sqlite_migration_7[] = "CREATE INDEX loans_library_issued ON loans (library_id, issued_at);\n";
+
 /* Every migration, in order; schema_version N means the first N are applied.
  * Append only. */
 static const char *const lend_sqlite_migrations[] = {
@@ -206,6 +210,7 @@ static const char *const lend_sqlite_migrations[] = {
 	sq__shelf_schema,
 	sq__catalog_schema,
 	sq__search_schema,
+	lend_sqlite_migration_7,
 };
 
 #define LEND_SQLITE_SCHEMA_VERSION ((int)(sizeof lend_sqlite_migrations / sizeof lend_sqlite_migrations[0]))
