@@ -155,6 +155,16 @@ static int64_t hit_id(const lend_search_results *r, size_t i)
 	return lend_search_hit_book_id(lend_search_results_get(r, i));
 }
 
+/* The score of the first suggestion for text. */
+static int64_t top_score(th *t, const char *text)
+{
+	lend_search_results *r = find(t, NULL, text, 1);
+	assert_true(lend_search_results_count(r) > 0);
+	int64_t s = lend_search_hit_score(lend_search_results_get(r, 0));
+	lend_search_results_free(r);
+	return s;
+}
+
 static void test_rank_order(void **state)
 {
 	th *t = *state;
@@ -191,11 +201,29 @@ static void test_rank_order(void **state)
 	lend_search_results_free(r);
 	th_copies(t, lib, a2, 2);
 	int64_t rd = th_reader(t, "R", 1990, 1, 1), tk = th_ticket(t, lib, rd);
-	TH_OK(t, lend_take(t->e, th_as_reader(t, rd), tk, a2, NULL));
+	lend_loan *loan = NULL;
+	TH_OK(t, lend_take(t->e, th_as_reader(t, rd), tk, a2, &loan));
+	/* The loan counts from the next tick on (doc/search.md). */
+	r = find(t, NULL, "twin", 1);
+	assert_int_equal(hit_id(r, 0), a1);
+	lend_search_results_free(r);
+	TH_OK(t, lend_engine_tick(t->e, NULL, NULL));
 	r = find(t, NULL, "twin", 1);
 	assert_int_equal(hit_id(r, 0), a2);
 	assert_int_equal(hit_id(r, 1), a1);
 	lend_search_results_free(r);
+	/* The next loan counts at the next tick too; a tick with no new loan
+	 * changes nothing. */
+	int64_t one = top_score(t, "twin");
+	TH_OK(t, lend_return(t->e, th_as_reader(t, rd), lend_loan_id(loan)));
+	lend_loan_free(loan);
+	TH_OK(t, lend_take(t->e, th_as_reader(t, rd), tk, a2, NULL));
+	assert_int_equal(top_score(t, "twin"), one);
+	TH_OK(t, lend_engine_tick(t->e, NULL, NULL));
+	int64_t two = top_score(t, "twin");
+	assert_true(two > one);
+	TH_OK(t, lend_engine_tick(t->e, NULL, NULL));
+	assert_int_equal(top_score(t, "twin"), two);
 	/* A rating counts too. */
 	TH_OK(t, lend_rating_set(t->e, th_as_reader(t, rd), rd, annotated, 5));
 	r = find(t, NULL, "annotated", 0);
