@@ -136,8 +136,10 @@ static void test_match_small(void **state)
 	assert_int_equal(place(t, "master", 0, hm), 2);
 	/* Every word must match; a full search wants whole words. */
 	assert_int_equal(count(t, "master zzz", 0), 0);
-	assert_int_equal(count(t, "maste", 0), 0);
+	assert_int_equal(count(t, "mast", 0), 0);
 	assert_int_equal(count(t, "maste", 1), 2);
+	/* A whole word one letter short is a typo: found, below any hit as typed. */
+	assert_int_equal(count(t, "maste", 0), 2);
 	th_check_clean(t);
 }
 
@@ -230,6 +232,97 @@ static void test_rank_order(void **state)
 	assert_int_equal(hit_id(r, 0), annotated);
 	assert_true(lend_search_hit_score(lend_search_results_get(r, 0)) % 1000000 > 0);
 	lend_search_results_free(r);
+	th_check_clean(t);
+}
+
+/* --------------------------------------------------------------- typos */
+
+static int has_variant(char **v, size_t n, const char *w)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+static void test_typo_variants(void **state)
+{
+	(void)state;
+	char **v = NULL;
+	size_t n = 0;
+	assert_int_equal(lend__fuzzy_variants("gugo", &v, &n), LEND_OK);
+	assert_true(has_variant(v, n, "gogo"));  /* substitution */
+	assert_true(has_variant(v, n, "ugo"));   /* deletion */
+	assert_true(has_variant(v, n, "uggo") == 0); /* no doubled letter in the index */
+	assert_true(has_variant(v, n, "ggo") == 0);
+	assert_true(has_variant(v, n, "gougo")); /* insertion */
+	assert_true(has_variant(v, n, "ugugo"));
+	assert_true(has_variant(v, n, "gyugo") == 0); /* no y in the skeleton */
+	assert_false(has_variant(v, n, "gugo"));
+	for (size_t i = 1; i < n; i++)
+		assert_true(strcmp(v[i], v[i - 1]) != 0);
+	lend__fuzzy_free(v);
+	assert_int_equal(lend__fuzzy_variants("dostoevski", &v, &n), LEND_OK);
+	assert_true(has_variant(v, n, "dostoievski")); /* Dostoyevsky, Достоевский */
+	lend__fuzzy_free(v);
+	assert_int_equal(lend__fuzzy_variants("tolsoi", &v, &n), LEND_OK);
+	assert_true(has_variant(v, n, "tolstoi"));
+	assert_true(has_variant(v, n, "tolsio")); /* transposition */
+	lend__fuzzy_free(v);
+	/* Too short, or not the skeleton's Latin: nothing. */
+	assert_int_equal(lend__fuzzy_variants("gug", &v, &n), LEND_OK);
+	assert_int_equal(n, 0);
+	assert_null(v);
+	assert_int_equal(lend__fuzzy_variants("γραμμα", &v, &n), LEND_OK);
+	assert_int_equal(n, 0);
+}
+
+static void test_typos(void **state)
+{
+	th *t = *state;
+	int64_t gog = book(t, "Мёртвые души", "Гоголь, Николай Васильевич", 0, 0);
+	int64_t war = book(t, "Война и мир", "Толстой, Лев Николаевич", 0, 0);
+	int64_t dos = book(t, "Преступление и наказание", "Достоевский, Фёдор Михайлович", 0, 0);
+	int64_t mis = book(t, "Les Misérables", "Hugo, Victor", 0, 0);
+	/* «гуго» typed on the wrong layout: one letter off «гого...» */
+	size_t at = place(t, "ueuj", 1, gog);
+	assert_true(at >= 1 && at <= 2); /* beside Hugo, one letter off too */
+	assert_int_equal(place(t, "ueuj", 1, mis) + at, 3);
+	assert_int_equal(place(t, "ueuj", 0, gog), 0); /* a whole word «гуго» is two edits off «гоголь» */
+	/* Latin typos: a letter left out, a missing "y", two letters swapped */
+	assert_int_equal(place(t, "tolsoy", 0, war), 1);
+	assert_int_equal(place(t, "tolsto", 1, war), 1);  /* no typo: a prefix */
+	assert_int_equal(place(t, "dostoevsky", 0, dos), 1);
+	assert_int_equal(place(t, "dostoevsk", 1, dos), 1);
+	assert_int_equal(place(t, "miserbales", 0, mis), 1);
+	assert_int_equal(place(t, "crime tolsoy", 1, war), 0); /* every other word must still match */
+	assert_int_equal(place(t, "voina tolsoy", 0, war), 1);
+	assert_int_equal(place(t, "tolsoy voi", 1, war), 1);
+	/* Short words are never edited; two unknown words are not one typo;
+	 * nothing one edit away: nothing. */
+	assert_int_equal(count(t, "hgo", 0), 0);
+	assert_int_equal(count(t, "tolsoy dostoevsky", 0), 0);
+	assert_int_equal(count(t, "zzzzzz", 1), 0);
+	/* A hit found through a typo ranks below every hit found as typed,
+	 * however popular: with "Ueujima Stories" in the catalog, "ueuj" as
+	 * typed starts its title, and its twin «гуго», which finds nothing, is
+	 * one letter off «гого...» (Гоголь, rated 5) and «hugo». Typed in
+	 * Cyrillic, the same two spellings give the same order. */
+	int64_t lit = book(t, "Ueujima Stories", "Nobody, A.", 0, 0);
+	int64_t rd = th_reader(t, "R", 1990, 1, 1);
+	TH_OK(t, lend_rating_set(t->e, th_as_reader(t, rd), rd, gog, 5));
+	for (int v = 0; v < 2; v++) {
+		lend_search_results *r = find(t, NULL, v ? "гуго" : "ueuj", 1);
+		assert_int_equal(lend_search_results_count(r), 3);
+		assert_int_equal(hit_id(r, 0), lit);
+		assert_int_equal(hit_id(r, 1), gog); /* the rating ranks it above Hugo */
+		assert_int_equal(hit_id(r, 2), mis);
+		int64_t exact = lend_search_hit_score(lend_search_results_get(r, 0));
+		assert_true(exact >= 4000000);
+		for (size_t i = 1; i < 3; i++)
+			assert_true(lend_search_hit_score(lend_search_results_get(r, i)) < 4000000);
+		lend_search_results_free(r);
+	}
 	th_check_clean(t);
 }
 
@@ -638,6 +731,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test_setup_teardown(test_match_small, th_setup_memory, th_teardown),
+		cmocka_unit_test(test_typo_variants),
+		cmocka_unit_test_setup_teardown(test_typos, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_rank_order, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_filters_and_verdicts, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_index_in_step, th_setup_memory, th_teardown),

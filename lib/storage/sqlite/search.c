@@ -523,8 +523,55 @@ static int search_match(void *ud, const lend_sys_search_query *q, lend_sys_searc
 	return rc;
 }
 
+/* ----------------------------------------------------------- the words */
+
+/* FTS5's vocabulary of the index (every term with its document count), a
+ * connection's temp table: no schema change in the database file. */
+static const char sql_vocab_make[] =
+	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_fts, row)";
+static const char sql_vocab_from[] = "SELECT term FROM temp.search_vocab WHERE term >= ?1 AND doc > 0 LIMIT 1";
+
+static int vocab_ready(sq *s)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(sq__db(s), sql_vocab_make, NULL, NULL, &err);
+	sqlite3_free(err);
+	return rc == SQLITE_OK ? LEND_OK : sq__fail(s, "search words", rc);
+}
+
+static int search_vocab(void *ud, const char *const *words, int32_t nwords, int32_t prefix, int32_t *found)
+{
+	sq *s = ud;
+	if (nwords < 0 || (nwords > 0 && (!words || !found)))
+		return sq__fail_msg(s, "search words", "bad arguments", LEND_ESTORAGE);
+	int rc = nwords > 0 ? vocab_ready(s) : LEND_OK;
+	for (int32_t i = 0; rc == LEND_OK && i < nwords; i++) {
+		const char *w = words[i] ? words[i] : "";
+		size_t n = strlen(w);
+		found[i] = 0;
+		if (!n)
+			continue;
+		sqlite3_stmt *st;
+		rc = sq__prep(s, sql_vocab_from, &st, "search words");
+		if (rc != LEND_OK)
+			break;
+		sqlite3_bind_text(st, 1, w, (int)n, SQLITE_STATIC);
+		int step = sqlite3_step(st);
+		if (step == SQLITE_ROW) {
+			const char *t = sq__text(st, 0);
+			size_t tn = t ? strlen(t) : 0;
+			found[i] = t && tn >= n && memcmp(t, w, n) == 0 && (prefix || tn == n);
+		} else if (step != SQLITE_DONE) {
+			rc = sq__fail(s, "search words", step);
+		}
+		sq__done(s, st);
+	}
+	return rc;
+}
+
 void sq__search_methods(lend_storage *out)
 {
+	out->search_vocab = search_vocab;
 	out->search_put = search_put;
 	out->search_delete = search_delete;
 	out->search_match = search_match;
