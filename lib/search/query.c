@@ -375,25 +375,28 @@ static int candidates(lend_engine *e, const lend_search_query *uq, words *ws, in
                       int ask, int limit, lend__rows *rows, int *more)
 {
 	*more = 0;
+	lend_sys_search_query q[2];
+	for (int v = 0; v < nws; v++) {
+		memset(&q[v], 0, sizeof q[v]);
+		q[v].words = ws[v].w;
+		q[v].nwords = ws[v].n;
+		q[v].prefix = prefix;
+		q[v].kind = uq->kind;
+		q[v].language = uq->language;
+		q[v].max_age = max_age;
+		q[v].limit = ask;
+	}
 	for (int v = 0; v < nws; v++) {
 		if (v > 0 && rows->n >= (size_t)limit)
 			break; /* the text as typed filled the page: no need of its twin */
-		lend_sys_search_query q = {0};
-		q.words = ws[v].w;
-		q.nwords = ws[v].n;
-		q.prefix = prefix;
-		q.kind = uq->kind;
-		q.language = uq->language;
-		q.max_age = max_age;
-		q.limit = ask;
 		collect c = {rows, &ws[v], prefix, 0, 0};
-		size_t before = rows->n;
-		TRY(lookup(e, &q, &c));
+		TRY(lookup(e, &q[v], &c));
 		if (!lend__search_lacks(e) && c.got >= ask)
 			*more = 1;
-		if (rows->n == before)
-			TRY(fuzzy(e, &q, &ws[v], rows)); /* nothing as typed: a typo? */
 	}
+	int typo = rows->n == 0; /* nothing in either spelling: a typo? */
+	for (int v = 0; v < nws && typo; v++)
+		TRY(fuzzy(e, &q[v], &ws[v], rows));
 	if (rows->n < 2)
 		return LEND_OK;
 	/* Each book once, with its better score of the two spellings. */
