@@ -134,6 +134,11 @@ static void test_match_small(void **state)
 	/* The title starting with the query comes before a later word. */
 	assert_int_equal(place(t, "master", 0, mm), 1);
 	assert_int_equal(place(t, "master", 0, hm), 2);
+	/* More query words than the title has: the other words match elsewhere
+	 * (a title line shorter than the query is never read past its end). */
+	int64_t ab = book(t, "Ab", "Cd, Ef", 0, 0);
+	assert_int_equal(place(t, "ab cd", 1, ab), 1);
+	assert_int_equal(place(t, "ab cd ef", 0, ab), 1);
 	/* Every word must match; a full search wants whole words. */
 	assert_int_equal(count(t, "master zzz", 0), 0);
 	assert_int_equal(count(t, "mast", 0), 0);
