@@ -672,7 +672,19 @@ static const char sql_has_prefix[] = "SELECT 1 FROM search_prefix WHERE prefix =
 static int has_word_indexed(sq *s, const char *w, int prefix, int *found)
 {
 	size_t n = strlen(w);
-	int short_prefix = prefix && prefix_bytes(w, n, PREFIX_MAX) == n;
+	size_t kb = prefix_bytes(w, n, PREFIX_MAX);
+	if (kb < n) {
+		/* No word starts with its first characters: no need to ask FTS5. */
+		char head[16];
+		if (kb < sizeof head) {
+			memcpy(head, w, kb);
+			head[kb] = '\0';
+			int rc = has_word_indexed(s, head, 1, found);
+			if (rc != LEND_OK || !*found)
+				return rc;
+		}
+	}
+	int short_prefix = prefix && kb == n;
 	char *m = short_prefix ? NULL : fts_word(w, prefix);
 	*found = 0;
 	if (!short_prefix && !m)
@@ -691,17 +703,123 @@ static int has_word_indexed(sq *s, const char *w, int prefix, int *found)
 	return rc;
 }
 
+/* The words FTS5 holds that start with h, sorted (FTS5's vocabulary, read
+ * through a connection's temp fts5vocab table: nothing in the database
+ * file). One range read instead of one FTS5 query per word. */
+static const char sql_vocab_make[] =
+	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_fts, row)";
+static const char sql_vocab_range[] = "SELECT term FROM temp.search_vocab WHERE term >= ?1 AND term < ?2";
+
+typedef struct vocab {
+	char **w;
+	size_t n, cap;
+} vocab;
+
+static void vocab_free(vocab *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->w[i]);
+	free(v->w);
+	memset(v, 0, sizeof *v);
+}
+
+static int vocab_read(sq *s, const char *h, vocab *v)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(sq__db(s), sql_vocab_make, NULL, NULL, &err);
+	sqlite3_free(err);
+	if (rc != SQLITE_OK)
+		return sq__fail(s, "search words", rc);
+	size_t n = strlen(h);
+	char up[20];
+	memcpy(up, h, n);
+	up[n] = (char)0xff;
+	sqlite3_stmt *st;
+	int lrc = sq__prep(s, sql_vocab_range, &st, "search words");
+	if (lrc != LEND_OK)
+		return lrc;
+	sqlite3_bind_text(st, 1, h, (int)n, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, up, (int)n + 1, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (v->n == v->cap) {
+			size_t cap = v->cap ? 2 * v->cap : 256;
+			char **w = realloc(v->w, cap * sizeof *w);
+			if (!w) {
+				step = SQLITE_NOMEM;
+				break;
+			}
+			v->w = w;
+			v->cap = cap;
+		}
+		if (!(v->w[v->n] = strdup(sq__text(st, 0) ? sq__text(st, 0) : ""))) {
+			step = SQLITE_NOMEM;
+			break;
+		}
+		v->n++;
+	}
+	lrc = step == SQLITE_DONE ? LEND_OK
+	      : step == SQLITE_NOMEM ? sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM)
+	                             : sq__fail(s, "search words", step);
+	sq__done(s, st);
+	return lrc;
+}
+
+/* Is w in v (with prefix: does a word of v start with it)? v is sorted. */
+static int vocab_has(const vocab *v, const char *w, int prefix)
+{
+	size_t lo = 0, hi = v->n, n = strlen(w);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(v->w[mid], w) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < v->n && (prefix ? strncmp(v->w[lo], w, n) == 0 : strcmp(v->w[lo], w) == 0);
+}
+
+#define VOCAB_GROUP 8 /* words sharing their first characters read the vocabulary at once */
+
 static int search_vocab(void *ud, const char *const *words, int32_t nwords, int32_t prefix, int32_t *found)
 {
 	sq *s = ud;
 	if (nwords < 0 || (nwords > 0 && (!words || !found)))
 		return sq__fail_msg(s, "search words", "bad arguments", LEND_ESTORAGE);
 	int rc = LEND_OK;
+	for (int32_t i = 0; i < nwords; i++)
+		found[i] = -1; /* not answered yet */
 	for (int32_t i = 0; rc == LEND_OK && i < nwords; i++) {
+		const char *w = words[i] ? words[i] : "";
+		size_t n = strlen(w), kb = prefix_bytes(w, n, PREFIX_MAX);
+		if (found[i] >= 0)
+			continue;
+		if (!n) {
+			found[i] = 0;
+			continue;
+		}
+		/* The words that share this one's first characters. */
+		int32_t same = 0;
+		for (int32_t j = i; j < nwords && kb < n && kb < 16; j++)
+			same += words[j] && found[j] < 0 && strlen(words[j]) > kb && strncmp(words[j], w, kb) == 0;
+		if (same < VOCAB_GROUP) {
+			int f = 0;
+			rc = has_word_indexed(s, w, prefix, &f);
+			found[i] = f;
+			continue;
+		}
+		char h[16];
+		memcpy(h, w, kb);
+		h[kb] = '\0';
 		int f = 0;
-		if (words[i] && *words[i])
-			rc = has_word_indexed(s, words[i], prefix, &f);
-		found[i] = f;
+		rc = has_word_indexed(s, h, 1, &f);
+		vocab v = {0};
+		if (rc == LEND_OK && f)
+			rc = vocab_read(s, h, &v);
+		for (int32_t j = i; rc == LEND_OK && j < nwords; j++)
+			if (words[j] && found[j] < 0 && strlen(words[j]) > kb && strncmp(words[j], h, kb) == 0)
+				found[j] = f && vocab_has(&v, words[j], prefix);
+		vocab_free(&v);
 	}
 	return rc;
 }
