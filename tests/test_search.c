@@ -282,6 +282,26 @@ static void test_typo_variants(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* A c or k typed last, before its h: found as the start of "ch" / "kh". */
+static void test_unfinished_h(void **state)
+{
+	th *t = *state;
+	int64_t mc = book(t, "Graustark", "McCutcheon, George Barr", 0, 0);
+	int64_t hb = book(t, "Handbuch der Physik", "Geiger, Hans", 0, 0);
+	int64_t ch = book(t, "Вишнёвый сад", "Чехов, Антон Павлович", 0, 0);
+	int64_t kh = book(t, "The Rubaiyat", "Khayyam, Omar", 0, 0);
+	assert_int_equal(place(t, "McCutc", 1, mc), 1);
+	assert_int_equal(place(t, "McCutch", 1, mc), 1);
+	assert_int_equal(place(t, "Handbuc", 1, hb), 1);
+	assert_int_equal(place(t, "Chek", 1, ch), 1);
+	assert_int_equal(place(t, "Chekh", 1, ch), 1);
+	assert_true(place(t, "K", 1, kh) > 0);
+	assert_int_equal(place(t, "omar k", 1, kh), 1);
+	/* Only for suggestions: a whole word "handbuk" is two edits off "handbuch". */
+	assert_int_equal(place(t, "Handbuc", 0, hb), 0);
+	th_check_clean(t);
+}
+
 static void test_typos(void **state)
 {
 	th *t = *state;
@@ -739,6 +759,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_match_small, th_setup_memory, th_teardown),
 		cmocka_unit_test(test_typo_variants),
 		cmocka_unit_test_setup_teardown(test_typos, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_unfinished_h, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_rank_order, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_filters_and_verdicts, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_index_in_step, th_setup_memory, th_teardown),

@@ -375,7 +375,7 @@ static int candidates(lend_engine *e, const lend_search_query *uq, words *ws, in
                       int ask, int limit, lend__rows *rows, int *more)
 {
 	*more = 0;
-	lend_sys_search_query q[2];
+	lend_sys_search_query q[3];
 	for (int v = 0; v < nws; v++) {
 		memset(&q[v], 0, sizeof q[v]);
 		q[v].words = ws[v].w;
@@ -520,6 +520,28 @@ static int max_age_for(int birth_date, int today)
 	return 0;
 }
 
+/* A c or a k typed last may be the start of "ch" or "kh", which the
+ * skeleton spells "ch" and "h" (fold.c): as typed, "McCutc" is "mkutk" and
+ * "Chek" is "chek", starting neither "mkutcheon" nor "chehov". Their
+ * spelling as the start of the pair ("mkutc", "cheh") is looked up too;
+ * *out is NULL when the text does not end so. */
+static int unfinished_h(const char *text, const char *folded, char **out)
+{
+	*out = NULL;
+	size_t tn = strlen(text), fn = folded ? strlen(folded) : 0;
+	char c = tn ? text[tn - 1] : 0;
+	if (c != 'c' && c != 'C' && c != 'k' && c != 'K')
+		return LEND_OK;
+	if (fn < 1 || folded[fn - 1] != 'k')
+		return LEND_OK; /* not the skeleton's k */
+	char *x = lend__strdup(folded);
+	if (!x)
+		return LEND_ENOMEM;
+	x[fn - 1] = c == 'c' || c == 'C' ? 'c' /* "c" survives only in "ch" */ : 'h'; /* "kh" is "h" */
+	*out = x;
+	return LEND_OK;
+}
+
 static int run(lend_engine *e, const lend_actor *a, const lend_search_query *uq, int prefix,
                lend_search_results **out)
 {
@@ -538,21 +560,23 @@ static int run(lend_engine *e, const lend_actor *a, const lend_search_query *uq,
 		return lend__nomem(e);
 	/* The query and its twin typed in the other keyboard layout. */
 	const char *text = uq->text ? uq->text : "";
-	words ws[2];
+	words ws[3];
 	int nws = 0, rc = LEND_OK;
 	memset(ws, 0, sizeof ws);
 	int scripts = lend__fold_scripts(text);
 	int swap = scripts == LEND_FOLD_LATIN      ? LEND_FOLD_TO_CYRILLIC
 	           : scripts == LEND_FOLD_CYRILLIC ? LEND_FOLD_TO_LATIN
 	                                           : 0;
-	char *f[2] = {lend__fold(text, 0), swap ? lend__fold(text, swap) : NULL};
-	if (!f[0] || (swap && !f[1]))
+	char *f[3] = {lend__fold(text, 0), NULL, swap ? lend__fold(text, swap) : NULL};
+	if (!f[0] || (swap && !f[2]))
 		rc = lend__nomem(e);
-	if (f[0] && f[1] && strcmp(f[0], f[1]) == 0) {
-		free(f[1]);
-		f[1] = NULL;
+	if (f[0] && f[2] && strcmp(f[0], f[2]) == 0) {
+		free(f[2]);
+		f[2] = NULL;
 	}
-	for (int v = 0; v < 2; v++) {
+	if (rc == LEND_OK && prefix && (rc = unfinished_h(text, f[0], &f[1])) != LEND_OK)
+		rc = lend__nomem(e);
+	for (int v = 0; v < 3; v++) {
 		if (rc == LEND_OK && f[v] && *f[v] && split(f[v], &ws[nws]) > 0)
 			nws++;
 		else
