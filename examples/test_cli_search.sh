@@ -85,7 +85,7 @@ run 0 "master" -- "$LEND" --json suggest "master"
 check "the title starting with it first" '[h["book_id"] for h in j["hits"]] == [1, 4]'
 check "hit schema" 'set(j["hits"][0]) == {"book_id", "title", "authors", "kind", "age_rating", "score", "too_young", "verdict", "reason"}'
 check "no verdict without a library" 'j["hits"][0]["verdict"] is None'
-run 0 "full search wants whole words" -- "$LEND" --json search "maste"
+run 0 "full search wants whole words" -- "$LEND" --json search "mast"
 check "no hits for a part of a word" 'j["hits"] == []'
 run 0 "human table" -- "$LEND" suggest "mas"
 grep_in out.txt "table head" "TITLE"

@@ -274,6 +274,8 @@ LEND_EXTERN int lend_engine_tick(lend_engine *e, int64_t *loans_ended, int64_t *
 		rc = lend__shelf_tick(e, NULL); /* reminders and queue news */
 	if (rc == LEND_OK)
 		rc = lend__accounts_prune(e); /* audit entries past their retention */
+	if (rc == LEND_OK)
+		rc = lend__search_tick(e); /* popularity of the books lent since */
 	int64_t ended = e->settled_loans, handed = e->settled_handoffs + more;
 	rc = lend__end(e, rc);
 	if (rc == LEND_OK) {

@@ -408,7 +408,10 @@ LEND_HIDDEN const char *lend__search_lacks(const lend_engine *e);
  * withdrawal (or a change of its authors), in the caller's transaction. A
  * book that is gone or withdrawn leaves the index. */
 LEND_HIDDEN int lend__search_book_changed(lend_engine *e, int64_t book_id);
-/* After a loan of the book was issued (circulation.c): its popularity grew. */
+/* After a loan of the book was issued (circulation.c): its popularity grew.
+ * With marks in the backend it does nothing: lend__search_tick() re-ranks. */
 LEND_HIDDEN int lend__search_book_loaned(lend_engine *e, int64_t book_id);
+/* In lend_engine_tick(): re-rank the books lent since the last tick. */
+LEND_HIDDEN int lend__search_tick(lend_engine *e);
 
 #endif

@@ -134,10 +134,17 @@ static void test_match_small(void **state)
 	/* The title starting with the query comes before a later word. */
 	assert_int_equal(place(t, "master", 0, mm), 1);
 	assert_int_equal(place(t, "master", 0, hm), 2);
+	/* More query words than the title has: the other words match elsewhere
+	 * (a title line shorter than the query is never read past its end). */
+	int64_t ab = book(t, "Ab", "Cd, Ef", 0, 0);
+	assert_int_equal(place(t, "ab cd", 1, ab), 1);
+	assert_int_equal(place(t, "ab cd ef", 0, ab), 1);
 	/* Every word must match; a full search wants whole words. */
 	assert_int_equal(count(t, "master zzz", 0), 0);
-	assert_int_equal(count(t, "maste", 0), 0);
+	assert_int_equal(count(t, "mast", 0), 0);
 	assert_int_equal(count(t, "maste", 1), 2);
+	/* A whole word one letter short is a typo: found, below any hit as typed. */
+	assert_int_equal(count(t, "maste", 0), 2);
 	th_check_clean(t);
 }
 
@@ -153,6 +160,16 @@ static lend_search_results *find_q(th *t, const lend_actor *a, lend_search_query
 static int64_t hit_id(const lend_search_results *r, size_t i)
 {
 	return lend_search_hit_book_id(lend_search_results_get(r, i));
+}
+
+/* The score of the first suggestion for text. */
+static int64_t top_score(th *t, const char *text)
+{
+	lend_search_results *r = find(t, NULL, text, 1);
+	assert_true(lend_search_results_count(r) > 0);
+	int64_t s = lend_search_hit_score(lend_search_results_get(r, 0));
+	lend_search_results_free(r);
+	return s;
 }
 
 static void test_rank_order(void **state)
@@ -191,17 +208,147 @@ static void test_rank_order(void **state)
 	lend_search_results_free(r);
 	th_copies(t, lib, a2, 2);
 	int64_t rd = th_reader(t, "R", 1990, 1, 1), tk = th_ticket(t, lib, rd);
-	TH_OK(t, lend_take(t->e, th_as_reader(t, rd), tk, a2, NULL));
+	lend_loan *loan = NULL;
+	TH_OK(t, lend_take(t->e, th_as_reader(t, rd), tk, a2, &loan));
+	/* The loan counts from the next tick on (doc/search.md). */
+	r = find(t, NULL, "twin", 1);
+	assert_int_equal(hit_id(r, 0), a1);
+	lend_search_results_free(r);
+	TH_OK(t, lend_engine_tick(t->e, NULL, NULL));
 	r = find(t, NULL, "twin", 1);
 	assert_int_equal(hit_id(r, 0), a2);
 	assert_int_equal(hit_id(r, 1), a1);
 	lend_search_results_free(r);
+	/* The next loan counts at the next tick too; a tick with no new loan
+	 * changes nothing. */
+	int64_t one = top_score(t, "twin");
+	TH_OK(t, lend_return(t->e, th_as_reader(t, rd), lend_loan_id(loan)));
+	lend_loan_free(loan);
+	TH_OK(t, lend_take(t->e, th_as_reader(t, rd), tk, a2, NULL));
+	assert_int_equal(top_score(t, "twin"), one);
+	TH_OK(t, lend_engine_tick(t->e, NULL, NULL));
+	int64_t two = top_score(t, "twin");
+	assert_true(two > one);
+	TH_OK(t, lend_engine_tick(t->e, NULL, NULL));
+	assert_int_equal(top_score(t, "twin"), two);
 	/* A rating counts too. */
 	TH_OK(t, lend_rating_set(t->e, th_as_reader(t, rd), rd, annotated, 5));
 	r = find(t, NULL, "annotated", 0);
 	assert_int_equal(hit_id(r, 0), annotated);
 	assert_true(lend_search_hit_score(lend_search_results_get(r, 0)) % 1000000 > 0);
 	lend_search_results_free(r);
+	th_check_clean(t);
+}
+
+/* --------------------------------------------------------------- typos */
+
+static int has_variant(char **v, size_t n, const char *w)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+static void test_typo_variants(void **state)
+{
+	(void)state;
+	char **v = NULL;
+	size_t n = 0;
+	assert_int_equal(lend__fuzzy_variants("gugo", &v, &n), LEND_OK);
+	assert_true(has_variant(v, n, "gogo"));  /* substitution */
+	assert_true(has_variant(v, n, "ugo"));   /* deletion */
+	assert_true(has_variant(v, n, "uggo") == 0); /* no doubled letter in the index */
+	assert_true(has_variant(v, n, "ggo") == 0);
+	assert_true(has_variant(v, n, "gougo")); /* insertion */
+	assert_true(has_variant(v, n, "ugugo"));
+	assert_true(has_variant(v, n, "gyugo") == 0); /* no y in the skeleton */
+	assert_false(has_variant(v, n, "gugo"));
+	for (size_t i = 1; i < n; i++)
+		assert_true(strcmp(v[i], v[i - 1]) != 0);
+	lend__fuzzy_free(v);
+	assert_int_equal(lend__fuzzy_variants("dostoevski", &v, &n), LEND_OK);
+	assert_true(has_variant(v, n, "dostoievski")); /* Dostoyevsky, Достоевский */
+	lend__fuzzy_free(v);
+	assert_int_equal(lend__fuzzy_variants("tolsoi", &v, &n), LEND_OK);
+	assert_true(has_variant(v, n, "tolstoi"));
+	assert_true(has_variant(v, n, "tolsio")); /* transposition */
+	lend__fuzzy_free(v);
+	/* Too short, or not the skeleton's Latin: nothing. */
+	assert_int_equal(lend__fuzzy_variants("gug", &v, &n), LEND_OK);
+	assert_int_equal(n, 0);
+	assert_null(v);
+	assert_int_equal(lend__fuzzy_variants("γραμμα", &v, &n), LEND_OK);
+	assert_int_equal(n, 0);
+}
+
+/* A c or k typed last, before its h: found as the start of "ch" / "kh". */
+static void test_unfinished_h(void **state)
+{
+	th *t = *state;
+	int64_t mc = book(t, "Graustark", "McCutcheon, George Barr", 0, 0);
+	int64_t hb = book(t, "Handbuch der Physik", "Geiger, Hans", 0, 0);
+	int64_t ch = book(t, "Вишнёвый сад", "Чехов, Антон Павлович", 0, 0);
+	int64_t kh = book(t, "The Rubaiyat", "Khayyam, Omar", 0, 0);
+	assert_int_equal(place(t, "McCutc", 1, mc), 1);
+	assert_int_equal(place(t, "McCutch", 1, mc), 1);
+	assert_int_equal(place(t, "Handbuc", 1, hb), 1);
+	assert_int_equal(place(t, "Chek", 1, ch), 1);
+	assert_int_equal(place(t, "Chekh", 1, ch), 1);
+	assert_true(place(t, "K", 1, kh) > 0);
+	assert_int_equal(place(t, "omar k", 1, kh), 1);
+	/* Only for suggestions: a whole word "handbuk" is two edits off "handbuch". */
+	assert_int_equal(place(t, "Handbuc", 0, hb), 0);
+	th_check_clean(t);
+}
+
+static void test_typos(void **state)
+{
+	th *t = *state;
+	int64_t gog = book(t, "Мёртвые души", "Гоголь, Николай Васильевич", 0, 0);
+	int64_t war = book(t, "Война и мир", "Толстой, Лев Николаевич", 0, 0);
+	int64_t dos = book(t, "Преступление и наказание", "Достоевский, Фёдор Михайлович", 0, 0);
+	int64_t mis = book(t, "Les Misérables", "Hugo, Victor", 0, 0);
+	/* «гуго» typed on the wrong layout: one letter off «гого...» */
+	size_t at = place(t, "ueuj", 1, gog);
+	assert_true(at >= 1 && at <= 2); /* beside Hugo, one letter off too */
+	assert_int_equal(place(t, "ueuj", 1, mis) + at, 3);
+	assert_int_equal(place(t, "ueuj", 0, gog), 0); /* a whole word «гуго» is two edits off «гоголь» */
+	/* Latin typos: a letter left out, a missing "y", two letters swapped */
+	assert_int_equal(place(t, "tolsoy", 0, war), 1);
+	assert_int_equal(place(t, "tolsto", 1, war), 1);  /* no typo: a prefix */
+	assert_int_equal(place(t, "dostoevsky", 0, dos), 1);
+	assert_int_equal(place(t, "dostoevsk", 1, dos), 1);
+	assert_int_equal(place(t, "miserbales", 0, mis), 1);
+	assert_int_equal(place(t, "crime tolsoy", 1, war), 0); /* every other word must still match */
+	assert_int_equal(place(t, "voina tolsoy", 0, war), 1);
+	assert_int_equal(place(t, "tolsoy voi", 1, war), 1);
+	/* Short words are never edited; two unknown words are not one typo;
+	 * nothing one edit away: nothing. */
+	assert_int_equal(count(t, "hgo", 0), 0);
+	assert_int_equal(count(t, "tolsoy dostoevsky", 0), 0);
+	assert_int_equal(count(t, "zzzzzz", 1), 0);
+	/* A hit found through a typo scores below any hit found as typed
+	 * (under 4,000,000); among them popularity orders as usual. */
+	int64_t rd = th_reader(t, "R", 1990, 1, 1);
+	TH_OK(t, lend_rating_set(t->e, th_as_reader(t, rd), rd, gog, 5));
+	lend_search_results *r = find(t, NULL, "ueuj", 1);
+	assert_int_equal(lend_search_results_count(r), 2);
+	assert_int_equal(hit_id(r, 0), gog); /* the rating ranks it above Hugo */
+	assert_int_equal(hit_id(r, 1), mis);
+	for (size_t i = 0; i < 2; i++)
+		assert_true(lend_search_hit_score(lend_search_results_get(r, i)) < 4000000);
+	lend_search_results_free(r);
+	/* An exact hit in either spelling: no typo is looked for. "Ueujima" as
+	 * typed starts with "ueuj"; typed in Cyrillic («гуго»), its twin does. */
+	int64_t lit = book(t, "Ueujima Stories", "Nobody, A.", 0, 0);
+	for (int v = 0; v < 2; v++) {
+		r = find(t, NULL, v ? "гуго" : "ueuj", 1);
+		assert_int_equal(lend_search_results_count(r), 1);
+		assert_int_equal(hit_id(r, 0), lit);
+		assert_true(lend_search_hit_score(lend_search_results_get(r, 0)) >= 4000000);
+		lend_search_results_free(r);
+	}
 	th_check_clean(t);
 }
 
@@ -610,6 +757,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test_setup_teardown(test_match_small, th_setup_memory, th_teardown),
+		cmocka_unit_test(test_typo_variants),
+		cmocka_unit_test_setup_teardown(test_typos, th_setup_memory, th_teardown),
+		cmocka_unit_test_setup_teardown(test_unfinished_h, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_rank_order, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_filters_and_verdicts, th_setup_memory, th_teardown),
 		cmocka_unit_test_setup_teardown(test_index_in_step, th_setup_memory, th_teardown),

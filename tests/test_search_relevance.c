@@ -124,6 +124,12 @@ static const gold golds[] = {
 	{"ujujkm", 1, NULL, "Gogol", "Гоголь"},
 	{"njkcnjq", 0, NULL, "Tolstoy", "Толстой"},
 	{"vfcnth b vfhufhbnf", 0, "Мастер и Маргарита", NULL, NULL},
+	/* typos: one letter off, as the last resort */
+	{"ueuj", 1, NULL, "Gogol", "Гоголь"},
+	{"tolsoy", 0, NULL, "Tolstoy", "Толстой"},
+	{"dostoevky", 0, NULL, "Dostoyevsky", "Dostoevsky"},
+	{"frankenstien", 0, "Frankenstein", "Shelley", NULL},
+	{"sherlock hlomes", 0, "Sherlock Holmes", "Doyle", NULL},
 	/* Cyrillic typed for a Latin title */
 	{"дракула", 0, "Dra", "Stoker", NULL},
 	{"шерлок", 1, "Sherlock", "Doyle", NULL},

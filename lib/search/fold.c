@@ -175,14 +175,49 @@ static const char *latin_extra(utf8proc_int32_t c)
 	}
 }
 
+/* NFKC, case folding, NFKD and marks stripped: for ASCII text, only the
+ * case folding changes anything (ASCII has no decompositions). */
+static utf8proc_ssize_t ascii_fold(const char *text, utf8proc_uint8_t **out)
+{
+	size_t n = 0;
+	for (; text[n]; n++)
+		if ((unsigned char)text[n] >= 0x80)
+			return -2; /* not ASCII */
+	utf8proc_uint8_t *d = malloc(n + 1);
+	if (!d)
+		return UTF8PROC_ERROR_NOMEM;
+	for (size_t i = 0; i <= n; i++)
+		d[i] = (utf8proc_uint8_t)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] - 'A' + 'a' : text[i]);
+	*out = d;
+	return (utf8proc_ssize_t)n;
+}
+
+static utf8proc_ssize_t unicode_fold(const char *text, int swap, utf8proc_uint8_t **out);
+static char *words_of(utf8proc_uint8_t *d, utf8proc_ssize_t nd);
+
 char *lend__fold(const char *text, int swap)
+{
+	utf8proc_uint8_t *d = NULL;
+	utf8proc_ssize_t nd = swap ? -2 : ascii_fold(text, &d);
+	if (nd == -2)
+		nd = unicode_fold(text, swap, &d);
+	if (nd == -3)
+		return NULL;
+	if (nd < 0)
+		return nd == UTF8PROC_ERROR_NOMEM ? NULL : lend__strdup("");
+	return words_of(d, nd);
+}
+
+/* The folding through utf8proc (and the layout swap); -3 when memory ran
+ * out in the swap. */
+static utf8proc_ssize_t unicode_fold(const char *text, int swap, utf8proc_uint8_t **out)
 {
 	utf8proc_uint8_t *a = NULL;
 	utf8proc_ssize_t na = utf8proc_map((const utf8proc_uint8_t *)text, 0, &a,
 	                                   UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
 	                                       UTF8PROC_CASEFOLD);
 	if (na < 0)
-		return na == UTF8PROC_ERROR_NOMEM ? NULL : lend__strdup("");
+		return na;
 	if (swap) {
 		/* Swap key by key, then re-encode. */
 		buf s = {0};
@@ -199,17 +234,21 @@ char *lend__fold(const char *text, int swap)
 		free(a);
 		if (s.oom || !s.p) {
 			free(s.p);
-			return s.oom ? NULL : lend__strdup("");
+			return s.oom ? -3 : UTF8PROC_ERROR_INVALIDUTF8;
 		}
 		a = (utf8proc_uint8_t *)s.p;
 	}
-	utf8proc_uint8_t *d = NULL;
-	utf8proc_ssize_t nd = utf8proc_map(a, 0, &d,
+	utf8proc_ssize_t nd = utf8proc_map(a, 0, out,
 	                                   UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
 	                                       UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
 	free(a);
-	if (nd < 0)
-		return nd == UTF8PROC_ERROR_NOMEM ? NULL : lend__strdup("");
+	return nd;
+}
+
+/* The words of the folded text d (nd bytes; freed here), transliterated
+ * to the skeleton, separated by single spaces. */
+static char *words_of(utf8proc_uint8_t *d, utf8proc_ssize_t nd)
+{
 	buf o = {0};
 	put(&o, "", 0);
 	size_t word = 0; /* where the current word starts in o, or (size_t)-1 */

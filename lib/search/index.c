@@ -211,10 +211,22 @@ int lend__search_book_changed(lend_engine *e, int64_t book_id)
 	return LEND_OK;
 }
 
-int lend__search_book_loaned(lend_engine *e, int64_t book_id)
+/* The tick's cursor over the loans: a mark (kind, subject 0) whose value is
+ * the id of the last loan whose book has been re-ranked. */
+#define SEARCH_MARK_LOANS 1001
+
+/* Marks keep the cursor; a backend without them re-ranks at every take. */
+static int has_marks(const lend_engine *e)
 {
-	if (lend__search_lacks(e))
-		return LEND_OK;
+	return e->st.mark_get && e->st.mark_put;
+}
+
+/* Re-index the book if its `fresh` newest loans, which its indexed rank may
+ * not count yet, move its rank to another step. The indexed rank counted at
+ * least the loans before them and at most all of them; the rank grows with
+ * the loans, so when the two ends agree, so does the indexed rank. */
+static int rerank(lend_engine *e, int64_t book_id, int64_t fresh)
+{
 	lend_sys_loan_filter lf = {0};
 	lf.book_id = book_id;
 	int64_t loans = 0, ratings = 0, sum = 0;
@@ -229,8 +241,76 @@ int lend__search_book_loaned(lend_engine *e, int64_t book_id)
 		}
 	}
 	double avg = ratings > 0 ? (double)sum / (double)ratings : 0.0;
-	/* Re-index only when the new loan moves the book's rank. */
-	if (lend__search_rank(loans - 1, ratings, avg) == lend__search_rank(loans, ratings, avg))
+	if (lend__search_rank(loans - fresh, ratings, avg) == lend__search_rank(loans, ratings, avg))
 		return LEND_OK;
 	return lend__search_book_changed(e, book_id);
+}
+
+int lend__search_book_loaned(lend_engine *e, int64_t book_id)
+{
+	if (lend__search_lacks(e) || has_marks(e))
+		return LEND_OK; /* lend_engine_tick() re-ranks the books lent since the last one */
+	return rerank(e, book_id, 1);
+}
+
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+#define TICK_PAGE 1000
+
+int lend__search_tick(lend_engine *e)
+{
+	if (lend__search_lacks(e) || !has_marks(e))
+		return LEND_OK;
+	lend_sys_mark m;
+	int rc = ST(e, mark_get, SEARCH_MARK_LOANS, 0, &m);
+	if (rc == LEND_ENOTFOUND) {
+		lend__clear(e);
+		m.value = 0;
+		rc = LEND_OK;
+	}
+	TRY_ST(e, "search mark", rc);
+	int64_t cursor = m.value;
+	/* The books of the loans issued since, once per loan. */
+	lend__rows books = LEND_ROWS(int64_t);
+	for (;;) {
+		lend__rows page = LEND_ROWS(lend_sys_loan);
+		lend_sys_loan_filter lf = {0};
+		lf.after_id = cursor;
+		lf.order = LEND_SYS_LOAN_ORDER_ID;
+		lf.limit = TICK_PAGE;
+		rc = lend__rows_status(e, &page, ST(e, loan_list, &lf, lend__rows_loan_cb, &page), "loan list");
+		size_t n = page.n;
+		for (size_t i = 0; rc == LEND_OK && i < n; i++) {
+			const lend_sys_loan *l = &LEND_ROW(page, lend_sys_loan, i);
+			if (l->id > cursor)
+				cursor = l->id;
+			if (lend__rows_push(&books, &l->book_id) != 0)
+				rc = lend__nomem(e);
+		}
+		lend__rows_free(&page);
+		if (rc != LEND_OK || n < TICK_PAGE)
+			break;
+	}
+	if (rc == LEND_OK && books.n > 1)
+		qsort(books.data, books.n, sizeof(int64_t), by_id);
+	for (size_t i = 0; rc == LEND_OK && i < books.n;) {
+		int64_t id = LEND_ROW(books, int64_t, i);
+		size_t j = i;
+		while (j < books.n && LEND_ROW(books, int64_t, j) == id)
+			j++;
+		rc = rerank(e, id, (int64_t)(j - i));
+		i = j;
+	}
+	lend__rows_free(&books);
+	if (rc == LEND_OK && cursor != m.value) {
+		m.kind = SEARCH_MARK_LOANS;
+		m.subject_id = 0;
+		m.value = cursor;
+		TRY_ST(e, "search mark", ST(e, mark_put, &m));
+	}
+	return rc;
 }

@@ -21,8 +21,8 @@ static int word_match(const char *w, size_t n, const char *q, int prefix)
 static int line_tier(char tag, const char *const *lw, const size_t *ln, int nl, const char *const *words,
                      int nwords, int prefix)
 {
-	if (tag != 'T' && tag != 'A')
-		return 0;
+	if ((tag != 'T' && tag != 'A') || nl < nwords)
+		return 0; /* (a line shorter than the query cannot hold it: and lw has only nl words) */
 	int tier = 0;
 	int last_start = tag == 'T' ? 0 : nl - nwords;
 	for (int s = 0; s <= last_start; s++) {

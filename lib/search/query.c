@@ -196,14 +196,24 @@ typedef struct collect {
 	const words *ws;
 	int prefix;
 	int64_t got; /* rows the backend gave */
+	int fuzzy;   /* the words hold a typo's correction */
 } collect;
+
+/* A book found through a corrected typo ranks below every book found as
+ * typed: no tier, and its field weight lowered by 4 (doc/search.md). */
+static int64_t fuzzed(const collect *c, int64_t s)
+{
+	if (!c->fuzzy || s < 0)
+		return s;
+	return s % LEND_SEARCH_TIER(1) - LEND_SEARCH_SCORE(LEND_SEARCH_CLASS_OTHER, 0);
+}
 
 static int match_cb(void *ctx, int64_t book_id, int64_t score, const char *keys)
 {
 	collect *c = ctx;
 	c->got++;
 	int64_t rank = score % 1000000;
-	int64_t s = lend__search_score(keys ? keys : "", rank, c->ws->w, c->ws->n, c->prefix);
+	int64_t s = fuzzed(c, lend__search_score(keys ? keys : "", rank, c->ws->w, c->ws->n, c->prefix));
 	if (s < 0)
 		return 0;
 	cand x = {book_id, s};
@@ -230,7 +240,7 @@ static int scan_one(lend_engine *e, const lend_sys_search_query *q, collect *c, 
 		return lend__nomem(e);
 	if (skip)
 		return LEND_OK;
-	int64_t sc = lend__search_score(d.keys, d.doc.rank, c->ws->w, c->ws->n, c->prefix);
+	int64_t sc = fuzzed(c, lend__search_score(d.keys, d.doc.rank, c->ws->w, c->ws->n, c->prefix));
 	lend__search_doc_free(&d);
 	cand x = {id, sc};
 	if (sc >= 0 && lend__rows_push(c->rows, &x) != 0)
@@ -270,34 +280,123 @@ static int by_score(const void *a, const void *b)
 	return x->book_id < y->book_id ? -1 : x->book_id > y->book_id;
 }
 
+/* One lookup of q: the backend's index, else the scan. */
+static int lookup(lend_engine *e, const lend_sys_search_query *q, collect *c)
+{
+	if (lend__search_lacks(e))
+		return scan_books(e, q, c);
+	int rc = ST(e, search_match, q, match_cb, c);
+	if (c->rows->oom)
+		return lend__nomem(e);
+	TRY_ST(e, "search", rc);
+	return LEND_OK;
+}
+
+/* ------------------------------------------------------------- typos */
+
+#define FUZZY_QUERIES 16 /* corrections of a typo looked up at most */
+
+/* found[i]: whether w[i] is an indexed word (or, with prefix, starts one):
+ * the backend's vocabulary in one call, else one lookup per word. */
+static int known(lend_engine *e, const char *const *w, int n, int prefix, int32_t *found)
+{
+	if (e->st.search_vocab && !lend__search_lacks(e)) {
+		TRY_ST(e, "search words", ST(e, search_vocab, w, n, prefix, found));
+		return LEND_OK;
+	}
+	for (int i = 0; i < n; i++) {
+		lend__rows rows = LEND_ROWS(cand);
+		words one;
+		memset(&one, 0, sizeof one);
+		one.w[0] = w[i];
+		one.n = 1;
+		lend_sys_search_query q = {0};
+		q.words = one.w;
+		q.nwords = 1;
+		q.prefix = prefix;
+		q.max_age = -1;
+		q.limit = 1;
+		collect c = {&rows, &one, prefix, 0, 0};
+		int rc = lookup(e, &q, &c);
+		found[i] = rows.n > 0;
+		lend__rows_free(&rows);
+		TRY(rc);
+	}
+	return LEND_OK;
+}
+
+/* The query found nothing: if exactly one of its words (of 4 characters or
+ * more) is no indexed word, look the query up again with each indexed word
+ * one edit away from it in its place. */
+static int fuzzy(lend_engine *e, const lend_sys_search_query *base, const words *ws, lend__rows *rows)
+{
+	int32_t found[MAX_WORDS];
+	int n = ws->n, typo = -1;
+	if (n > 1)
+		TRY(known(e, ws->w, n - 1, 0, found));
+	TRY(known(e, ws->w + n - 1, 1, base->prefix, found + n - 1));
+	for (int i = 0; i < n; i++) {
+		if (found[i] || strlen(ws->w[i]) < LEND_FUZZY_MIN_CHARS)
+			continue;
+		if (typo >= 0)
+			return LEND_OK; /* two unknown words: not one typo */
+		typo = i;
+	}
+	if (typo < 0)
+		return LEND_OK;
+	int last = typo == n - 1 && base->prefix;
+	char **v = NULL;
+	size_t nv = 0;
+	if (lend__fuzzy_variants(ws->w[typo], &v, &nv) != LEND_OK)
+		return lend__nomem(e);
+	int32_t *vf = nv ? calloc(nv, sizeof *vf) : NULL;
+	int rc = nv && !vf ? lend__nomem(e) : LEND_OK;
+	if (rc == LEND_OK && nv)
+		rc = known(e, (const char *const *)v, (int)nv, last, vf);
+	int asked = 0;
+	for (size_t k = 0; rc == LEND_OK && k < nv && asked < FUZZY_QUERIES; k++) {
+		if (!vf[k])
+			continue;
+		asked++;
+		words fixed = *ws;
+		fixed.w[typo] = v[k];
+		lend_sys_search_query q = *base;
+		q.words = fixed.w;
+		collect c = {rows, &fixed, base->prefix, 0, 1};
+		rc = lookup(e, &q, &c);
+	}
+	free(vf);
+	lend__fuzzy_free(v);
+	return rc;
+}
+
 /* Candidates of both spellings of the query, best first, each book once. */
 static int candidates(lend_engine *e, const lend_search_query *uq, words *ws, int nws, int prefix, int max_age,
                       int ask, int limit, lend__rows *rows, int *more)
 {
 	*more = 0;
+	lend_sys_search_query q[3];
+	for (int v = 0; v < nws; v++) {
+		memset(&q[v], 0, sizeof q[v]);
+		q[v].words = ws[v].w;
+		q[v].nwords = ws[v].n;
+		q[v].prefix = prefix;
+		q[v].kind = uq->kind;
+		q[v].language = uq->language;
+		q[v].max_age = max_age;
+		q[v].limit = ask;
+	}
 	for (int v = 0; v < nws; v++) {
 		if (v > 0 && rows->n >= (size_t)limit)
 			break; /* the text as typed filled the page: no need of its twin */
-		lend_sys_search_query q = {0};
-		q.words = ws[v].w;
-		q.nwords = ws[v].n;
-		q.prefix = prefix;
-		q.kind = uq->kind;
-		q.language = uq->language;
-		q.max_age = max_age;
-		q.limit = ask;
-		collect c = {rows, &ws[v], prefix, 0};
-		if (!lend__search_lacks(e)) {
-			int rc = ST(e, search_match, &q, match_cb, &c);
-			if (rows->oom)
-				return lend__nomem(e);
-			TRY_ST(e, "search", rc);
-			if (c.got >= ask)
-				*more = 1;
-		} else {
-			TRY(scan_books(e, &q, &c));
-		}
+		collect c = {rows, &ws[v], prefix, 0, 0};
+		TRY(lookup(e, &q[v], &c));
+		if (!lend__search_lacks(e) && c.got >= ask)
+			*more = 1;
 	}
+	int typo = rows->n == 0; /* nothing in either spelling: a typo? */
+	for (int v = 0; v < nws && typo; v++)
+		TRY(fuzzy(e, &q[v], &ws[v], rows));
 	if (rows->n < 2)
 		return LEND_OK;
 	/* Each book once, with its better score of the two spellings. */
@@ -421,6 +520,28 @@ static int max_age_for(int birth_date, int today)
 	return 0;
 }
 
+/* A c or a k typed last may be the start of "ch" or "kh", which the
+ * skeleton spells "ch" and "h" (fold.c): as typed, "McCutc" is "mkutk" and
+ * "Chek" is "chek", starting neither "mkutcheon" nor "chehov". Their
+ * spelling as the start of the pair ("mkutc", "cheh") is looked up too;
+ * *out is NULL when the text does not end so. */
+static int unfinished_h(const char *text, const char *folded, char **out)
+{
+	*out = NULL;
+	size_t tn = strlen(text), fn = folded ? strlen(folded) : 0;
+	char c = tn ? text[tn - 1] : 0;
+	if (c != 'c' && c != 'C' && c != 'k' && c != 'K')
+		return LEND_OK;
+	if (fn < 1 || folded[fn - 1] != 'k')
+		return LEND_OK; /* not the skeleton's k */
+	char *x = lend__strdup(folded);
+	if (!x)
+		return LEND_ENOMEM;
+	x[fn - 1] = c == 'c' || c == 'C' ? 'c' /* "c" survives only in "ch" */ : 'h'; /* "kh" is "h" */
+	*out = x;
+	return LEND_OK;
+}
+
 static int run(lend_engine *e, const lend_actor *a, const lend_search_query *uq, int prefix,
                lend_search_results **out)
 {
@@ -439,21 +560,23 @@ static int run(lend_engine *e, const lend_actor *a, const lend_search_query *uq,
 		return lend__nomem(e);
 	/* The query and its twin typed in the other keyboard layout. */
 	const char *text = uq->text ? uq->text : "";
-	words ws[2];
+	words ws[3];
 	int nws = 0, rc = LEND_OK;
 	memset(ws, 0, sizeof ws);
 	int scripts = lend__fold_scripts(text);
 	int swap = scripts == LEND_FOLD_LATIN      ? LEND_FOLD_TO_CYRILLIC
 	           : scripts == LEND_FOLD_CYRILLIC ? LEND_FOLD_TO_LATIN
 	                                           : 0;
-	char *f[2] = {lend__fold(text, 0), swap ? lend__fold(text, swap) : NULL};
-	if (!f[0] || (swap && !f[1]))
+	char *f[3] = {lend__fold(text, 0), NULL, swap ? lend__fold(text, swap) : NULL};
+	if (!f[0] || (swap && !f[2]))
 		rc = lend__nomem(e);
-	if (f[0] && f[1] && strcmp(f[0], f[1]) == 0) {
-		free(f[1]);
-		f[1] = NULL;
+	if (f[0] && f[2] && strcmp(f[0], f[2]) == 0) {
+		free(f[2]);
+		f[2] = NULL;
 	}
-	for (int v = 0; v < 2; v++) {
+	if (rc == LEND_OK && prefix && (rc = unfinished_h(text, f[0], &f[1])) != LEND_OK)
+		rc = lend__nomem(e);
+	for (int v = 0; v < 3; v++) {
 		if (rc == LEND_OK && f[v] && *f[v] && split(f[v], &ws[nws]) > 0)
 			nws++;
 		else

@@ -48,4 +48,15 @@ LEND_HIDDEN int64_t lend__search_rank(int64_t loans, int64_t ratings, double ave
 LEND_HIDDEN int64_t lend__search_score(const char *keys, int64_t rank, const char *const *words, int nwords,
                                        int prefix);
 
+/* ---- fuzzy.c: typo tolerance. */
+#define LEND_FUZZY_MIN_CHARS 4  /* shorter words are never edited */
+#define LEND_FUZZY_MAX_BYTES 32 /* nor longer ones */
+/* The words one edit (deletion, transposition, substitution, insertion)
+ * away from word that an index could hold (skeleton letters, no doubled
+ * letter), each once; none when word is not a skeleton Latin word of
+ * LEND_FUZZY_MIN_CHARS..LEND_FUZZY_MAX_BYTES characters. Free with
+ * lend__fuzzy_free. */
+LEND_HIDDEN int lend__fuzzy_variants(const char *word, char ***out, size_t *n);
+LEND_HIDDEN void lend__fuzzy_free(char **v);
+
 #endif

@@ -905,6 +905,12 @@ struct lend_storage {
 	int (*search_put)(void *ud, const lend_sys_search_doc *doc);
 	int (*search_delete)(void *ud, int64_t book_id);
 	int (*search_match)(void *ud, const lend_sys_search_query *q, lend_sys_search_cb cb, void *ctx);
+	/* Which words are in the index: found[i] = 1 when some indexed book has
+	 * a term equal to words[i] (with prefix = 1: a term starting with it),
+	 * else 0. Optional even with the three above (NULL: the engine asks
+	 * search_match for each word); the typo fallback asks it about a few
+	 * hundred words at once (doc/search.md). */
+	int (*search_vocab)(void *ud, const char *const *words, int32_t nwords, int32_t prefix, int32_t *found);
 };
 
 /* Fill *s with zeros and set its version (like LEND_STORAGE_INIT). */

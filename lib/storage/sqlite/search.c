@@ -21,7 +21,7 @@
 
 #define PREFIX_MAX 3   /* characters */
 #define WALK_MAX 2000  /* prefix rows read for one word before FTS5 takes over */
-#define WALK_MAX_WORDS 300 /* the same for several words: FTS5 intersects them */
+#define WALK_MAX_WORDS 6000 /* the most for several words, when the rarest word makes it likely enough */
 #define QUERY_WORDS 16
 
 const char sq__search_schema[] =
@@ -299,25 +299,42 @@ static int search_delete(void *ud, int64_t book_id)
 /* ---------------------------------------------------------- the lookup */
 
 /* The book's score for the query from its terms, or -1 if it does not match. */
+/* Does the "score word" list hold word as a whole word? (a quick test
+ * before the list is parsed) */
+static int has_word(const char *terms, const char *w, size_t wn)
+{
+	for (const char *p = strstr(terms, w); p; p = strstr(p + 1, w))
+		if (p > terms && p[-1] == ' ' && (p[wn] == '\n' || p[wn] == '\0'))
+			return 1;
+	return 0;
+}
+
 static int64_t score_terms(const char *terms, const lend_sys_search_query *q)
 {
-	term t[1024];
-	size_t nt = parse_terms(terms, t, sizeof t / sizeof t[0]);
-	int n = q->nwords;
-	const char *last = q->words[n - 1];
+	if (!terms)
+		return -1;
+	for (int i = 0; i < q->nwords - 1; i++)
+		if (!has_word(terms, q->words[i], strlen(q->words[i])))
+			return -1;
+	const char *last = q->words[q->nwords - 1];
 	size_t ln = strlen(last);
 	int64_t best = -1;
-	for (int i = 0; i < n - 1; i++) {
-		size_t wn = strlen(q->words[i]);
-		size_t j = 0;
-		while (j < nt && !(t[j].n == wn && memcmp(t[j].w, q->words[i], wn) == 0))
-			j++;
-		if (j == nt)
-			return -1;
+	/* Only the lines whose word the last word matches have their score read. */
+	for (const char *p = terms; *p;) {
+		const char *sp = strchr(p, ' ');
+		if (!sp)
+			break;
+		const char *w = sp + 1, *nl = strchr(w, '\n');
+		size_t wn = nl ? (size_t)(nl - w) : strlen(w);
+		if ((wn == ln || (q->prefix && wn > ln)) && memcmp(w, last, ln) == 0) {
+			int64_t sc = strtoll(p, NULL, 10);
+			if (sc > best)
+				best = sc;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
 	}
-	for (size_t j = 0; j < nt; j++)
-		if ((t[j].n == ln || (q->prefix && t[j].n > ln)) && memcmp(t[j].w, last, ln) == 0 && t[j].score > best)
-			best = t[j].score;
 	return best;
 }
 
@@ -389,9 +406,14 @@ static void bind_filters(sqlite3_stmt *st, const lend_sys_search_query *q)
 }
 
 /* Walk the prefix rows of the last word best first; *complete = 1 when the
- * top is sure (the next row could not beat it, or the rows ran out). */
-static int walk(sq *s, const lend_sys_search_query *q, tops *k, int *complete)
+ * top is sure (the next row could not beat it, or the rows ran out). It
+ * reads `first` rows, then, from the share of them that matched, as many
+ * more as the top likely needs (twice the estimate), up to `most`; *hits:
+ * the rows that matched. */
+static int walk(sq *s, const lend_sys_search_query *q, int first, int most, tops *k, int *complete, int *hits)
 {
+	int budget = first;
+	*hits = 0;
 	const char *last = q->words[q->nwords - 1];
 	size_t ln = strlen(last);
 	size_t kb = prefix_bytes(last, ln, PREFIX_MAX);
@@ -419,9 +441,14 @@ static int walk(sq *s, const lend_sys_search_query *q, tops *k, int *complete)
 			*complete = 1;
 			break;
 		}
-		if (++rows > (q->nwords == 1 ? WALK_MAX : WALK_MAX_WORDS))
-			break;
+		if (++rows > budget) {
+			int64_t want = *hits ? (int64_t)rows * k->max * 2 / *hits : 0;
+			if (budget >= most || want <= budget)
+				break;
+			budget = want > most ? most : (int)want;
+		}
 		int64_t sc = exact ? bound : score_terms(sq__text(st, 3), q);
+		*hits += sc >= 0;
 		if (sc >= 0 && offer(k, book_id, sc, sq__text(st, 2)) < 0) {
 			sq__done(s, st);
 			return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
@@ -467,17 +494,16 @@ static char *fts_query(const lend_sys_search_query *q)
 	return m;
 }
 
-static int full(sq *s, const lend_sys_search_query *q, tops *k)
+
+/* ------------------------------------------------------- the planning */
+
+/* The books of the FTS5 query m, each scored: every match is read. */
+static int score_fts(sq *s, const lend_sys_search_query *q, const char *m, tops *k)
 {
-	char *m = fts_query(q);
-	if (!m)
-		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
 	sqlite3_stmt *st;
 	int rc = sq__prep(s, sql_fts, &st, "search words");
-	if (rc != LEND_OK) {
-		free(m);
+	if (rc != LEND_OK)
 		return rc;
-	}
 	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
 	bind_filters(st, q);
 	int step;
@@ -492,7 +518,104 @@ static int full(sq *s, const lend_sys_search_query *q, tops *k)
 		rc = step == SQLITE_NOMEM ? sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM)
 		                          : sq__fail(s, "search words", step);
 	sq__done(s, st);
-	free(m);
+	return rc;
+}
+
+/* When the first rows of the walk are not enough: if few of them held the
+ * other words, the books that hold every word but the last (or, for one
+ * word, start with it), if FTS5 finds at most RARE of them, are scored one
+ * by one; else the walk goes on, as far as WALK_MAX_WORDS rows when their
+ * share of matches makes the top likely within them; else FTS5 on every
+ * word, every match scored. */
+#define RARE 2000
+#define NARROW_FIRST 1500 /* rows the walk would likely need beyond which the FTS5 set is tried first */
+#define WALK_MIN_WORDS 300
+
+static const char sql_fts_ids[] = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 LIMIT 2001" /* RARE + 1 */;
+static const char sql_doc_one[] = "SELECT d.book_id, d.keys, d.terms FROM search_doc d WHERE d.book_id = ?1" FILTERS;
+
+/* The FTS5 query of one word (quoted; a prefix gets its star). */
+static char *fts_word(const char *w, int prefix)
+{
+	char *m = malloc(2 * strlen(w) + 4), *p = m;
+	if (!m)
+		return NULL;
+	*p++ = '"';
+	for (const char *c = w; *c; c++) {
+		if (*c == '"')
+			*p++ = '"';
+		*p++ = *c;
+	}
+	*p++ = '"';
+	if (prefix)
+		*p++ = '*';
+	*p = '\0';
+	return m;
+}
+
+/* The FTS5 query of the words that narrow the most cheaply: every word but
+ * the last, each whole (for one word: the word, a prefix if it is one). */
+static char *fts_narrow(const lend_sys_search_query *q)
+{
+	int n = q->nwords > 1 ? q->nwords - 1 : 1;
+	size_t len = 1;
+	for (int i = 0; i < n; i++)
+		len += 2 * strlen(q->words[i]) + 4;
+	char *m = malloc(len), *p = m;
+	if (!m)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		char *w = fts_word(q->words[i], q->nwords == 1 && q->prefix);
+		if (!w) {
+			free(m);
+			return NULL;
+		}
+		p += sprintf(p, "%s%s", i ? " " : "", w);
+		free(w);
+	}
+	*p = '\0';
+	return m;
+}
+
+/* Score the books FTS5 finds for m when they are at most RARE; *done = 0
+ * (and nothing offered) when there are more. */
+static int score_rare(sq *s, const lend_sys_search_query *q, const char *m, tops *k, int *done)
+{
+	int64_t *ids = malloc((RARE + 1) * sizeof *ids);
+	int n = 0, step;
+	sqlite3_stmt *st;
+	*done = 0;
+	if (!ids)
+		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+	int rc = sq__prep(s, sql_fts_ids, &st, "search words");
+	if (rc != LEND_OK) {
+		free(ids);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && n <= RARE)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = sq__fail(s, "search words", step);
+	sq__done(s, st);
+	for (int i = 0; rc == LEND_OK && n <= RARE && i < n; i++) {
+		rc = sq__prep(s, sql_doc_one, &st, "search doc");
+		if (rc != LEND_OK)
+			break;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		bind_filters(st, q);
+		step = sqlite3_step(st);
+		if (step == SQLITE_ROW) {
+			int64_t sc = score_terms(sq__text(st, 2), q);
+			if (sc >= 0 && offer(k, ids[i], sc, sq__text(st, 1)) < 0)
+				rc = sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+		} else if (step != SQLITE_DONE) {
+			rc = sq__fail(s, "search doc", step);
+		}
+		sq__done(s, st);
+	}
+	free(ids);
+	*done = rc == LEND_OK && n <= RARE;
 	return rc;
 }
 
@@ -507,11 +630,27 @@ static int search_match(void *ud, const lend_sys_search_query *q, lend_sys_searc
 	tops k = {calloc((size_t)q->limit, sizeof(top)), 0, q->limit};
 	if (!k.t)
 		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
-	int complete = 0;
-	int rc = walk(s, q, &k, &complete);
+	/* Most queries: the first rows of the walk are the answer. */
+	int complete = 0, hits = 0, first = q->nwords == 1 ? WALK_MAX : WALK_MIN_WORDS;
+	int rc = walk(s, q, first, first, &k, &complete, &hits);
+	if (rc == LEND_OK && !complete && (!hits || (int64_t)first * k.max * 2 / hits > NARROW_FIRST)) {
+		/* Few of the rows read hold the other words: the books that hold
+		 * them may be fewer than the rows the walk would need. */
+		tops_clear(&k);
+		char *m = fts_narrow(q);
+		rc = m ? score_rare(s, q, m, &k, &complete) : sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+		free(m);
+	}
+	if (rc == LEND_OK && !complete && q->nwords > 1) {
+		/* Many books hold them: walk on as far as their share makes worth it. */
+		tops_clear(&k);
+		rc = walk(s, q, first, WALK_MAX_WORDS, &k, &complete, &hits);
+	}
 	if (rc == LEND_OK && !complete) {
 		tops_clear(&k);
-		rc = full(s, q, &k);
+		char *m = fts_query(q);
+		rc = m ? score_fts(s, q, m, &k) : sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+		free(m);
 	}
 	for (int i = 0; rc == LEND_OK && i < k.n; i++) {
 		int r = cb(ctx, k.t[i].book_id, k.t[i].score, k.t[i].keys);
@@ -523,8 +662,171 @@ static int search_match(void *ud, const lend_sys_search_query *q, lend_sys_searc
 	return rc;
 }
 
+/* ----------------------------------------------------------- the words */
+
+static const char sql_has_word[] = "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1 LIMIT 1";
+static const char sql_has_prefix[] = "SELECT 1 FROM search_prefix WHERE prefix = ?1 LIMIT 1";
+
+/* Is w an indexed word (or with prefix the start of one)? A prefix of at
+ * most PREFIX_MAX characters: one prefix row; else FTS5's first match. */
+static int has_word_indexed(sq *s, const char *w, int prefix, int *found)
+{
+	size_t n = strlen(w);
+	size_t kb = prefix_bytes(w, n, PREFIX_MAX);
+	if (kb < n) {
+		/* No word starts with its first characters: no need to ask FTS5. */
+		char head[16];
+		if (kb < sizeof head) {
+			memcpy(head, w, kb);
+			head[kb] = '\0';
+			int rc = has_word_indexed(s, head, 1, found);
+			if (rc != LEND_OK || !*found)
+				return rc;
+		}
+	}
+	int short_prefix = prefix && kb == n;
+	char *m = short_prefix ? NULL : fts_word(w, prefix);
+	*found = 0;
+	if (!short_prefix && !m)
+		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, short_prefix ? sql_has_prefix : sql_has_word, &st, "search words");
+	if (rc == LEND_OK) {
+		sqlite3_bind_text(st, 1, short_prefix ? w : m, -1, SQLITE_STATIC);
+		int step = sqlite3_step(st);
+		*found = step == SQLITE_ROW;
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			rc = sq__fail(s, "search words", step);
+		sq__done(s, st);
+	}
+	free(m);
+	return rc;
+}
+
+/* The words FTS5 holds that start with h, sorted (FTS5's vocabulary, read
+ * through a connection's temp fts5vocab table: nothing in the database
+ * file). One range read instead of one FTS5 query per word. */
+static const char sql_vocab_make[] =
+	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_fts, row)";
+static const char sql_vocab_range[] = "SELECT term FROM temp.search_vocab WHERE term >= ?1 AND term < ?2";
+
+typedef struct vocab {
+	char **w;
+	size_t n, cap;
+} vocab;
+
+static void vocab_free(vocab *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->w[i]);
+	free(v->w);
+	memset(v, 0, sizeof *v);
+}
+
+static int vocab_read(sq *s, const char *h, vocab *v)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(sq__db(s), sql_vocab_make, NULL, NULL, &err);
+	sqlite3_free(err);
+	if (rc != SQLITE_OK)
+		return sq__fail(s, "search words", rc);
+	size_t n = strlen(h);
+	char up[20];
+	memcpy(up, h, n);
+	up[n] = (char)0xff;
+	sqlite3_stmt *st;
+	int lrc = sq__prep(s, sql_vocab_range, &st, "search words");
+	if (lrc != LEND_OK)
+		return lrc;
+	sqlite3_bind_text(st, 1, h, (int)n, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, up, (int)n + 1, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (v->n == v->cap) {
+			size_t cap = v->cap ? 2 * v->cap : 256;
+			char **w = realloc(v->w, cap * sizeof *w);
+			if (!w) {
+				step = SQLITE_NOMEM;
+				break;
+			}
+			v->w = w;
+			v->cap = cap;
+		}
+		if (!(v->w[v->n] = strdup(sq__text(st, 0) ? sq__text(st, 0) : ""))) {
+			step = SQLITE_NOMEM;
+			break;
+		}
+		v->n++;
+	}
+	lrc = step == SQLITE_DONE ? LEND_OK
+	      : step == SQLITE_NOMEM ? sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM)
+	                             : sq__fail(s, "search words", step);
+	sq__done(s, st);
+	return lrc;
+}
+
+/* Is w in v (with prefix: does a word of v start with it)? v is sorted. */
+static int vocab_has(const vocab *v, const char *w, int prefix)
+{
+	size_t lo = 0, hi = v->n, n = strlen(w);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(v->w[mid], w) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < v->n && (prefix ? strncmp(v->w[lo], w, n) == 0 : strcmp(v->w[lo], w) == 0);
+}
+
+#define VOCAB_GROUP 8 /* words sharing their first characters read the vocabulary at once */
+
+static int search_vocab(void *ud, const char *const *words, int32_t nwords, int32_t prefix, int32_t *found)
+{
+	sq *s = ud;
+	if (nwords < 0 || (nwords > 0 && (!words || !found)))
+		return sq__fail_msg(s, "search words", "bad arguments", LEND_ESTORAGE);
+	int rc = LEND_OK;
+	for (int32_t i = 0; i < nwords; i++)
+		found[i] = -1; /* not answered yet */
+	for (int32_t i = 0; rc == LEND_OK && i < nwords; i++) {
+		const char *w = words[i] ? words[i] : "";
+		size_t n = strlen(w), kb = prefix_bytes(w, n, PREFIX_MAX);
+		if (found[i] >= 0)
+			continue;
+		if (!n) {
+			found[i] = 0;
+			continue;
+		}
+		/* The words that share this one's first characters. */
+		int32_t same = 0;
+		for (int32_t j = i; j < nwords && kb < n && kb < 16; j++)
+			same += words[j] && found[j] < 0 && strlen(words[j]) > kb && strncmp(words[j], w, kb) == 0;
+		if (same < VOCAB_GROUP) {
+			int f = 0;
+			rc = has_word_indexed(s, w, prefix, &f);
+			found[i] = f;
+			continue;
+		}
+		char h[16];
+		memcpy(h, w, kb);
+		h[kb] = '\0';
+		int f = 0;
+		rc = has_word_indexed(s, h, 1, &f);
+		vocab v = {0};
+		if (rc == LEND_OK && f)
+			rc = vocab_read(s, h, &v);
+		for (int32_t j = i; rc == LEND_OK && j < nwords; j++)
+			if (words[j] && found[j] < 0 && strlen(words[j]) > kb && strncmp(words[j], h, kb) == 0)
+				found[j] = f && vocab_has(&v, words[j], prefix);
+		vocab_free(&v);
+	}
+	return rc;
+}
+
 void sq__search_methods(lend_storage *out)
 {
+	out->search_vocab = search_vocab;
 	out->search_put = search_put;
 	out->search_delete = search_delete;
 	out->search_match = search_match;
