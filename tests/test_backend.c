@@ -1860,6 +1860,41 @@ static void test_search_bytes(void **state)
 	EXPECT_IDS(&match(f, &h, 1, 0, 10, 1, "w")->c, 10);
 }
 
+/* Which words are indexed (the typo fallback's question): whole words, and
+ * with prefix the start of one; the answer follows replacements and
+ * removals. */
+static void test_search_vocab(void **state)
+{
+	fixture *f = *state;
+	int32_t found[6];
+	if (!f->s.search_vocab)
+		skip();
+	put_doc(f, 10, 1, "en", "war", 10, "peace", 20);
+	put_doc(f, 11, 2, "en", "peas", 5, NULL, 0);
+	const char *exact[] = {"war", "pea", "peace", "zzz", "peas", "war"};
+	assert_int_equal(LEND_OK, f->s.search_vocab(f->ud, exact, 6, 0, found));
+	int want_exact[] = {1, 0, 1, 0, 1, 1};
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(want_exact[i], found[i]);
+	const char *starts[] = {"wa", "pe", "peac", "zz", "war", "peaz"};
+	assert_int_equal(LEND_OK, f->s.search_vocab(f->ud, starts, 6, 1, found));
+	int want_starts[] = {1, 1, 1, 0, 1, 0};
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(want_starts[i], found[i]);
+	assert_int_equal(LEND_OK, f->s.search_vocab(f->ud, exact, 0, 0, found));
+
+	put_doc(f, 10, 1, "en", "war", 10, NULL, 0);
+	assert_int_equal(LEND_OK, f->s.search_delete(f->ud, 11));
+	assert_int_equal(LEND_OK, f->s.search_vocab(f->ud, exact, 6, 0, found));
+	int want_after[] = {1, 0, 0, 0, 0, 1};
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(want_after[i], found[i]);
+	assert_int_equal(LEND_OK, f->s.search_vocab(f->ud, starts, 6, 1, found));
+	int want_after_starts[] = {1, 0, 0, 0, 1, 0};
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(want_after_starts[i], found[i]);
+}
+
 int main(void)
 {
 	/* Every backend. */
@@ -1893,6 +1928,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queue_order_across_connections, setup_file, teardown),
 		cmocka_unit_test_setup_teardown(test_authors_unique, setup_mem, teardown),
 		cmocka_unit_test_setup_teardown(test_search_bytes, setup_mem, teardown),
+		cmocka_unit_test_setup_teardown(test_search_vocab, setup_mem, teardown),
 	};
 	const struct CMUnitTest sqlite_tests[] = {
 		cmocka_unit_test(test_open_memory),

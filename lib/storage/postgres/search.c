@@ -248,8 +248,9 @@ static int next_prefix(const char *p, size_t n, char *out)
 	return 0;
 }
 
-/* The distinct words of words[0..n) as an array literal (malloc'd). */
-static char *array_of(const char *const *words, int n)
+/* The words of words[0..n) as an array literal (malloc'd); with distinct,
+ * each word once. */
+static char *array_of(const char *const *words, int n, int distinct)
 {
 	size_t len = 3;
 	for (int i = 0; i < n; i++)
@@ -260,7 +261,7 @@ static char *array_of(const char *const *words, int n)
 	*c++ = '{';
 	for (int i = 0; i < n; i++) {
 		int seen = 0;
-		for (int j = 0; j < i && !seen; j++)
+		for (int j = 0; distinct && j < i && !seen; j++)
 			seen = strcmp(words[j], words[i]) == 0;
 		if (seen)
 			continue;
@@ -295,7 +296,7 @@ static int search_match(void *ud, const lend_sys_search_query *q, lend_sys_searc
 		return pg__fail_msg(s, what, "out of memory", LEND_ENOMEM);
 	int shape = !q->prefix ? 0 : next_prefix(last, ln, upper) ? 1 : 2;
 	int short_prefix = q->prefix && q->nwords == 1 && chars_of(last) <= PREFIX_MAX;
-	if (q->nwords > 1 && !(others = array_of(q->words, q->nwords - 1))) {
+	if (q->nwords > 1 && !(others = array_of(q->words, q->nwords - 1, 1))) {
 		free(upper);
 		return pg__fail_msg(s, what, "out of memory", LEND_ENOMEM);
 	}
@@ -320,8 +321,52 @@ static int search_match(void *ud, const lend_sys_search_query *q, lend_sys_searc
 	return rc;
 }
 
+/* Which words are indexed: the positions (1-based) of those that are a
+ * term, or with prefix the start of one (the first term at or after the
+ * word in byte order tells). */
+static const char VOCAB_EXACT[] =
+	"SELECT w.i FROM unnest($1::text[]) WITH ORDINALITY AS w(word, i) "
+	"WHERE EXISTS (SELECT 1 FROM search_term t WHERE t.word = w.word COLLATE \"C\")";
+static const char VOCAB_PREFIX[] =
+	"SELECT w.i FROM unnest($1::text[]) WITH ORDINALITY AS w(word, i) "
+	"WHERE EXISTS (SELECT 1 FROM (SELECT t.word FROM search_term t WHERE t.word >= w.word COLLATE \"C\" "
+	"ORDER BY t.word LIMIT 1) f WHERE starts_with(f.word, w.word))";
+
+static int search_vocab(void *ud, const char *const *words, int32_t nwords, int32_t prefix, int32_t *found)
+{
+	pg *s = ud;
+	const char *what = "search vocabulary";
+	if (nwords < 0 || (nwords > 0 && (!words || !found)))
+		return pg__fail_msg(s, what, "bad words", LEND_ESTORAGE);
+	for (int32_t i = 0; i < nwords; i++) {
+		if (!words[i])
+			return pg__fail_msg(s, what, "a word is missing", LEND_ESTORAGE);
+		found[i] = 0;
+	}
+	if (nwords == 0)
+		return LEND_OK;
+	char *list = array_of(words, nwords, 0);
+	if (!list)
+		return pg__fail_msg(s, what, "out of memory", LEND_ENOMEM);
+	pg_params p = {0};
+	pg__param_str(&p, list);
+	PGresult *r;
+	int rc = pg__exec(s, prefix ? VOCAB_PREFIX : VOCAB_EXACT, &p, what, &r);
+	free(list);
+	if (rc != LEND_OK)
+		return rc;
+	for (int i = 0, n = PQntuples(r); i < n; i++) {
+		int64_t at = pg__i64(r, i, 0);
+		if (at >= 1 && at <= nwords)
+			found[at - 1] = 1;
+	}
+	PQclear(r);
+	return LEND_OK;
+}
+
 void pg__search_methods(lend_storage *out)
 {
+	out->search_vocab = search_vocab;
 	out->search_put = search_put;
 	out->search_delete = search_delete;
 	out->search_match = search_match;
