@@ -35,13 +35,28 @@ LEND_EXTERN int lend_options_set_audit_retention(lend_options *opts, int64_t sec
 
 #define AUDIT_PRUNE_BATCH 1000 /* audit entries deleted per tick at most */
 
+/* Sessions that ended (revoked, or past the lifetime) stay listed this long,
+ * then the tick deletes them (doc/security.md). */
+#define SESSION_KEEP_ENDED ((int64_t)30 * 86400)
+
+static int sessions_prune(lend_engine *e)
+{
+	if (!e->st.session_prune || e->now <= SESSION_KEEP_ENDED)
+		return LEND_OK;
+	int64_t before = e->now - SESSION_KEEP_ENDED, started_before = 0, pruned = 0;
+	if (e->session_lifetime > 0 && before > e->session_lifetime)
+		started_before = before - e->session_lifetime;
+	int rc = ST(e, session_prune, before, started_before, AUDIT_PRUNE_BATCH, &pruned);
+	return rc == LEND_OK ? LEND_OK : lend__storage_fail(e, rc, "session prune");
+}
+
 int lend__accounts_prune(lend_engine *e)
 {
 	if (e->audit_retention <= 0 || !e->st.audit_prune || e->now < e->audit_retention)
-		return LEND_OK;
+		return sessions_prune(e);
 	int64_t pruned = 0;
 	int rc = ST(e, audit_prune, e->now - e->audit_retention, AUDIT_PRUNE_BATCH, &pruned);
-	return rc == LEND_OK ? LEND_OK : lend__storage_fail(e, rc, "audit prune");
+	return rc == LEND_OK ? sessions_prune(e) : lend__storage_fail(e, rc, "audit prune");
 }
 
 void lend__accounts_open(lend_engine *e, int cost)

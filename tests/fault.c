@@ -131,6 +131,8 @@ FWD(audit_list, (void *ud, int64_t reader_id, int64_t from, int64_t to, lend_sys
 FWD(accounts_move, (void *ud, int64_t from, int64_t to, int64_t at), (RU, from, to, at))
 FWD(merged_list, (void *ud, int (*cb)(void *ctx, int64_t from, int64_t into), void *ctx), (RU, cb, ctx))
 FWD(audit_prune, (void *ud, int64_t before, int32_t limit, int64_t *pruned), (RU, before, limit, pruned))
+FWD(session_prune, (void *ud, int64_t before, int64_t started_before, int32_t limit, int64_t *pruned),
+    (RU, before, started_before, limit, pruned))
 
 /* -- the reader's shelf */
 FWD(wallet_insert, (void *ud, lend_sys_wallet *row), (RU, row))
@@ -338,6 +340,7 @@ lend_engine *fault_open_ex(const char *path, fault **fout, const lend_notifier *
 	SET(accounts_move);
 	SET(merged_list);
 	SET(audit_prune);
+	SET(session_prune);
 	/* -- the reader's shelf */
 	SET(wallet_insert);
 	SET(wallet_update);

@@ -1,7 +1,9 @@
 /* tests/test_audit_prune.c — the audit log does not grow without bound:
  * lend_engine_tick() deletes entries older than the audit retention (365
  * days by default, lend_options_set_audit_retention; 0 keeps them for ever),
- * at most 1000 a tick, in the tick's transaction. */
+ * at most 1000 a tick, in the tick's transaction. Nor do the sessions: one
+ * that ended (revoked, or past its lifetime) is listed for 30 more days,
+ * then the tick deletes it. */
 #include <stdio.h>
 #include <string.h>
 
@@ -159,6 +161,78 @@ static void test_batches(void **state)
 	th_check_clean(t);
 }
 
+static int64_t session_of(th *t, const acct_world *w)
+{
+	lend_actor *a = NULL;
+	TH_OK(t, lend_sign_in(t->e, LEND_LOGIN_TICKET, w->lib, w->number, AW_PASSWORD, "phone", &a));
+	int64_t id = lend_actor_session_id(a);
+	lend_actor_free(a);
+	assert_true(id > 0);
+	return id;
+}
+
+/* Whether the reader's session list holds id. */
+static int listed(th *t, int64_t reader, int64_t id)
+{
+	lend_sessions *l = NULL;
+	TH_OK(t, lend_session_list(t->e, t->admin, reader, &l));
+	int found = 0;
+	for (size_t i = 0; i < lend_sessions_count(l); i++)
+		found |= lend_sessions_id(l, i) == id;
+	lend_sessions_free(l);
+	return found;
+}
+
+static void test_sessions_pruned(void **state)
+{
+	th *t = *state;
+	th_now = T0;
+	aw_reopen_ex(t, LEND_PASSWORD_COST_MIN, 90 * TH_DAY);
+	acct_world w;
+	aw_init(&w, t);
+	int64_t revoked = session_of(t, &w), live = session_of(t, &w);
+	th_now += TH_DAY;
+	int64_t later = session_of(t, &w);
+	TH_OK(t, lend_session_revoke(t->e, t->admin, revoked));
+
+	/* Revoked: listed for 30 days, then gone; the live ones stay. */
+	th_now += 29 * TH_DAY;
+	TH_OK(t, lend_engine_tick(t->e, NULL, NULL));
+	assert_true(listed(t, w.reader, revoked));
+	th_now += TH_DAY + 1;
+	TH_OK(t, lend_engine_tick(t->e, NULL, NULL));
+	assert_false(listed(t, w.reader, revoked));
+	assert_true(listed(t, w.reader, live));
+	assert_true(listed(t, w.reader, later));
+
+	/* Expired at T0 + 90 days: listed (as expired) for 30 more days. */
+	th_now = T0 + 120 * TH_DAY - 1;
+	TH_OK(t, lend_engine_tick(t->e, NULL, NULL));
+	assert_true(listed(t, w.reader, live));
+	th_now = T0 + 120 * TH_DAY + 1;
+	TH_OK(t, lend_engine_tick(t->e, NULL, NULL));
+	assert_false(listed(t, w.reader, live));
+	assert_true(listed(t, w.reader, later)); /* began a day later */
+	th_check_clean(t);
+}
+
+/* Sessions that never expire are kept until revoked. */
+static void test_sessions_forever(void **state)
+{
+	th *t = *state;
+	th_now = T0;
+	aw_reopen_ex(t, LEND_PASSWORD_COST_MIN, 0);
+	acct_world w;
+	aw_init(&w, t);
+	int64_t id = session_of(t, &w);
+	th_now += 5 * YEAR;
+	TH_OK(t, lend_engine_tick(t->e, NULL, NULL));
+	assert_true(listed(t, w.reader, id));
+	lend_actor *a = NULL;
+	TH_OK(t, lend_sign_in(t->e, LEND_LOGIN_TICKET, w.lib, w.number, AW_PASSWORD, "phone", &a));
+	lend_actor_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +240,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_default_retention, th_setup_file, th_teardown),
 		cmocka_unit_test_setup_teardown(test_configured_retention, th_setup_file, th_teardown),
 		cmocka_unit_test_setup_teardown(test_batches, th_setup_file, th_teardown),
+		cmocka_unit_test_setup_teardown(test_sessions_pruned, th_setup_file, th_teardown),
+		cmocka_unit_test_setup_teardown(test_sessions_forever, th_setup_file, th_teardown),
 	};
 	return cmocka_run_group_tests_name("audit-prune", tests, NULL, NULL);
 }

@@ -785,6 +785,11 @@ struct lend_storage {
 	 * limit audit rows with at < before, lowest id first; *pruned says how
 	 * many went. */
 	int (*audit_prune)(void *ud, int64_t before, int32_t limit, int64_t *pruned);
+	/* Optional (NULL: ended sessions are kept for ever). Delete at most
+	 * limit sessions, lowest id first, that were revoked before `before`
+	 * (0 < revoked_at < before) or began before started_before (created_at
+	 * < started_before; 0: none); *pruned says how many went. */
+	int (*session_prune)(void *ud, int64_t before, int64_t started_before, int32_t limit, int64_t *pruned);
 
 	/* -- the reader's shelf */
 	/* Balance entries. wallet_insert sets row->id; EEXISTS when the reader

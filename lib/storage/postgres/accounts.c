@@ -567,19 +567,34 @@ static int pg_audit_list(void *ud, int64_t reader_id, int64_t from, int64_t to, 
 static const char AUDIT_PRUNE[] =
 	"DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < $1 ORDER BY id LIMIT $2)";
 
-static int pg_audit_prune(void *ud, int64_t before, int32_t limit, int64_t *pruned)
+static const char SESSION_PRUNE[] =
+	"DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE (revoked_at > 0 AND revoked_at < $1) OR "
+	"created_at < $2 ORDER BY id LIMIT $3)";
+
+/* Run a batch delete over int parameters v[0..n) and say how many went. */
+static int prune(pg *s, const char *sql, const int64_t *v, int n, const char *what, int64_t *pruned)
 {
 	pg_params p = {0};
 	PGresult *r;
 	*pruned = 0;
-	pg__param_i64(&p, before);
-	pg__param_i64(&p, limit);
-	int rc = pg__exec(ud, AUDIT_PRUNE, &p, "audit_prune", &r);
+	for (int i = 0; i < n; i++)
+		pg__param_i64(&p, v[i]);
+	int rc = pg__exec(s, sql, &p, what, &r);
 	if (rc != LEND_OK)
 		return rc;
 	*pruned = strtoll(PQcmdTuples(r), NULL, 10);
 	PQclear(r);
 	return LEND_OK;
+}
+
+static int pg_session_prune(void *ud, int64_t before, int64_t started_before, int32_t limit, int64_t *pruned)
+{
+	return prune(ud, SESSION_PRUNE, (const int64_t[]){before, started_before, limit}, 3, "session_prune", pruned);
+}
+
+static int pg_audit_prune(void *ud, int64_t before, int32_t limit, int64_t *pruned)
+{
+	return prune(ud, AUDIT_PRUNE, (const int64_t[]){before, limit}, 2, "audit_prune", pruned);
 }
 
 /* ---------------------------------------------------------------- merge */
@@ -656,6 +671,7 @@ void pg__accounts_methods(lend_storage *out)
 	out->audit_insert = pg_audit_insert;
 	out->audit_list = pg_audit_list;
 	out->audit_prune = pg_audit_prune;
+	out->session_prune = pg_session_prune;
 	out->accounts_move = pg_accounts_move;
 	out->merged_list = pg_merged_list;
 }

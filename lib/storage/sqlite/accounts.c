@@ -526,20 +526,31 @@ static int sq_audit_list(void *ud, int64_t reader_id, int64_t from, int64_t to, 
 static const char AUDIT_PRUNE[] =
 	"DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ?1 ORDER BY id LIMIT ?2)";
 
-static int sq_audit_prune(void *ud, int64_t before, int32_t limit, int64_t *pruned)
+static const char SESSION_PRUNE[] =
+	"DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE (revoked_at > 0 AND revoked_at < ?1) OR "
+	"created_at < ?2 ORDER BY id LIMIT ?3)";
+
+/* Run a batch delete over int parameters v[0..n) and say how many went. */
+static int prune(sq *s, const char *sql, const int64_t *v, int n, const char *what, int64_t *pruned)
 {
-	sq *s = ud;
 	sqlite3_stmt *st;
-	int rc = sq__prep(s, AUDIT_PRUNE, &st, "audit_prune");
-	if (rc != LEND_OK)
-		return rc;
-	if ((rc = sq__bound(s, st, "audit_prune", BIND64(st, 1, before))) != LEND_OK ||
-	    (rc = sq__bound(s, st, "audit_prune", BIND64(st, 2, limit))) != LEND_OK)
-		return rc;
-	rc = sq__run(s, st, "audit_prune", 0);
-	if (rc == LEND_OK)
+	*pruned = 0;
+	int rc = sq__prep(s, sql, &st, what);
+	for (int i = 0; rc == LEND_OK && i < n; i++)
+		rc = sq__bound(s, st, what, BIND64(st, i + 1, v[i]));
+	if (rc == LEND_OK && (rc = sq__run(s, st, what, 0)) == LEND_OK)
 		*pruned = sqlite3_changes(sq__db(s));
 	return rc;
+}
+
+static int sq_audit_prune(void *ud, int64_t before, int32_t limit, int64_t *pruned)
+{
+	return prune(ud, AUDIT_PRUNE, (const int64_t[]){before, limit}, 2, "audit_prune", pruned);
+}
+
+static int sq_session_prune(void *ud, int64_t before, int64_t started_before, int32_t limit, int64_t *pruned)
+{
+	return prune(ud, SESSION_PRUNE, (const int64_t[]){before, started_before, limit}, 3, "session_prune", pruned);
 }
 
 /* ---------------------------------------------------------------- merge */
@@ -614,4 +625,5 @@ void sq__accounts_methods(lend_storage *out)
 	out->accounts_move = sq_accounts_move;
 	out->merged_list = sq_merged_list;
 	out->audit_prune = sq_audit_prune; /* optional, not in every backend */
+	out->session_prune = sq_session_prune;
 }
