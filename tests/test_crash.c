@@ -47,6 +47,10 @@ enum { OP_TAKE = 1, OP_RETURN, OP_JOIN, OP_LEAVE, OP_TICKET, OP_BUDGET, OP_REQUE
 
 #define PASSWORD "crash test 1"
 
+/* A round's seed and an operation number in one log id (seeds use all 32
+ * bits: shift them unsigned). */
+#define PACK(seed, n) ((int64_t)((uint64_t)(seed) << 32 | (uint64_t)(n)))
+
 /* One acknowledged operation. */
 typedef struct ack {
 	int32_t op;
@@ -143,7 +147,7 @@ static void child_load(int log_fd, unsigned seed)
 			write_import(path, seed, n);
 			if (lend_catalog_import(e, admin, path, LEND_IMPORT_CSV, NULL, NULL, &rep) == LEND_OK &&
 			    lend_import_report_added(rep) == IMPORT_ROWS)
-				log_ack(log_fd, OP_IMPORT, (int64_t)seed << 32 | (int64_t)n, 0, 0);
+				log_ack(log_fd, OP_IMPORT, PACK(seed, n), 0, 0);
 			lend_import_report_free(rep);
 		} else if (pick >= 100) {
 			/* The desk, sign-in and the shelf. */
@@ -179,7 +183,7 @@ static void child_load(int log_fd, unsigned seed)
 				snprintf(key, sizeof key, "pay %u/%ld", seed, n);
 				if (lend_balance_credit(e, admin, W.reader[r], amount, "RUB", key, &credited) == LEND_OK &&
 				    credited == 1)
-					log_ack(log_fd, OP_CREDIT, (int64_t)seed << 32 | (int64_t)n, W.reader[r], amount);
+					log_ack(log_fd, OP_CREDIT, PACK(seed, n), W.reader[r], amount);
 			} else {
 				r %= 4;
 				lend_purchase *pu = NULL;
@@ -233,7 +237,7 @@ static void child_load(int log_fd, unsigned seed)
 			char note[64];
 			snprintf(note, sizeof note, "top-up %u/%ld", seed, n);
 			if (lend_budget_add(e, admin, W.lib, amount, note) == LEND_OK)
-				log_ack(log_fd, OP_BUDGET, (int64_t)seed << 32 | (int64_t)n, W.lib, amount);
+				log_ack(log_fd, OP_BUDGET, PACK(seed, n), W.lib, amount);
 		} else {
 			lend_engine_tick(e, NULL, NULL);
 		}
