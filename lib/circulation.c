@@ -54,9 +54,10 @@ int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gather
 {
 	memset(g, 0, sizeof *g);
 	TRY(lend__load_ticket(e, ticket_id, &g->ticket));
-	TRY(lend__load_book(e, book_id, &g->book, g->book_currency));
+	TRY(lend__load_book_titled(e, book_id, &g->book, g->book_currency, g->title, sizeof g->title, &g->title_kept));
 	TRY(lend__load_reader(e, g->ticket.reader_id, &g->reader));
-	TRY(lend__load_library(e, g->ticket.library_id, &g->library, g->library_currency));
+	TRY(lend__load_library_named(e, g->ticket.library_id, &g->library, g->library_currency, g->library_name,
+	                             sizeof g->library_name, &g->name_kept));
 	TRY(lend__load_policy(e, g->ticket.library_id, ticket_id, &g->policy));
 	int rc = ST(e, fund_get, g->ticket.library_id, book_id, &g->fund);
 	if (rc == LEND_OK)
@@ -166,8 +167,11 @@ int lend__issue(lend_engine *e, lend_gathered *g, int origin, lend_sys_loan *loa
 	TRY(lend__search_book_loaned(e, loan->book_id)); /* popularity for search */
 	char due[64];
 	due_text(due, sizeof due, loan->due_at);
-	return lend__notify(e, origin == LEND_ORIGIN_QUEUE ? LEND_NOTE_QUEUE_HANDOFF : LEND_NOTE_LOAN_ISSUED,
-	                    loan->reader_id, loan->library_id, loan->book_id, loan->id, due);
+	/* The title and the library's name as lend__gather read them. */
+	return lend__notify_named(e, origin == LEND_ORIGIN_QUEUE ? LEND_NOTE_QUEUE_HANDOFF : LEND_NOTE_LOAN_ISSUED,
+	                          loan->reader_id, loan->library_id, loan->book_id, loan->id, due,
+	                          g->title_kept && g->book.id == loan->book_id ? g->title : NULL,
+	                          g->name_kept && g->library.id == loan->library_id ? g->library_name : NULL);
 }
 
 int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when)
