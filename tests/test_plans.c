@@ -54,14 +54,20 @@ static int bad_plan(sqlite3 *db, const char *sql, char *why, size_t n)
 	return bad;
 }
 
-static void test_hot_paths_use_indexes(void **state)
+/* The store the engine made, opened alone (the engine closed). */
+static sqlite3 *schema_alone(th *t)
 {
-	th *t = *state;
 	char path[sizeof t->path];
 	snprintf(path, sizeof path, "%s", t->path);
-	th_close_engine(t); /* the schema is made; read it alone */
+	th_close_engine(t);
 	sqlite3 *db = NULL;
 	assert_int_equal(SQLITE_OK, sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL));
+	return db;
+}
+
+static void test_hot_paths_use_indexes(void **state)
+{
+	sqlite3 *db = schema_alone(*state);
 	int failed = 0;
 	for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
 		char sql[1024], why[256];
@@ -97,12 +103,8 @@ static int opcodes(sqlite3 *db, const char *sql, const char *opcode)
  * loan's ending rewrites only the indexes that hold ended_at. */
 static void test_take_and_return_statements(void **state)
 {
-	th *t = *state;
-	char path[sizeof t->path], why[256];
-	snprintf(path, sizeof path, "%s", t->path);
-	th_close_engine(t);
-	sqlite3 *db = NULL;
-	assert_int_equal(SQLITE_OK, sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL));
+	char why[256];
+	sqlite3 *db = schema_alone(*state);
 	static const char *const hot[] = {"policy_list", "fund_get", "loan_get", "loan_update_end"};
 	for (size_t i = 0; i < sizeof hot / sizeof hot[0]; i++) {
 		const char *sql = lend__sqlite_core_sql(hot[i]);
@@ -127,12 +129,8 @@ static void test_take_and_return_statements(void **state)
 /* The test itself can fail: a query with no index to serve it is caught. */
 static void test_a_scan_is_caught(void **state)
 {
-	th *t = *state;
-	char path[sizeof t->path], why[256];
-	snprintf(path, sizeof path, "%s", t->path);
-	th_close_engine(t);
-	sqlite3 *db = NULL;
-	assert_int_equal(SQLITE_OK, sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL));
+	char why[256];
+	sqlite3 *db = schema_alone(*state);
 	assert_true(bad_plan(db, "SELECT id FROM loans WHERE kind = 1 ORDER BY due_at", why, sizeof why));
 	sqlite3_close(db);
 }
