@@ -179,9 +179,15 @@ typedef struct lend_gathered {
 LEND_HIDDEN int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gathered *g);
 LEND_HIDDEN int lend__issue(lend_engine *e, lend_gathered *g, int origin, lend_sys_loan *loan);
 LEND_HIDDEN int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when);
+/* The same; *fund (if not NULL) gets the loan's fund row as written. */
+LEND_HIDDEN int lend__end_loan_fund(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when,
+                                    lend_sys_fund *fund);
 LEND_HIDDEN int lend__settle(lend_engine *e);
 LEND_HIDDEN int lend__settle_needed(lend_engine *e, int *needed);
 LEND_HIDDEN int lend__dispatch(lend_engine *e, int64_t library_id, int64_t book_id, int64_t *handoffs);
+/* The same, given the fund row the caller has just read or written (not read again). */
+LEND_HIDDEN int lend__dispatch_known(lend_engine *e, int64_t library_id, int64_t book_id, const lend_sys_fund *known,
+                                     int64_t *handoffs);
 LEND_HIDDEN int lend__dispatch_ticket(lend_engine *e, int64_t ticket_id, int64_t *handoffs);
 LEND_HIDDEN int lend__dispatch_all(lend_engine *e, int64_t *handoffs);
 LEND_HIDDEN int lend__queue_position(lend_engine *e, const lend_sys_hold *h, int *position, int64_t *wait_until);
