@@ -54,9 +54,10 @@ int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gather
 {
 	memset(g, 0, sizeof *g);
 	TRY(lend__load_ticket(e, ticket_id, &g->ticket));
-	TRY(lend__load_book(e, book_id, &g->book, g->book_currency));
+	TRY(lend__load_book_titled(e, book_id, &g->book, g->book_currency, g->title, sizeof g->title, &g->title_kept));
 	TRY(lend__load_reader(e, g->ticket.reader_id, &g->reader));
-	TRY(lend__load_library(e, g->ticket.library_id, &g->library, g->library_currency));
+	TRY(lend__load_library_named(e, g->ticket.library_id, &g->library, g->library_currency, g->library_name,
+	                             sizeof g->library_name, &g->name_kept));
 	TRY(lend__load_policy(e, g->ticket.library_id, ticket_id, &g->policy));
 	int rc = ST(e, fund_get, g->ticket.library_id, book_id, &g->fund);
 	if (rc == LEND_OK)
@@ -166,11 +167,19 @@ int lend__issue(lend_engine *e, lend_gathered *g, int origin, lend_sys_loan *loa
 	TRY(lend__search_book_loaned(e, loan->book_id)); /* popularity for search */
 	char due[64];
 	due_text(due, sizeof due, loan->due_at);
-	return lend__notify(e, origin == LEND_ORIGIN_QUEUE ? LEND_NOTE_QUEUE_HANDOFF : LEND_NOTE_LOAN_ISSUED,
-	                    loan->reader_id, loan->library_id, loan->book_id, loan->id, due);
+	/* The title and the library's name as lend__gather read them. */
+	return lend__notify_named(e, origin == LEND_ORIGIN_QUEUE ? LEND_NOTE_QUEUE_HANDOFF : LEND_NOTE_LOAN_ISSUED,
+	                          loan->reader_id, loan->library_id, loan->book_id, loan->id, due,
+	                          g->title_kept && g->book.id == loan->book_id ? g->title : NULL,
+	                          g->name_kept && g->library.id == loan->library_id ? g->library_name : NULL);
 }
 
 int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when)
+{
+	return lend__end_loan_fund(e, loan, reason, when, NULL);
+}
+
+int lend__end_loan_fund(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when, lend_sys_fund *fund)
 {
 	e->finish_library = 0; /* the sample of ended loans changes */
 	lend_sys_fund f;
@@ -186,6 +195,8 @@ int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when
 	f.updated_at = e->now;
 	TRY_ST(e, "fund update", ST(e, fund_put, &f));
 	TRY(lend__desk_license_release(e, loan, &f));
+	if (fund)
+		*fund = f; /* as now stored */
 	char detail[64];
 	snprintf(detail, sizeof detail, "end_reason=%d\nended_at=%lld", reason, (long long)when);
 	return lend__notify(e, LEND_NOTE_LOAN_ENDED, loan->reader_id, loan->library_id, loan->book_id, loan->id,
@@ -202,9 +213,20 @@ static int collect_holds(lend_engine *e, const lend_sys_hold_filter *f, lend__ro
 
 int lend__dispatch(lend_engine *e, int64_t library_id, int64_t book_id, int64_t *handoffs)
 {
+	return lend__dispatch_known(e, library_id, book_id, NULL, handoffs);
+}
+
+int lend__dispatch_known(lend_engine *e, int64_t library_id, int64_t book_id, const lend_sys_fund *known,
+                         int64_t *handoffs)
+{
 	for (;;) {
 		lend_sys_fund f;
-		int rc = ST(e, fund_get, library_id, book_id, &f);
+		int rc = LEND_OK;
+		if (known)
+			f = *known; /* the row the caller has just written; a hand-off changes it, so only once */
+		else
+			rc = ST(e, fund_get, library_id, book_id, &f);
+		known = NULL;
 		if (rc == LEND_ENOTFOUND)
 			return LEND_OK;
 		TRY_ST(e, "fund", rc);
@@ -624,6 +646,7 @@ LEND_EXTERN int lend_return(lend_engine *e, const lend_actor *a, int64_t loan_id
 	TRY(lend__need_actor(e, a));
 	TRY(lend__begin(e, 1));
 	lend_sys_loan loan;
+	lend_sys_fund f;
 	int rc = lend__load_loan(e, loan_id, &loan);
 	if (rc == LEND_OK)
 		rc = lend__need_reader_or_staff(e, a, loan.reader_id, loan.library_id);
@@ -631,10 +654,10 @@ LEND_EXTERN int lend_return(lend_engine *e, const lend_actor *a, int64_t loan_id
 		rc = lend__fail(e, LEND_ESTATE, "loan %lld has already ended", (long long)loan_id);
 	int end_reason = a->kind == LEND_ACTOR_READER ? LEND_END_RETURNED : LEND_END_REVOKED;
 	if (rc == LEND_OK)
-		rc = lend__end_loan(e, &loan, end_reason, e->now);
+		rc = lend__end_loan_fund(e, &loan, end_reason, e->now, &f);
 	int64_t n = 0;
-	if (rc == LEND_OK)
-		rc = lend__dispatch(e, loan.library_id, loan.book_id, &n);
+	if (rc == LEND_OK) /* the fund row as lend__end_loan_fund left it: not read again */
+		rc = lend__dispatch_known(e, loan.library_id, loan.book_id, &f, &n);
 	if (rc == LEND_OK)
 		rc = lend__dispatch_ticket(e, loan.ticket_id, &n);
 	return lend__end(e, rc);

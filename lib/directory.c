@@ -33,11 +33,26 @@ static int copy_reader(void *ctx, const lend_sys_reader *row)
 struct with_currency {
 	void *row;
 	char *currency;
+	char *name; /* optional: the title or name kept, whole or not at all */
+	size_t name_size;
+	int *name_kept;
 };
 
 static void keep_currency(char *dst, const char *src)
 {
 	snprintf(dst, 4, "%s", src ? src : "");
+}
+
+static void keep_name(struct with_currency *w, const char *src)
+{
+	if (!w->name)
+		return;
+	size_t n = src ? strlen(src) : 0;
+	*w->name_kept = n < w->name_size;
+	if (*w->name_kept)
+		memcpy(w->name, src ? src : "", n + 1);
+	else
+		w->name[0] = '\0';
 }
 
 static int copy_book(void *ctx, const lend_sys_book *row)
@@ -46,6 +61,7 @@ static int copy_book(void *ctx, const lend_sys_book *row)
 	lend_sys_book *b = w->row;
 	*b = *row;
 	keep_currency(w->currency, row->currency);
+	keep_name(w, row->title);
 	b->title = b->authors = b->currency = NULL;
 	b->subtitle = b->series = b->language = b->narrators = b->publisher = NULL;
 	b->isbn = b->genres = b->annotation = b->external_id = NULL;
@@ -58,6 +74,7 @@ static int copy_library(void *ctx, const lend_sys_library *row)
 	lend_sys_library *l = w->row;
 	*l = *row;
 	keep_currency(w->currency, row->currency);
+	keep_name(w, row->name);
 	l->name = l->address = l->contacts = l->currency = NULL;
 	return 0;
 }
@@ -78,16 +95,32 @@ int lend__load_reader(lend_engine *e, int64_t id, lend_sys_reader *out)
 
 int lend__load_book(lend_engine *e, int64_t id, lend_sys_book *out, char currency[4])
 {
+	return lend__load_book_titled(e, id, out, currency, NULL, 0, NULL);
+}
+
+int lend__load_book_titled(lend_engine *e, int64_t id, lend_sys_book *out, char currency[4], char *title,
+                           size_t size, int *kept)
+{
 	memset(out, 0, sizeof *out);
-	struct with_currency w = {out, currency};
+	if (kept)
+		*kept = 0;
+	struct with_currency w = {out, currency, title, size, kept};
 	TRY_ST(e, "book", ST(e, book_get, id, copy_book, &w));
 	return LEND_OK;
 }
 
 int lend__load_library(lend_engine *e, int64_t id, lend_sys_library *out, char currency[4])
 {
+	return lend__load_library_named(e, id, out, currency, NULL, 0, NULL);
+}
+
+int lend__load_library_named(lend_engine *e, int64_t id, lend_sys_library *out, char currency[4], char *name,
+                             size_t size, int *kept)
+{
 	memset(out, 0, sizeof *out);
-	struct with_currency w = {out, currency};
+	if (kept)
+		*kept = 0;
+	struct with_currency w = {out, currency, name, size, kept};
 	TRY_ST(e, "library", ST(e, library_get, id, copy_library, &w));
 	return LEND_OK;
 }

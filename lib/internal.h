@@ -133,6 +133,12 @@ LEND_HIDDEN int lend__load_ticket(lend_engine *e, int64_t id, lend_sys_ticket *o
 LEND_HIDDEN int lend__load_reader(lend_engine *e, int64_t id, lend_sys_reader *out);
 LEND_HIDDEN int lend__load_book(lend_engine *e, int64_t id, lend_sys_book *out, char currency[4]);
 LEND_HIDDEN int lend__load_library(lend_engine *e, int64_t id, lend_sys_library *out, char currency[4]);
+/* The same, keeping the title / name in a buffer of `size` bytes; *kept = 1
+ * when it held the whole string (else the buffer is empty). */
+LEND_HIDDEN int lend__load_book_titled(lend_engine *e, int64_t id, lend_sys_book *out, char currency[4], char *title,
+                                       size_t size, int *kept);
+LEND_HIDDEN int lend__load_library_named(lend_engine *e, int64_t id, lend_sys_library *out, char currency[4],
+                                         char *name, size_t size, int *kept);
 LEND_HIDDEN int lend__load_loan(lend_engine *e, int64_t id, lend_sys_loan *out);
 LEND_HIDDEN int lend__load_hold(lend_engine *e, int64_t id, lend_sys_hold *out);
 LEND_HIDDEN int lend__load_policy(lend_engine *e, int64_t library_id, int64_t ticket_id, lend_policy_rows *out);
@@ -164,13 +170,24 @@ typedef struct lend_gathered {
 	lend_rule_input in;
 	int64_t hold_id; /* the reader's waiting place for this book, 0 if none */
 	int64_t yours_loan_id; /* the reader's active loan of this book, 0 if none */
+	/* The book's title and the library's name as read, for the notification
+	 * of an issue (no second read); title_kept / name_kept say they are whole. */
+	char title[1024];
+	char library_name[256];
+	int title_kept, name_kept;
 } lend_gathered;
 LEND_HIDDEN int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gathered *g);
 LEND_HIDDEN int lend__issue(lend_engine *e, lend_gathered *g, int origin, lend_sys_loan *loan);
 LEND_HIDDEN int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when);
+/* The same; *fund (if not NULL) gets the loan's fund row as written. */
+LEND_HIDDEN int lend__end_loan_fund(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when,
+                                    lend_sys_fund *fund);
 LEND_HIDDEN int lend__settle(lend_engine *e);
 LEND_HIDDEN int lend__settle_needed(lend_engine *e, int *needed);
 LEND_HIDDEN int lend__dispatch(lend_engine *e, int64_t library_id, int64_t book_id, int64_t *handoffs);
+/* The same, given the fund row the caller has just read or written (not read again). */
+LEND_HIDDEN int lend__dispatch_known(lend_engine *e, int64_t library_id, int64_t book_id, const lend_sys_fund *known,
+                                     int64_t *handoffs);
 LEND_HIDDEN int lend__dispatch_ticket(lend_engine *e, int64_t ticket_id, int64_t *handoffs);
 LEND_HIDDEN int lend__dispatch_all(lend_engine *e, int64_t *handoffs);
 LEND_HIDDEN int lend__queue_position(lend_engine *e, const lend_sys_hold *h, int *position, int64_t *wait_until);
@@ -178,6 +195,10 @@ LEND_HIDDEN int lend__queue_position(lend_engine *e, const lend_sys_hold *h, int
 /* ---- outbox.c */
 LEND_HIDDEN int lend__notify(lend_engine *e, int kind, int64_t reader_id, int64_t library_id, int64_t book_id,
                              int64_t loan_id, const char *detail);
+/* The same, given the book's title and the library's name the caller has
+ * already read in this transaction (NULL: read them). */
+LEND_HIDDEN int lend__notify_named(lend_engine *e, int kind, int64_t reader_id, int64_t library_id, int64_t book_id,
+                                   int64_t loan_id, const char *detail, const char *title, const char *library_name);
 
 /* ---- handles.c: building public handles from rows. */
 LEND_HIDDEN lend_library *lend__library_from(const lend_sys_library *row);
@@ -325,7 +346,8 @@ LEND_HIDDEN int lend__shelf_check(lend_engine *e, lend_report *rep);
  * else *full (malloc'd) is detail with the reader's channel, address and
  * language and the book's title and library's name appended. */
 LEND_HIDDEN int lend__shelf_note_prepare(lend_engine *e, int kind, int64_t reader_id, int64_t library_id,
-                                         int64_t book_id, const char *detail, int *skip, char **full);
+                                         int64_t book_id, const char *detail, const char *title,
+                                         const char *library_name, int *skip, char **full);
 /* The parsed fields and rendered texts a notification handle carries. */
 typedef struct lend__note_extra lend__note_extra;
 LEND_HIDDEN lend__note_extra *lend__shelf_note_extra(const lend_sys_note *row);

@@ -15,11 +15,18 @@
 int lend__notify(lend_engine *e, int kind, int64_t reader_id, int64_t library_id, int64_t book_id, int64_t loan_id,
                  const char *detail)
 {
+	return lend__notify_named(e, kind, reader_id, library_id, book_id, loan_id, detail, NULL, NULL);
+}
+
+int lend__notify_named(lend_engine *e, int kind, int64_t reader_id, int64_t library_id, int64_t book_id,
+                       int64_t loan_id, const char *detail, const char *title, const char *library_name)
+{
 	/* The reader's preferences: a kind he switched off is not written; the
 	 * rest carry his channel and language (shelf_notes.c). */
 	int skip = 0;
 	char *full = NULL;
-	TRY(lend__shelf_note_prepare(e, kind, reader_id, library_id, book_id, detail, &skip, &full));
+	TRY(lend__shelf_note_prepare(e, kind, reader_id, library_id, book_id, detail, title, library_name, &skip,
+	                             &full));
 	if (skip)
 		return LEND_OK;
 	/* A random (version 4) UUID; libsodium's generator is several times

@@ -45,7 +45,8 @@ static int library_name_cb(void *ctx, const lend_sys_library *row)
 }
 
 int lend__shelf_note_prepare(lend_engine *e, int kind, int64_t reader_id, int64_t library_id, int64_t book_id,
-                             const char *detail, int *skip, char **full)
+                             const char *detail, const char *title, const char *library_name, int *skip,
+                             char **full)
 {
 	*skip = 0;
 	*full = NULL;
@@ -61,9 +62,15 @@ int lend__shelf_note_prepare(lend_engine *e, int kind, int64_t reader_id, int64_
 		rc = lend__nomem(e);
 	if (kv) {
 		/* The cause's own fields stay as they are; the shelf's follow. */
-		if (book_id && (rc = ST(e, book_get, book_id, book_title_cb, kv)) != LEND_OK)
+		/* The caller passes what it has already read in this transaction. */
+		if (book_id && title)
+			lend__kv_str(kv, "title", title);
+		else if (book_id && (rc = ST(e, book_get, book_id, book_title_cb, kv)) != LEND_OK)
 			rc = lend__storage_fail(e, rc, "book");
-		if (rc == LEND_OK && library_id && (rc = ST(e, library_get, library_id, library_name_cb, kv)) != LEND_OK)
+		if (rc == LEND_OK && library_id && library_name)
+			lend__kv_str(kv, "library", library_name);
+		else if (rc == LEND_OK && library_id &&
+		         (rc = ST(e, library_get, library_id, library_name_cb, kv)) != LEND_OK)
 			rc = lend__storage_fail(e, rc, "library");
 		lend__kv_str(kv, "lang", p.lang);
 		if (p.channel) {

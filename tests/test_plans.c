@@ -54,14 +54,20 @@ static int bad_plan(sqlite3 *db, const char *sql, char *why, size_t n)
 	return bad;
 }
 
-static void test_hot_paths_use_indexes(void **state)
+/* The store the engine made, opened alone (the engine closed). */
+static sqlite3 *schema_alone(th *t)
 {
-	th *t = *state;
 	char path[sizeof t->path];
 	snprintf(path, sizeof path, "%s", t->path);
-	th_close_engine(t); /* the schema is made; read it alone */
+	th_close_engine(t);
 	sqlite3 *db = NULL;
 	assert_int_equal(SQLITE_OK, sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL));
+	return db;
+}
+
+static void test_hot_paths_use_indexes(void **state)
+{
+	sqlite3 *db = schema_alone(*state);
 	int failed = 0;
 	for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
 		char sql[1024], why[256];
@@ -75,15 +81,56 @@ static void test_hot_paths_use_indexes(void **state)
 	assert_int_equal(0, failed);
 }
 
+/* The backend's fixed statements, by name (lib/storage/sqlite/sqlite.c). */
+const char *lend__sqlite_core_sql(const char *name);
+
+/* How many times the program of `sql` has `opcode`. */
+static int opcodes(sqlite3 *db, const char *sql, const char *opcode)
+{
+	char q[2048];
+	snprintf(q, sizeof q, "EXPLAIN %s", sql);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(SQLITE_OK, sqlite3_prepare_v2(db, q, -1, &st, NULL));
+	int n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		n += strcmp((const char *)sqlite3_column_text(st, 1), opcode) == 0;
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* The fixed statements every take and return runs: searches by key, no
+ * temporary table built per run (a bound `IN (0, ?2)` list makes one), and a
+ * loan's ending rewrites only the indexes that hold ended_at. */
+static void test_take_and_return_statements(void **state)
+{
+	char why[256];
+	sqlite3 *db = schema_alone(*state);
+	static const char *const hot[] = {"policy_list", "fund_get", "loan_get", "loan_update_end"};
+	for (size_t i = 0; i < sizeof hot / sizeof hot[0]; i++) {
+		const char *sql = lend__sqlite_core_sql(hot[i]);
+		assert_non_null(sql);
+		if (bad_plan(db, sql, why, sizeof why))
+			fail_msg("%s: %s\n  %s", hot[i], why, sql);
+		assert_int_equal(0, opcodes(db, sql, "OpenEphemeral"));
+	}
+	/* The whole-row update touches every index of loans; the ending only
+	 * those with ended_at in their columns or their WHERE (four of seven). */
+	const char *full = lend__sqlite_core_sql("loan_update"), *end = lend__sqlite_core_sql("loan_update_end");
+	assert_non_null(full);
+	int full_ix = opcodes(db, full, "IdxInsert"), end_ix = opcodes(db, end, "IdxInsert");
+	assert_true(end_ix > 0);
+	assert_true(end_ix < full_ix);
+	/* and the check itself sees an IN list's temporary table */
+	assert_true(opcodes(db, "SELECT value FROM policy WHERE library_id = ?1 AND ticket_id IN (0, ?2)",
+	                    "OpenEphemeral") > 0);
+	sqlite3_close(db);
+}
+
 /* The test itself can fail: a query with no index to serve it is caught. */
 static void test_a_scan_is_caught(void **state)
 {
-	th *t = *state;
-	char path[sizeof t->path], why[256];
-	snprintf(path, sizeof path, "%s", t->path);
-	th_close_engine(t);
-	sqlite3 *db = NULL;
-	assert_int_equal(SQLITE_OK, sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL));
+	char why[256];
+	sqlite3 *db = schema_alone(*state);
 	assert_true(bad_plan(db, "SELECT id FROM loans WHERE kind = 1 ORDER BY due_at", why, sizeof why));
 	sqlite3_close(db);
 }
@@ -101,6 +148,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_hot_paths_use_indexes, setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_a_scan_is_caught, setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_take_and_return_statements, setup, th_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
