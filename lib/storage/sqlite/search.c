@@ -624,14 +624,16 @@ static int score_rare(sq *s, const lend_sys_search_query *q, const char *m, tops
 	return rc;
 }
 
-/* Several words, the last a prefix of at most PREFIX_MAX characters: its
- * prefix rows carry each book's exact score (the best of its words the last
- * one starts), so the answer is the first `limit` rows, in walk order, of
- * books that hold the other words and pass the filters. The books holding
- * the other words come from FTS5 (their ids only, sorted; at most
- * MEMBERS_MAX of them, else *done = 0); the walk reads the prefix rows
- * alone (no join) and looks each book up in them; only the members are
- * read from search_doc, for the filters and their keys. */
+/* When the first rows of the walk were not enough and the books holding
+ * the other words (and the last one, when it is longer than PREFIX_MAX
+ * characters) are too many to be read one by one: their ids come from
+ * FTS5 alone (sorted; at most MEMBERS_MAX of them, else *done = 0), and the
+ * walk goes on over the prefix rows alone (no join), looking each book up
+ * in them; only the members are read from search_doc (filters, terms,
+ * keys) and scored. It stops as the walk does, when the k-th best beats the
+ * next row's bound; for a last word of at most PREFIX_MAX characters the
+ * bound is the score (the best of the words the last one starts), so it
+ * stops at the k-th member that passes the filters. */
 #define MEMBERS_MAX 100000
 #define MEMBER_WALK_MAX 400000 /* prefix rows */
 
@@ -696,12 +698,17 @@ static int walk_members(sq *s, const lend_sys_search_query *q, tops *k, int *don
 		free(ids);
 		return rc;
 	}
-	sqlite3_bind_text(w, 1, last, -1, SQLITE_STATIC);
-	int rows = 0;
-	while (rc == LEND_OK && k->n < k->max && (step = sqlite3_step(w)) == SQLITE_ROW) {
+	sqlite3_bind_text(w, 1, last, (int)prefix_bytes(last, strlen(last), PREFIX_MAX), SQLITE_STATIC);
+	int rows = 0, sure = 0;
+	while (rc == LEND_OK && (step = sqlite3_step(w)) == SQLITE_ROW) {
 		if (++rows > MEMBER_WALK_MAX)
 			break;
+		int64_t bound = -sqlite3_column_int64(w, 0);
 		int64_t book_id = sqlite3_column_int64(w, 1);
+		if (k->n == k->max && !better(bound, book_id, k->t[k->n - 1].score, k->t[k->n - 1].book_id)) {
+			sure = 1;
+			break;
+		}
 		if (!has_id(ids, n, book_id))
 			continue;
 		rc = sq__prep(s, sql_doc_one, &st, "search doc");
@@ -719,11 +726,9 @@ static int walk_members(sq *s, const lend_sys_search_query *q, tops *k, int *don
 		}
 		sq__done(s, st);
 	}
-	if (rc == LEND_OK && k->n < k->max && rows <= MEMBER_WALK_MAX && step != SQLITE_ROW && step != SQLITE_DONE)
+	if (rc == LEND_OK && !sure && rows <= MEMBER_WALK_MAX && step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = sq__fail(s, "search prefix", step);
-	/* Complete when the top is full (every later row scores no better) or
-	 * the rows ran out. */
-	*done = rc == LEND_OK && (k->n == k->max || step == SQLITE_DONE) && rows <= MEMBER_WALK_MAX;
+	*done = rc == LEND_OK && (sure || step == SQLITE_DONE) && rows <= MEMBER_WALK_MAX;
 	sq__done(s, w);
 	free(ids);
 	return rc;
@@ -752,9 +757,8 @@ static int search_match(void *ud, const lend_sys_search_query *q, lend_sys_searc
 		free(m);
 	}
 	const char *lw = q->words[q->nwords - 1];
-	if (rc == LEND_OK && !complete && q->nwords > 1 && q->prefix &&
-	    prefix_bytes(lw, strlen(lw), PREFIX_MAX) == strlen(lw)) {
-		/* A short last word: its rows are exact, the other words a set. */
+	if (rc == LEND_OK && !complete && (q->nwords > 1 || prefix_bytes(lw, strlen(lw), PREFIX_MAX) < strlen(lw))) {
+		/* Too many books for one by one: the walk against their set. */
 		tops_clear(&k);
 		rc = walk_members(s, q, &k, &complete);
 	}
