@@ -554,14 +554,9 @@ static char *fts_word(const char *w, int prefix)
 }
 
 /* The FTS5 query of the words that narrow the most cheaply: every word but
- * the last, each whole (for one word: the word, a prefix if it is one); the
- * last too, as a prefix, when it is longer than PREFIX_MAX characters (then
- * FTS5 merges the lists of the few words it starts). */
+ * the last, each whole (for one word: the word, a prefix if it is one). */
 static char *fts_narrow(const lend_sys_search_query *q)
 {
-	const char *lw = q->words[q->nwords - 1];
-	if (q->nwords > 1 && prefix_bytes(lw, strlen(lw), PREFIX_MAX) < strlen(lw))
-		return fts_query(q);
 	int n = q->nwords > 1 ? q->nwords - 1 : 1;
 	size_t len = 1;
 	for (int i = 0; i < n; i++)
@@ -624,116 +619,6 @@ static int score_rare(sq *s, const lend_sys_search_query *q, const char *m, tops
 	return rc;
 }
 
-/* When the first rows of the walk were not enough and the books holding
- * the other words (and the last one, when it is longer than PREFIX_MAX
- * characters) are too many to be read one by one: their ids come from
- * FTS5 alone (sorted; at most MEMBERS_MAX of them, else *done = 0), and the
- * walk goes on over the prefix rows alone (no join), looking each book up
- * in them; only the members are read from search_doc (filters, terms,
- * keys) and scored. It stops as the walk does, when the k-th best beats the
- * next row's bound; for a last word of at most PREFIX_MAX characters the
- * bound is the score (the best of the words the last one starts), so it
- * stops at the k-th member that passes the filters. */
-#define MEMBERS_MAX 100000
-#define MEMBER_WALK_MAX 400000 /* prefix rows */
-
-static const char sql_fts_all_ids[] = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 LIMIT 100001";
-static const char sql_walk_bare[] =
-	"SELECT nscore, book_id FROM search_prefix WHERE prefix = ?1 ORDER BY nscore, book_id";
-
-static int cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static int has_id(const int64_t *ids, int n, int64_t id)
-{
-	int lo = 0, hi = n;
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-		if (ids[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && ids[lo] == id;
-}
-
-static int walk_members(sq *s, const lend_sys_search_query *q, tops *k, int *done)
-{
-	*done = 0;
-	char *m = fts_narrow(q);
-	int64_t *ids = malloc((MEMBERS_MAX + 1) * sizeof *ids);
-	if (!m || !ids) {
-		free(m);
-		free(ids);
-		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
-	}
-	sqlite3_stmt *st;
-	int n = 0, step, sorted = 1;
-	int rc = sq__prep(s, sql_fts_all_ids, &st, "search words");
-	if (rc == LEND_OK) {
-		sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
-		while ((step = sqlite3_step(st)) == SQLITE_ROW && n <= MEMBERS_MAX) {
-			ids[n] = sqlite3_column_int64(st, 0);
-			sorted &= n == 0 || ids[n - 1] < ids[n];
-			n++;
-		}
-		if (step != SQLITE_ROW && step != SQLITE_DONE)
-			rc = sq__fail(s, "search words", step);
-		sq__done(s, st);
-	}
-	free(m);
-	if (rc != LEND_OK || n > MEMBERS_MAX) {
-		free(ids);
-		return rc;
-	}
-	if (!sorted)
-		qsort(ids, (size_t)n, sizeof *ids, cmp_id);
-	const char *last = q->words[q->nwords - 1];
-	sqlite3_stmt *w;
-	rc = sq__prep(s, sql_walk_bare, &w, "search prefix");
-	if (rc != LEND_OK) {
-		free(ids);
-		return rc;
-	}
-	sqlite3_bind_text(w, 1, last, (int)prefix_bytes(last, strlen(last), PREFIX_MAX), SQLITE_STATIC);
-	int rows = 0, sure = 0;
-	while (rc == LEND_OK && (step = sqlite3_step(w)) == SQLITE_ROW) {
-		if (++rows > MEMBER_WALK_MAX)
-			break;
-		int64_t bound = -sqlite3_column_int64(w, 0);
-		int64_t book_id = sqlite3_column_int64(w, 1);
-		if (k->n == k->max && !better(bound, book_id, k->t[k->n - 1].score, k->t[k->n - 1].book_id)) {
-			sure = 1;
-			break;
-		}
-		if (!has_id(ids, n, book_id))
-			continue;
-		rc = sq__prep(s, sql_doc_one, &st, "search doc");
-		if (rc != LEND_OK)
-			break;
-		sqlite3_bind_int64(st, 1, book_id);
-		bind_filters(st, q);
-		int os = sqlite3_step(st);
-		if (os == SQLITE_ROW) {
-			int64_t sc = score_terms(sq__text(st, 2), q);
-			if (sc >= 0 && offer(k, book_id, sc, sq__text(st, 1)) < 0)
-				rc = sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
-		} else if (os != SQLITE_DONE) {
-			rc = sq__fail(s, "search doc", os);
-		}
-		sq__done(s, st);
-	}
-	if (rc == LEND_OK && !sure && rows <= MEMBER_WALK_MAX && step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = sq__fail(s, "search prefix", step);
-	*done = rc == LEND_OK && (sure || step == SQLITE_DONE) && rows <= MEMBER_WALK_MAX;
-	sq__done(s, w);
-	free(ids);
-	return rc;
-}
-
 static int search_match(void *ud, const lend_sys_search_query *q, lend_sys_search_cb cb, void *ctx)
 {
 	sq *s = ud;
@@ -755,12 +640,6 @@ static int search_match(void *ud, const lend_sys_search_query *q, lend_sys_searc
 		char *m = fts_narrow(q);
 		rc = m ? score_rare(s, q, m, &k, &complete) : sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
 		free(m);
-	}
-	const char *lw = q->words[q->nwords - 1];
-	if (rc == LEND_OK && !complete && (q->nwords > 1 || prefix_bytes(lw, strlen(lw), PREFIX_MAX) < strlen(lw))) {
-		/* Too many books for one by one: the walk against their set. */
-		tops_clear(&k);
-		rc = walk_members(s, q, &k, &complete);
 	}
 	if (rc == LEND_OK && !complete && q->nwords > 1) {
 		/* Many books hold them: walk on as far as their share makes worth it. */
