@@ -766,15 +766,15 @@ static void test_fallback_scan(void **state)
 }
 
 /* Queries whose words are held by more books than the FTS5 set is read
- * for one by one, and whose last word's first characters are held first by
- * books without them: the walk of the prefix rows against the set of books
- * holding the words gives the same hits and scores, in the same order, as
+ * for one by one (2,000), and whose last word's first characters are held
+ * first by books without them, so that the prefix walk's first rows are not
+ * enough: the index gives the same hits and scores, in the same order, as
  * the scan of every book. */
 static void test_common_words_walk(void **state)
 {
 	(void)state;
 	if (th_backend_pg())
-		skip(); /* the walk is the SQLite backend's (PostgreSQL: test_fallback_scan) */
+		skip(); /* the walk's later steps are the SQLite backend's (PostgreSQL: test_fallback_scan) */
 	th plain, *t = th_new(TH_MEMORY);
 	plain_open(&plain);
 	char title[64];
@@ -795,7 +795,7 @@ static void test_common_words_walk(void **state)
 	static const char *const queries[] = {"the de", "the d", "the dee", "the deep", "the deepl", "the del",
 	                                      "deep", "deepl", "saga d", "the deep de"};
 	same_answers(t, &plain, queries, sizeof queries / sizeof queries[0]);
-	/* The walk found them: the first books with "the" and a word "de…". */
+	/* The first books with "the" and a word "de…", after 2,100 without. */
 	lend_search_results *r = find(t, NULL, "the de", 1);
 	assert_true(lend_search_results_count(r) >= 10);
 	assert_int_equal(hit_id(r, 0), 2101);
