@@ -91,57 +91,6 @@ const char pg__accounts_schema[] =
 
 /* ------------------------------------------------------------- helpers */
 
-/* NULL is written as "", as the SQLite backend does. */
-static void param_txt(pg_params *p, const char *s)
-{
-	pg__param_str(p, s != NULL ? s : "");
-}
-
-/* Fill a row of the result and hand it to the callback. */
-typedef int (*row_fn)(const PGresult *r, int row, void *cb, void *ctx);
-
-/* Run a query and hand each row to each(); single: the first row only,
- * ENOTFOUND when there is none. The result is read whole before any
- * callback runs (a callback may call back into the backend). */
-static int walk(pg *s, const char *sql, const pg_params *p, const char *what, row_fn each, void *cb, void *ctx,
-                int single)
-{
-	PGresult *r;
-	int rc = pg__exec(s, sql, p, what, &r);
-	int i, n;
-
-	if (rc != LEND_OK)
-		return rc;
-	n = PQntuples(r);
-	for (i = 0; i < n && rc == 0; i++) {
-		rc = each(r, i, cb, ctx);
-		if (single)
-			break;
-	}
-	PQclear(r);
-	if (single && n == 0)
-		return pg__not_found(s, what);
-	return rc;
-}
-
-/* An insert ending in RETURNING id (ON CONFLICT DO NOTHING: no row back
- * means a unique key would repeat). */
-static int insert_id(pg *s, const char *sql, const pg_params *p, const char *what, int64_t *id)
-{
-	PGresult *r;
-	int rc = pg__exec(s, sql, p, what, &r);
-
-	if (rc != LEND_OK)
-		return rc;
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		return pg__fail_msg(s, what, "a unique key would repeat", LEND_EEXISTS);
-	}
-	*id = pg__i64(r, 0, 0);
-	PQclear(r);
-	return LEND_OK;
-}
-
 /* An update by id ($1) guarded against repeating a unique key: when it
  * changed nothing, ENOTFOUND if the id has no row (exists_sql counts it),
  * else EEXISTS. */
@@ -208,7 +157,7 @@ static int pg_cred_put(void *ud, const lend_sys_credential *row)
 	pg_params p = {0};
 
 	pg__param_i64(&p, row->ticket_id);
-	param_txt(&p, row->hash);
+	pg__param_text(&p, row->hash);
 	pg__param_i64(&p, row->updated_at);
 	return pg__run(ud, CRED_PUT, &p, "cred_put", 0);
 }
@@ -236,7 +185,7 @@ static void method_params(pg_params *p, const lend_sys_method *row)
 {
 	pg__param_i64(p, row->reader_id);
 	pg__param_i64(p, row->kind);
-	param_txt(p, row->value);
+	pg__param_text(p, row->value);
 	pg__param_i64(p, row->verified_at);
 	pg__param_i64(p, row->created_at);
 }
@@ -260,7 +209,7 @@ static int pg_method_insert(void *ud, lend_sys_method *row)
 	pg_params p = {0};
 
 	method_params(&p, row);
-	return insert_id(ud, METHOD_INSERT, &p, "method_insert", &row->id);
+	return pg__insert_id(ud, METHOD_INSERT, &p, "method_insert", &row->id);
 }
 
 static int pg_method_update(void *ud, const lend_sys_method *row)
@@ -285,8 +234,8 @@ static int pg_method_find(void *ud, int32_t kind, const char *value, lend_sys_me
 	pg_params p = {0};
 
 	pg__param_i64(&p, kind);
-	param_txt(&p, value);
-	return walk(ud, METHOD_FIND, &p, "method_find", method_row, (void *)cb, ctx, 1);
+	pg__param_text(&p, value);
+	return pg__each(ud, METHOD_FIND, &p, "method_find", method_row, (void *)cb, ctx, 1);
 }
 
 static int pg_method_list(void *ud, int64_t reader_id, lend_sys_method_cb cb, void *ctx)
@@ -294,7 +243,7 @@ static int pg_method_list(void *ud, int64_t reader_id, lend_sys_method_cb cb, vo
 	pg_params p = {0};
 
 	pg__param_i64(&p, reader_id);
-	return walk(ud, METHOD_LIST, &p, "method_list", method_row, (void *)cb, ctx, 0);
+	return pg__each(ud, METHOD_LIST, &p, "method_list", method_row, (void *)cb, ctx, 0);
 }
 
 static int pg_method_get(void *ud, int64_t id, lend_sys_method_cb cb, void *ctx)
@@ -302,7 +251,7 @@ static int pg_method_get(void *ud, int64_t id, lend_sys_method_cb cb, void *ctx)
 	pg_params p = {0};
 
 	pg__param_i64(&p, id);
-	return walk(ud, METHOD_GET, &p, "method_get", method_row, (void *)cb, ctx, 1);
+	return pg__each(ud, METHOD_GET, &p, "method_get", method_row, (void *)cb, ctx, 1);
 }
 
 /* -------------------------------------------------------------- secrets */
@@ -328,7 +277,7 @@ static void secret_params(pg_params *p, const lend_sys_secret *row)
 	pg__param_i64(p, row->reader_id);
 	pg__param_i64(p, row->purpose);
 	pg__param_i64(p, row->method_id);
-	param_txt(p, row->hash);
+	pg__param_text(p, row->hash);
 	pg__param_i64(p, row->created_at);
 	pg__param_i64(p, row->expires_at);
 	pg__param_i64(p, row->tries_left);
@@ -357,7 +306,7 @@ static int pg_secret_insert(void *ud, lend_sys_secret *row)
 	pg_params p = {0};
 
 	secret_params(&p, row);
-	return insert_id(ud, SECRET_INSERT, &p, "secret_insert", &row->id);
+	return pg__insert_id(ud, SECRET_INSERT, &p, "secret_insert", &row->id);
 }
 
 static int pg_secret_update(void *ud, const lend_sys_secret *row)
@@ -373,8 +322,8 @@ static int pg_secret_find(void *ud, const char *hash, lend_sys_secret_cb cb, voi
 {
 	pg_params p = {0};
 
-	param_txt(&p, hash);
-	return walk(ud, SECRET_FIND, &p, "secret_find", secret_row, (void *)cb, ctx, 1);
+	pg__param_text(&p, hash);
+	return pg__each(ud, SECRET_FIND, &p, "secret_find", secret_row, (void *)cb, ctx, 1);
 }
 
 static int pg_secret_list(void *ud, int64_t reader_id, int32_t purpose, lend_sys_secret_cb cb, void *ctx)
@@ -384,7 +333,7 @@ static int pg_secret_list(void *ud, int64_t reader_id, int32_t purpose, lend_sys
 	pg__param_i64(&p, reader_id);
 	if (purpose != 0)
 		pg__param_i64(&p, purpose);
-	return walk(ud, purpose != 0 ? SECRET_LIST : SECRET_LIST_ANY, &p, "secret_list", secret_row, (void *)cb, ctx,
+	return pg__each(ud, purpose != 0 ? SECRET_LIST : SECRET_LIST_ANY, &p, "secret_list", secret_row, (void *)cb, ctx,
 	            0);
 }
 
@@ -405,7 +354,7 @@ static int pg_throttle_get(void *ud, const char *login_key, lend_sys_throttle *o
 	PGresult *r;
 	int rc;
 
-	param_txt(&p, login_key);
+	pg__param_text(&p, login_key);
 	if ((rc = pg__exec(s, THROTTLE_GET, &p, "throttle_get", &r)) != LEND_OK)
 		return rc;
 	if (PQntuples(r) == 0) {
@@ -425,7 +374,7 @@ static int pg_throttle_put(void *ud, const lend_sys_throttle *row)
 {
 	pg_params p = {0};
 
-	param_txt(&p, row->login_key);
+	pg__param_text(&p, row->login_key);
 	pg__param_i64(&p, row->failures);
 	pg__param_i64(&p, row->next_at);
 	pg__param_i64(&p, row->locked_until);
@@ -437,7 +386,7 @@ static int pg_throttle_delete(void *ud, const char *login_key)
 {
 	pg_params p = {0};
 
-	param_txt(&p, login_key);
+	pg__param_text(&p, login_key);
 	return pg__run(ud, THROTTLE_DELETE, &p, "throttle_delete", 0);
 }
 
@@ -456,7 +405,7 @@ static void session_params(pg_params *p, const lend_sys_session *row)
 {
 	pg__param_i64(p, row->reader_id);
 	pg__param_i64(p, row->origin);
-	param_txt(p, row->label);
+	pg__param_text(p, row->label);
 	pg__param_i64(p, row->created_at);
 	pg__param_i64(p, row->revoked_at);
 }
@@ -480,7 +429,7 @@ static int pg_session_insert(void *ud, lend_sys_session *row)
 	pg_params p = {0};
 
 	session_params(&p, row);
-	return insert_id(ud, SESSION_INSERT, &p, "session_insert", &row->id);
+	return pg__insert_id(ud, SESSION_INSERT, &p, "session_insert", &row->id);
 }
 
 static int pg_session_update(void *ud, const lend_sys_session *row)
@@ -497,7 +446,7 @@ static int pg_session_get(void *ud, int64_t id, lend_sys_session_cb cb, void *ct
 	pg_params p = {0};
 
 	pg__param_i64(&p, id);
-	return walk(ud, SESSION_GET, &p, "session_get", session_row, (void *)cb, ctx, 1);
+	return pg__each(ud, SESSION_GET, &p, "session_get", session_row, (void *)cb, ctx, 1);
 }
 
 static int pg_session_list(void *ud, int64_t reader_id, lend_sys_session_cb cb, void *ctx)
@@ -505,7 +454,7 @@ static int pg_session_list(void *ud, int64_t reader_id, lend_sys_session_cb cb, 
 	pg_params p = {0};
 
 	pg__param_i64(&p, reader_id);
-	return walk(ud, SESSION_LIST, &p, "session_list", session_row, (void *)cb, ctx, 0);
+	return pg__each(ud, SESSION_LIST, &p, "session_list", session_row, (void *)cb, ctx, 0);
 }
 
 /* ---------------------------------------------------------------- audit */
@@ -542,8 +491,8 @@ static int pg_audit_insert(void *ud, lend_sys_audit *row)
 	pg__param_i64(&p, row->event);
 	pg__param_i64(&p, row->reader_id);
 	pg__param_i64(&p, row->actor_id);
-	param_txt(&p, row->detail);
-	return insert_id(ud, AUDIT_INSERT, &p, "audit_insert", &row->id);
+	pg__param_text(&p, row->detail);
+	return pg__insert_id(ud, AUDIT_INSERT, &p, "audit_insert", &row->id);
 }
 
 static int pg_audit_list(void *ud, int64_t reader_id, int64_t from, int64_t to, lend_sys_audit_cb cb, void *ctx)
@@ -560,7 +509,7 @@ static int pg_audit_list(void *ud, int64_t reader_id, int64_t from, int64_t to, 
 		sql = to != 0 ? AUDIT_LIST_READER_TO : AUDIT_LIST_READER;
 	else
 		sql = to != 0 ? AUDIT_LIST_ALL_TO : AUDIT_LIST_ALL;
-	return walk(ud, sql, &p, "audit_list", audit_row, (void *)cb, ctx, 0);
+	return pg__each(ud, sql, &p, "audit_list", audit_row, (void *)cb, ctx, 0);
 }
 
 /* Entries older than the retention, a batch at a time, oldest first. */
@@ -644,7 +593,7 @@ static int merged_row(const PGresult *r, int i, void *cb, void *ctx)
 
 static int pg_merged_list(void *ud, merged_cb cb, void *ctx)
 {
-	return walk(ud, MERGED_LIST, NULL, "merged_list", merged_row, (void *)cb, ctx, 0);
+	return pg__each(ud, MERGED_LIST, NULL, "merged_list", merged_row, (void *)cb, ctx, 0);
 }
 
 void pg__accounts_methods(lend_storage *out)

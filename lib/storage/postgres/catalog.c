@@ -86,48 +86,6 @@ static void param_text(pg_params *p, const char *t)
 		pg__param_null(p);
 }
 
-/* A limit parameter: NULL (no limit) for 0 or less. */
-static void param_limit(pg_params *p, int32_t limit)
-{
-	if (limit > 0)
-		pg__param_i64(p, limit);
-	else
-		pg__param_null(p);
-}
-
-/* Run an INSERT ... RETURNING id into *id; no row back (ON CONFLICT DO
- * NOTHING) is LEND_EEXISTS. */
-static int insert_id(pg *s, const char *sql, const pg_params *p, const char *what, int64_t *id)
-{
-	PGresult *r;
-	int rc = pg__exec(s, sql, p, what, &r);
-	if (rc != LEND_OK)
-		return rc;
-	int n = PQntuples(r);
-	if (n > 0)
-		*id = pg__i64(r, 0, 0);
-	PQclear(r);
-	return n > 0 ? LEND_OK : pg__fail_msg(s, what, "a unique key would repeat", LEND_EEXISTS);
-}
-
-/* Run a query and hand each row to each(r, i, cb, ctx) until one returns
- * non-zero; need_one: a get (ENOTFOUND without a row). */
-typedef int (*row_fn)(const PGresult *r, int i, void *cb, void *ctx);
-
-static int query_rows(pg *s, const char *sql, const pg_params *p, const char *what, row_fn each, void *cb,
-                      void *ctx, int need_one)
-{
-	PGresult *r;
-	int rc = pg__exec(s, sql, p, what, &r);
-	if (rc != LEND_OK)
-		return rc;
-	int n = PQntuples(r);
-	for (int i = 0; i < n && rc == 0; i++)
-		rc = each(r, i, cb, ctx);
-	PQclear(r);
-	return need_one && n == 0 ? pg__not_found(s, what) : rc;
-}
-
 /* ------------------------------------------------------------- authors */
 
 #define AUTHOR_COLS "id, name, aliases, created_at"
@@ -158,7 +116,7 @@ static int pg_author_insert(void *ud, lend_sys_author *row)
 	pg__param_str(&p, row->name ? row->name : "");
 	param_text(&p, row->aliases);
 	pg__param_i64(&p, row->created_at);
-	return insert_id(ud, AUTHOR_INSERT, &p, "author_insert", &row->id);
+	return pg__insert_id(ud, AUTHOR_INSERT, &p, "author_insert", &row->id);
 }
 
 static int pg_author_update(void *ud, const lend_sys_author *row)
@@ -180,14 +138,14 @@ static int pg_author_get(void *ud, int64_t id, lend_sys_author_cb cb, void *ctx)
 {
 	pg_params p = {0};
 	pg__param_i64(&p, id);
-	return query_rows(ud, AUTHOR_GET, &p, "author_get", author_each, &cb, ctx, 1);
+	return pg__each(ud, AUTHOR_GET, &p, "author_get", author_each, &cb, ctx, 1);
 }
 
 static int pg_author_find(void *ud, const char *name, lend_sys_author_cb cb, void *ctx)
 {
 	pg_params p = {0};
 	pg__param_str(&p, name ? name : "");
-	return query_rows(ud, AUTHOR_FIND, &p, "author_find", author_each, &cb, ctx, 1);
+	return pg__each(ud, AUTHOR_FIND, &p, "author_find", author_each, &cb, ctx, 1);
 }
 
 static const char BA_DELETE[] = "DELETE FROM book_authors WHERE book_id = $1 AND role = $2";
@@ -227,7 +185,7 @@ static int pg_book_authors_list(void *ud, int64_t book_id, int32_t role, lend_sy
 	pg_params p = {0};
 	pg__param_i64(&p, book_id);
 	pg__param_i64(&p, role);
-	return query_rows(ud, BA_LIST, &p, "book_authors_list", author_each, &cb, ctx, 0);
+	return pg__each(ud, BA_LIST, &p, "book_authors_list", author_each, &cb, ctx, 0);
 }
 
 static const char BOOK_EXTERNAL[] = "SELECT id FROM books WHERE external_id = $1";
@@ -395,9 +353,9 @@ static int pg_book_listing(void *ud, const lend_sys_listing *q, lend_sys_listed_
 	pg__param_i64(&p, q->kind);
 	pg__param_i64(&p, q->after_key);
 	pg__param_i64(&p, after_id);
-	param_limit(&p, q->limit);
+	pg__param_limit(&p, q->limit);
 	pg__param_i64(&p, when);
-	return query_rows(s, sql, &p, what, listed_each, &cb, ctx, 0);
+	return pg__each(s, sql, &p, what, listed_each, &cb, ctx, 0);
 }
 
 /* ------------------------------------------------------------- ratings */
@@ -476,7 +434,7 @@ static int pg_rating_list(void *ud, int64_t reader_id, int64_t book_id, lend_sys
 	                            : (book_id ? RATING_LIST_BOOK : RATING_LIST_ALL);
 	pg__param_i64(&p, reader_id);
 	pg__param_i64(&p, book_id);
-	return query_rows(ud, sql, &p, "rating_list", rating_each, &cb, ctx, 0);
+	return pg__each(ud, sql, &p, "rating_list", rating_each, &cb, ctx, 0);
 }
 
 #define STATS_COLS "book_id, c1, c2, c3, c4, c5"
@@ -530,7 +488,7 @@ static int pg_rating_stats_put(void *ud, const lend_sys_rating_stats *row)
 
 static int pg_rating_stats_list(void *ud, stats_cb cb, void *ctx)
 {
-	return query_rows(ud, STATS_LIST, NULL, "rating_stats_list", stats_each, &cb, ctx, 0);
+	return pg__each(ud, STATS_LIST, NULL, "rating_stats_list", stats_each, &cb, ctx, 0);
 }
 
 /* ------------------------------------------------------------- reviews */
@@ -571,7 +529,7 @@ static int pg_review_insert(void *ud, lend_sys_review *row)
 	param_text(&p, row->text);
 	pg__param_i64(&p, row->created_at);
 	pg__param_i64(&p, row->updated_at);
-	return insert_id(ud, REVIEW_INSERT, &p, "review_insert", &row->id);
+	return pg__insert_id(ud, REVIEW_INSERT, &p, "review_insert", &row->id);
 }
 
 static int pg_review_update(void *ud, const lend_sys_review *row)
@@ -595,7 +553,7 @@ static int pg_review_get(void *ud, int64_t id, lend_sys_review_cb cb, void *ctx)
 {
 	pg_params p = {0};
 	pg__param_i64(&p, id);
-	return query_rows(ud, REVIEW_GET, &p, "review_get", review_each, &cb, ctx, 1);
+	return pg__each(ud, REVIEW_GET, &p, "review_get", review_each, &cb, ctx, 1);
 }
 
 static int pg_review_list(void *ud, int64_t book_id, int64_t reader_id, int64_t before_id, int32_t limit,
@@ -606,8 +564,8 @@ static int pg_review_list(void *ud, int64_t book_id, int64_t reader_id, int64_t 
 	pg__param_i64(&p, book_id);
 	pg__param_i64(&p, reader_id);
 	pg__param_i64(&p, before_id != 0 ? before_id : INT64_MAX);
-	param_limit(&p, limit);
-	return query_rows(ud, sql, &p, "review_list", review_each, &cb, ctx, 0);
+	pg__param_limit(&p, limit);
+	return pg__each(ud, sql, &p, "review_list", review_each, &cb, ctx, 0);
 }
 
 void pg__catalog_methods(lend_storage *out)

@@ -45,6 +45,19 @@ int pg__exec(pg *s, const char *sql, const pg_params *params, const char *what, 
 int pg__run(pg *s, const char *sql, const pg_params *params, const char *what, int need_change);
 /* Run a single-value query into *value. */
 int pg__run_count(pg *s, const char *sql, const pg_params *params, const char *what, int64_t *value);
+/* Run a query and hand row i of its result to read(r, i, cb, ctx) until one
+ * returns non-zero (that value is returned); single: a get, the first row
+ * only and ENOTFOUND without one. */
+typedef int (*pg_row_fn)(const PGresult *r, int i, void *cb, void *ctx);
+int pg__each(pg *s, const char *sql, const pg_params *params, const char *what, pg_row_fn read, void *cb, void *ctx,
+             int single);
+/* Run an INSERT ... [ON CONFLICT DO NOTHING] RETURNING id into *id; no row
+ * back is LEND_EEXISTS (a unique key would repeat). */
+int pg__insert_id(pg *s, const char *sql, const pg_params *params, const char *what, int64_t *id);
+/* A string parameter, NULL written as "" (as the SQLite backend does). */
+void pg__param_text(pg_params *p, const char *s);
+/* A limit parameter: NULL (no limit) for 0 or less. */
+void pg__param_limit(pg_params *p, int32_t limit);
 int pg__fail_msg(pg *s, const char *what, const char *msg, int status);
 int pg__not_found(pg *s, const char *what);
 int64_t pg__i64(const PGresult *r, int row, int col);

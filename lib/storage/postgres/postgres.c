@@ -368,6 +368,49 @@ static int count_of(pg *s, PGresult *r, const char *what, int64_t *value)
 	return LEND_OK;
 }
 
+int pg__each(pg *s, const char *sql, const pg_params *params, const char *what, pg_row_fn read, void *cb, void *ctx,
+             int single)
+{
+	PGresult *r;
+	int rc = pg__exec(s, sql, params, what, &r);
+	if (rc != LEND_OK)
+		return rc;
+	int n = PQntuples(r);
+	for (int i = 0; i < n && rc == 0; i++) {
+		rc = read(r, i, cb, ctx);
+		if (single)
+			break;
+	}
+	PQclear(r);
+	return single && n == 0 ? pg__not_found(s, what) : rc;
+}
+
+int pg__insert_id(pg *s, const char *sql, const pg_params *params, const char *what, int64_t *id)
+{
+	PGresult *r;
+	int rc = pg__exec(s, sql, params, what, &r);
+	if (rc != LEND_OK)
+		return rc;
+	int n = PQntuples(r);
+	if (n > 0)
+		*id = pg__i64(r, 0, 0);
+	PQclear(r);
+	return n > 0 ? LEND_OK : pg__fail_msg(s, what, "a unique key would repeat", LEND_EEXISTS);
+}
+
+void pg__param_text(pg_params *p, const char *s)
+{
+	pg__param_str(p, s ? s : "");
+}
+
+void pg__param_limit(pg_params *p, int32_t limit)
+{
+	if (limit > 0)
+		pg__param_i64(p, limit);
+	else
+		pg__param_null(p);
+}
+
 int pg__run_count(pg *s, const char *sql, const pg_params *params, const char *what, int64_t *value)
 {
 	PGresult *r;

@@ -99,46 +99,6 @@ const char pg__shelf_schema[] =
 #define I(c) pg__i64(r, i, (c))
 #define T(c) pg__text(r, i, (c))
 
-/* A string parameter; NULL is stored as "" (as the SQLite backend does). */
-static void param_text(pg_params *p, const char *s)
-{
-	pg__param_str(p, s ? s : "");
-}
-
-/* LIMIT NULL: no limit. */
-static void param_limit(pg_params *p, int32_t limit)
-{
-	if (limit > 0)
-		pg__param_i64(p, limit);
-	else
-		pg__param_null(p);
-}
-
-/* Turns row i of r into a struct and calls cb. */
-typedef int (*row_reader)(const PGresult *r, int i, void *cb, void *ctx);
-
-/* Run a query and hand each row to read; single: a get (ENOTFOUND without
- * a row). The result is read whole first, so cb may call the backend. */
-static int each(pg *s, const char *sql, const pg_params *p, const char *what, row_reader read, void *cb, void *ctx,
-                int single)
-{
-	PGresult *r;
-	int rc = pg__exec(s, sql, p, what, &r), i, n;
-
-	if (rc != LEND_OK)
-		return rc;
-	n = PQntuples(r);
-	for (i = 0; i < n && rc == 0; i++) {
-		rc = read(r, i, cb, ctx);
-		if (single)
-			break;
-	}
-	PQclear(r);
-	if (single && n == 0)
-		return pg__not_found(s, what);
-	return rc;
-}
-
 /* $1, $2: two keys (a reader and a book, usually). */
 static void param_pair(pg_params *p, int64_t a, int64_t b)
 {
@@ -150,30 +110,12 @@ static void param_pair(pg_params *p, int64_t a, int64_t b)
 static void param_page(pg_params *p, int64_t reader_id, int64_t after_id, int32_t limit)
 {
 	param_pair(p, reader_id, after_id);
-	param_limit(p, limit);
+	pg__param_limit(p, limit);
 }
 
 static int would_repeat(pg *s, const char *what)
 {
 	return pg__fail_msg(s, what, "a unique key would repeat", LEND_EEXISTS);
-}
-
-/* An INSERT ... ON CONFLICT DO NOTHING RETURNING id: *id, or EEXISTS when
- * the row would repeat a unique key. */
-static int insert_id(pg *s, const char *sql, const pg_params *p, const char *what, int64_t *id)
-{
-	PGresult *r;
-	int rc = pg__exec(s, sql, p, what, &r);
-
-	if (rc != LEND_OK)
-		return rc;
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		return would_repeat(s, what);
-	}
-	*id = pg__i64(r, 0, 0);
-	PQclear(r);
-	return LEND_OK;
 }
 
 /* An update by id that must not repeat a unique key: the statement
@@ -239,9 +181,9 @@ static void wallet_fields(pg_params *p, const lend_sys_wallet *row)
 {
 	param_pair(p, row->reader_id, row->at);
 	pg__param_i64(p, row->amount);
-	param_text(p, row->currency);
+	pg__param_text(p, row->currency);
 	param_pair(p, row->kind, row->book_id);
-	param_text(p, row->key);
+	pg__param_text(p, row->key);
 }
 
 static int wallet_insert(void *ud, lend_sys_wallet *row)
@@ -249,7 +191,7 @@ static int wallet_insert(void *ud, lend_sys_wallet *row)
 	pg_params p = {0};
 
 	wallet_fields(&p, row);
-	return insert_id(ud, SQL_WALLET_INSERT, &p, "wallet_insert", &row->id);
+	return pg__insert_id(ud, SQL_WALLET_INSERT, &p, "wallet_insert", &row->id);
 }
 
 static int wallet_update(void *ud, const lend_sys_wallet *row)
@@ -266,8 +208,8 @@ static int wallet_find(void *ud, int64_t reader_id, const char *key, lend_sys_wa
 	pg_params p = {0};
 
 	pg__param_i64(&p, reader_id);
-	param_text(&p, key);
-	return each(ud, SQL_WALLET_FIND, &p, "wallet_find", read_wallet, (void *)cb, ctx, 1);
+	pg__param_text(&p, key);
+	return pg__each(ud, SQL_WALLET_FIND, &p, "wallet_find", read_wallet, (void *)cb, ctx, 1);
 }
 
 static int wallet_list(void *ud, int64_t reader_id, lend_sys_wallet_cb cb, void *ctx)
@@ -275,7 +217,7 @@ static int wallet_list(void *ud, int64_t reader_id, lend_sys_wallet_cb cb, void 
 	pg_params p = {0};
 
 	pg__param_i64(&p, reader_id);
-	return each(ud, SQL_WALLET_LIST, &p, "wallet_list", read_wallet, (void *)cb, ctx, 0);
+	return pg__each(ud, SQL_WALLET_LIST, &p, "wallet_list", read_wallet, (void *)cb, ctx, 0);
 }
 
 static int wallet_sum(void *ud, int64_t reader_id, const char *currency, int64_t *sum)
@@ -283,7 +225,7 @@ static int wallet_sum(void *ud, int64_t reader_id, const char *currency, int64_t
 	pg_params p = {0};
 
 	pg__param_i64(&p, reader_id);
-	param_text(&p, currency);
+	pg__param_text(&p, currency);
 	return pg__run_count(ud, SQL_WALLET_SUM, &p, "wallet_sum", sum);
 }
 
@@ -329,7 +271,7 @@ static void purchase_fields(pg_params *p, const lend_sys_purchase *row)
 {
 	param_pair(p, row->reader_id, row->book_id);
 	param_pair(p, row->bought_at, row->price);
-	param_text(p, row->currency);
+	pg__param_text(p, row->currency);
 	pg__param_i64(p, row->wallet_id);
 }
 
@@ -338,7 +280,7 @@ static int purchase_insert(void *ud, lend_sys_purchase *row)
 	pg_params p = {0};
 
 	purchase_fields(&p, row);
-	return insert_id(ud, SQL_PURCHASE_INSERT, &p, "purchase_insert", &row->id);
+	return pg__insert_id(ud, SQL_PURCHASE_INSERT, &p, "purchase_insert", &row->id);
 }
 
 static int purchase_get(void *ud, int64_t reader_id, int64_t book_id, lend_sys_purchase_cb cb, void *ctx)
@@ -346,7 +288,7 @@ static int purchase_get(void *ud, int64_t reader_id, int64_t book_id, lend_sys_p
 	pg_params p = {0};
 
 	param_pair(&p, reader_id, book_id);
-	return each(ud, SQL_PURCHASE_GET, &p, "purchase_get", read_purchase, (void *)cb, ctx, 1);
+	return pg__each(ud, SQL_PURCHASE_GET, &p, "purchase_get", read_purchase, (void *)cb, ctx, 1);
 }
 
 static int purchase_list(void *ud, int64_t reader_id, int64_t after_id, int32_t limit, lend_sys_purchase_cb cb,
@@ -355,7 +297,7 @@ static int purchase_list(void *ud, int64_t reader_id, int64_t after_id, int32_t 
 	pg_params p = {0};
 
 	param_page(&p, reader_id, after_id, limit);
-	return each(ud, SQL_PURCHASE_LIST, &p, "purchase_list", read_purchase, (void *)cb, ctx, 0);
+	return pg__each(ud, SQL_PURCHASE_LIST, &p, "purchase_list", read_purchase, (void *)cb, ctx, 0);
 }
 
 static int purchase_update(void *ud, const lend_sys_purchase *row)
@@ -402,7 +344,7 @@ static int deferred_insert(void *ud, lend_sys_deferred *row)
 	pg_params p = {0};
 
 	deferred_fields(&p, row);
-	return insert_id(ud, SQL_DEFERRED_INSERT, &p, "deferred_insert", &row->id);
+	return pg__insert_id(ud, SQL_DEFERRED_INSERT, &p, "deferred_insert", &row->id);
 }
 
 static int deferred_list(void *ud, int64_t reader_id, int64_t after_id, int32_t limit, lend_sys_deferred_cb cb,
@@ -411,7 +353,7 @@ static int deferred_list(void *ud, int64_t reader_id, int64_t after_id, int32_t 
 	pg_params p = {0};
 
 	param_page(&p, reader_id, after_id, limit);
-	return each(ud, SQL_DEFERRED_LIST, &p, "deferred_list", read_deferred, (void *)cb, ctx, 0);
+	return pg__each(ud, SQL_DEFERRED_LIST, &p, "deferred_list", read_deferred, (void *)cb, ctx, 0);
 }
 
 static int deferred_update(void *ud, const lend_sys_deferred *row)
@@ -454,7 +396,7 @@ static int reading_get(void *ud, int64_t reader_id, int64_t book_id, lend_sys_re
 	pg_params p = {0};
 
 	param_pair(&p, reader_id, book_id);
-	return each(ud, SQL_READING_GET, &p, "reading_get", read_reading, (void *)cb, ctx, 1);
+	return pg__each(ud, SQL_READING_GET, &p, "reading_get", read_reading, (void *)cb, ctx, 1);
 }
 
 static int reading_put(void *ud, const lend_sys_reading *row)
@@ -465,7 +407,7 @@ static int reading_put(void *ud, const lend_sys_reading *row)
 	param_pair(&p, row->position, row->percent);
 	param_pair(&p, row->pages_read, row->opened_at);
 	pg__param_i64(&p, row->device_at);
-	param_text(&p, row->device);
+	pg__param_text(&p, row->device);
 	return pg__run(ud, SQL_READING_PUT, &p, "reading_put", 0);
 }
 
@@ -474,7 +416,7 @@ static int reading_list(void *ud, int64_t reader_id, lend_sys_reading_cb cb, voi
 	pg_params p = {0};
 
 	pg__param_i64(&p, reader_id);
-	return each(ud, SQL_READING_LIST, &p, "reading_list", read_reading, (void *)cb, ctx, 0);
+	return pg__each(ud, SQL_READING_LIST, &p, "reading_list", read_reading, (void *)cb, ctx, 0);
 }
 
 static int reading_delete(void *ud, int64_t reader_id, int64_t book_id)
@@ -510,7 +452,7 @@ static void bookmark_fields(pg_params *p, const lend_sys_bookmark *row)
 {
 	param_pair(p, row->reader_id, row->book_id);
 	pg__param_i64(p, row->position);
-	param_text(p, row->note);
+	pg__param_text(p, row->note);
 	pg__param_i64(p, row->created_at);
 }
 
@@ -519,7 +461,7 @@ static int bookmark_insert(void *ud, lend_sys_bookmark *row)
 	pg_params p = {0};
 
 	bookmark_fields(&p, row);
-	return insert_id(ud, SQL_BOOKMARK_INSERT, &p, "bookmark_insert", &row->id);
+	return pg__insert_id(ud, SQL_BOOKMARK_INSERT, &p, "bookmark_insert", &row->id);
 }
 
 static int bookmark_get(void *ud, int64_t id, lend_sys_bookmark_cb cb, void *ctx)
@@ -527,7 +469,7 @@ static int bookmark_get(void *ud, int64_t id, lend_sys_bookmark_cb cb, void *ctx
 	pg_params p = {0};
 
 	pg__param_i64(&p, id);
-	return each(ud, SQL_BOOKMARK_GET, &p, "bookmark_get", read_bookmark, (void *)cb, ctx, 1);
+	return pg__each(ud, SQL_BOOKMARK_GET, &p, "bookmark_get", read_bookmark, (void *)cb, ctx, 1);
 }
 
 static int bookmark_list(void *ud, int64_t reader_id, int64_t book_id, lend_sys_bookmark_cb cb, void *ctx)
@@ -537,7 +479,7 @@ static int bookmark_list(void *ud, int64_t reader_id, int64_t book_id, lend_sys_
 	pg__param_i64(&p, reader_id);
 	if (book_id)
 		pg__param_i64(&p, book_id);
-	return each(ud, book_id ? SQL_BOOKMARK_LIST_BOOK : SQL_BOOKMARK_LIST, &p, "bookmark_list", read_bookmark,
+	return pg__each(ud, book_id ? SQL_BOOKMARK_LIST_BOOK : SQL_BOOKMARK_LIST, &p, "bookmark_list", read_bookmark,
 	            (void *)cb, ctx, 0);
 }
 
@@ -580,7 +522,7 @@ static int offline_put(void *ud, lend_sys_offline *row)
 	pg_params p = {0};
 
 	pg__param_i64(&p, row->reader_id);
-	param_text(&p, row->device);
+	pg__param_text(&p, row->device);
 	pg__param_i64(&p, row->book_id);
 	pg__param_i64(&p, row->loan_id);
 	pg__param_i64(&p, row->granted_at);
@@ -594,7 +536,7 @@ static int offline_list(void *ud, int64_t reader_id, const char *device, lend_sy
 	pg__param_i64(&p, reader_id);
 	if (device)
 		pg__param_str(&p, device);
-	return each(ud, device ? SQL_OFFLINE_LIST_DEVICE : SQL_OFFLINE_LIST, &p, "offline_list", read_offline,
+	return pg__each(ud, device ? SQL_OFFLINE_LIST_DEVICE : SQL_OFFLINE_LIST, &p, "offline_list", read_offline,
 	            (void *)cb, ctx, 0);
 }
 
@@ -624,7 +566,7 @@ static int prefs_get(void *ud, int64_t reader_id, lend_sys_prefs_cb cb, void *ct
 	pg_params p = {0};
 
 	pg__param_i64(&p, reader_id);
-	return each(ud, SQL_PREFS_GET, &p, "prefs_get", read_prefs, (void *)cb, ctx, 1);
+	return pg__each(ud, SQL_PREFS_GET, &p, "prefs_get", read_prefs, (void *)cb, ctx, 1);
 }
 
 static int prefs_put(void *ud, const lend_sys_prefs *row)
@@ -632,10 +574,10 @@ static int prefs_put(void *ud, const lend_sys_prefs *row)
 	pg_params p = {0};
 
 	pg__param_i64(&p, row->reader_id);
-	param_text(&p, row->lang);
+	pg__param_text(&p, row->lang);
 	pg__param_i64(&p, row->channel);
-	param_text(&p, row->email);
-	param_text(&p, row->phone);
+	pg__param_text(&p, row->email);
+	pg__param_text(&p, row->phone);
 	pg__param_i64(&p, row->muted);
 	return pg__run(ud, SQL_PREFS_PUT, &p, "prefs_put", 0);
 }
