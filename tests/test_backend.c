@@ -527,6 +527,79 @@ static void test_newer_schema_refused(void **state)
 	remove_db(path);
 }
 
+/* Every suggestion row, "prefix nscore book" lines, in key order. */
+static char *prefix_rows(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	size_t cap = 1 << 16, len = 0;
+	char *out = calloc(cap, 1);
+	assert_non_null(out);
+	assert_int_equal(SQLITE_OK, sqlite3_open(path, &db));
+	assert_int_equal(SQLITE_OK, sqlite3_prepare_v2(db, "SELECT prefix, nscore, book_id FROM search_prefix", -1, &st,
+	                                               NULL));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		len += (size_t)snprintf(out + len, cap - len, "%s %lld %lld\n", (const char *)sqlite3_column_text(st, 0),
+		                        (long long)sqlite3_column_int64(st, 1), (long long)sqlite3_column_int64(st, 2));
+		assert_true(len < cap);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return out;
+}
+
+/* Schema version 8 made the suggestion rows of prefixes up to 8
+ * characters from the stored terms: a version-7 database (rows of at most 3
+ * characters) gets exactly the rows the indexing itself writes now. */
+static void test_search_prefix_migration(void **state)
+{
+	char path[64];
+	lend_storage s;
+	sqlite3 *db;
+	(void)state;
+	/* Greek stays as folded: two bytes a character, so a byte count would
+	 * cut it wrong. */
+	lend_sys_search_term t1[] = {{"dostoevski", 7000120}, {"brati", 6000120}, {"karamazovi", 5000120},
+	                             {"dostoevskaia", 4000120}, {"ab", 4000120}};
+	lend_sys_search_term t2[] = {{"οδυσσεια", 6000007}, {"ομηρος", 7000007}, {"dostoevski", 4000007}};
+	lend_sys_search_doc d1 = {1, 1, "ru", 16, 120, "A dostoevski\nT brati karamazovi", t1, 5};
+	lend_sys_search_doc d2 = {2, 1, "el", 0, 7, "A ομηρος\nT οδυσσεια", t2, 3};
+
+	temp_path(path, sizeof path);
+	open_or_fail(&s, path, 0);
+	assert_int_equal(LEND_OK, s.begin(s.userdata, 1));
+	assert_int_equal(LEND_OK, s.search_put(s.userdata, &d1));
+	assert_int_equal(LEND_OK, s.search_put(s.userdata, &d2));
+	assert_int_equal(LEND_OK, s.commit(s.userdata));
+	s.free(s.userdata);
+	char *want = prefix_rows(path);
+	/* The longest prefixes are there: 8 characters, not more. */
+	assert_non_null(strstr(want, "dostoevs -7000120 1\n"));
+	assert_non_null(strstr(want, "dostoevs -4000007 2\n"));
+	assert_non_null(strstr(want, "οδυσσεια -6000007 2\n"));
+	assert_null(strstr(want, "dostoevsk "));
+	assert_non_null(strstr(want, "ab -4000120 1\n"));
+
+	/* Back to version 7, then open: the migration rebuilds the long rows. */
+	assert_int_equal(SQLITE_OK, sqlite3_open(path, &db));
+	assert_int_equal(SQLITE_OK, sqlite3_exec(db,
+	                                         "DELETE FROM search_prefix WHERE length(prefix) > 3;"
+	                                         "UPDATE meta SET value = 7 WHERE key = 'schema_version'",
+	                                         NULL, NULL, NULL));
+	sqlite3_close(db);
+	char *old = prefix_rows(path);
+	assert_null(strstr(old, "dost "));
+	open_or_fail(&s, path, 0);
+	s.free(s.userdata);
+	assert_true(raw_schema_version(path) >= 8);
+	char *got = prefix_rows(path);
+	assert_string_equal(want, got);
+	free(want);
+	free(old);
+	free(got);
+	remove_db(path);
+}
+
 /* ---------------------------------------------------------------- rows */
 
 static void test_library_crud(void **state)
@@ -1936,6 +2009,7 @@ int main(void)
 		cmocka_unit_test(test_open_not_a_database),
 		cmocka_unit_test(test_reopen_keeps_data),
 		cmocka_unit_test(test_newer_schema_refused),
+		cmocka_unit_test(test_search_prefix_migration),
 	};
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test(test_pg_open_errors),

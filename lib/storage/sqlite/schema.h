@@ -201,6 +201,10 @@ static const char lend_sqlite_migration_1[] =
  * last ended ones; without it every estimate read the library's history). */
 static const char lend_sqlite_migration_7[] = "CREATE INDEX loans_library_issued ON loans (library_id, issued_at);\n";
 
+/* Version 8 (search.c): suggestion rows for prefixes of up to 8
+ * characters, not 3, so that a word typed past its third letter is one
+ * B-tree range too (doc/search.md). */
+
 /* Every migration, in order; schema_version N means the first N are applied.
  * Append only. */
 static const char *const lend_sqlite_migrations[] = {
@@ -211,6 +215,7 @@ static const char *const lend_sqlite_migrations[] = {
 	sq__catalog_schema,
 	sq__search_schema,
 	lend_sqlite_migration_7,
+	sq__search_prefix_migration,
 };
 
 #define LEND_SQLITE_SCHEMA_VERSION ((int)(sizeof lend_sqlite_migrations / sizeof lend_sqlite_migrations[0]))

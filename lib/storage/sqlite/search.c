@@ -19,7 +19,8 @@
 
 #include "sq.h"
 
-#define PREFIX_MAX 3   /* characters */
+#define PREFIX_MAX 8   /* characters (schema version 8; 3 before) */
+#define VOCAB_HEAD 3   /* characters the typo corrections are grouped by */
 #define WALK_MAX 2000  /* prefix rows read for one word before FTS5 takes over */
 #define WALK_MAX_WORDS 6000 /* the most for several words, when the rarest word makes it likely enough */
 #define QUERY_WORDS 16
@@ -30,6 +31,21 @@ const char sq__search_schema[] =
 	"CREATE TABLE search_prefix (prefix TEXT NOT NULL, nscore INTEGER NOT NULL, book_id INTEGER NOT NULL,"
 	" PRIMARY KEY (prefix, nscore, book_id)) WITHOUT ROWID;"
 	"CREATE VIRTUAL TABLE search_fts USING fts5(words, content='', tokenize='unicode61 remove_diacritics 0');";
+
+/* Schema version 8: prefixes of 4 to PREFIX_MAX characters too, made from
+ * each book's terms ("score word" lines): per book and prefix the best
+ * score, as prefixes() does. SQLite's substr and length count characters. */
+const char sq__search_prefix_migration[] =
+	"WITH RECURSIVE lines(book_id, rest, line) AS ("
+	" SELECT book_id, terms || char(10), '' FROM search_doc"
+	" UNION ALL SELECT book_id, substr(rest, instr(rest, char(10)) + 1), substr(rest, 1, instr(rest, char(10)) - 1)"
+	" FROM lines WHERE rest <> ''),"
+	" words(book_id, score, word) AS (SELECT book_id, CAST(substr(line, 1, instr(line, ' ') - 1) AS INTEGER),"
+	" substr(line, instr(line, ' ') + 1) FROM lines WHERE line <> ''),"
+	" lens(n) AS (VALUES (4), (5), (6), (7), (8))"
+	" INSERT OR REPLACE INTO search_prefix (prefix, nscore, book_id)"
+	" SELECT substr(word, 1, n), -max(score), book_id FROM words, lens WHERE length(word) >= n"
+	" GROUP BY book_id, substr(word, 1, n);";
 
 /* ---------------------------------------------------------------- terms */
 
@@ -675,7 +691,7 @@ static int has_word_indexed(sq *s, const char *w, int prefix, int *found)
 	size_t kb = prefix_bytes(w, n, PREFIX_MAX);
 	if (kb < n) {
 		/* No word starts with its first characters: no need to ask FTS5. */
-		char head[16];
+		char head[4 * PREFIX_MAX + 1];
 		if (kb < sizeof head) {
 			memcpy(head, w, kb);
 			head[kb] = '\0';
@@ -731,7 +747,7 @@ static int vocab_read(sq *s, const char *h, vocab *v)
 	if (rc != SQLITE_OK)
 		return sq__fail(s, "search words", rc);
 	size_t n = strlen(h);
-	char up[20];
+	char up[4 * VOCAB_HEAD + 2];
 	memcpy(up, h, n);
 	up[n] = (char)0xff;
 	sqlite3_stmt *st;
@@ -791,7 +807,7 @@ static int search_vocab(void *ud, const char *const *words, int32_t nwords, int3
 		found[i] = -1; /* not answered yet */
 	for (int32_t i = 0; rc == LEND_OK && i < nwords; i++) {
 		const char *w = words[i] ? words[i] : "";
-		size_t n = strlen(w), kb = prefix_bytes(w, n, PREFIX_MAX);
+		size_t n = strlen(w), kb = prefix_bytes(w, n, VOCAB_HEAD);
 		if (found[i] >= 0)
 			continue;
 		if (!n) {
@@ -808,7 +824,7 @@ static int search_vocab(void *ud, const char *const *words, int32_t nwords, int3
 			found[i] = f;
 			continue;
 		}
-		char h[16];
+		char h[4 * VOCAB_HEAD + 1];
 		memcpy(h, w, kb);
 		h[kb] = '\0';
 		int f = 0;

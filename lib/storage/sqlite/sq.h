@@ -52,5 +52,6 @@ void sq__catalog_methods(lend_storage *out);
 extern const char sq__catalog_schema[];
 void sq__search_methods(lend_storage *out);
 extern const char sq__search_schema[];
+extern const char sq__search_prefix_migration[];
 
 #endif
