@@ -35,6 +35,11 @@ struct lend_engine {
 	int swept_day;
 	int sweeping_day; /* set by settle, kept on commit */
 	int64_t outbox_retention; /* seconds a delivered notification is kept; 0: for ever */
+	/* The notifications' UUIDs: a ChaCha20 key drawn from the system on the
+	 * first one, and the count of those made since (outbox.c). */
+	unsigned char note_key[32];
+	uint64_t note_seq;
+	int note_keyed;
 	int errcode;
 	int reason;
 	char errmsg[512];
