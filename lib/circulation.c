@@ -179,7 +179,18 @@ int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when
 	return lend__end_loan_fund(e, loan, reason, when, NULL);
 }
 
+static int end_loan_named(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when, lend_sys_fund *fund,
+                          const char *title, const char *library_name);
+
 int lend__end_loan_fund(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when, lend_sys_fund *fund)
+{
+	return end_loan_named(e, loan, reason, when, fund, NULL, NULL);
+}
+
+/* The same, given the book's title and the library's name as read in this
+ * transaction (NULL: the notification reads them). */
+static int end_loan_named(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when, lend_sys_fund *fund,
+                          const char *title, const char *library_name)
 {
 	e->finish_library = 0; /* the sample of ended loans changes */
 	lend_sys_fund f;
@@ -199,8 +210,8 @@ int lend__end_loan_fund(lend_engine *e, lend_sys_loan *loan, int reason, int64_t
 		*fund = f; /* as now stored */
 	char detail[64];
 	snprintf(detail, sizeof detail, "end_reason=%d\nended_at=%lld", reason, (long long)when);
-	return lend__notify(e, LEND_NOTE_LOAN_ENDED, loan->reader_id, loan->library_id, loan->book_id, loan->id,
-	                    detail);
+	return lend__notify_named(e, LEND_NOTE_LOAN_ENDED, loan->reader_id, loan->library_id, loan->book_id, loan->id,
+	                          detail, title, library_name);
 }
 
 /* --------------------------------------------------------- hand-off */
@@ -333,9 +344,31 @@ static int hold_flag_cb(void *ctx, const lend_sys_hold *row)
 	return 1;
 }
 
+/* One read asks the backend whether anything is due (settle_due); without
+ * that method, the listings are asked one by one. *due = 1 when so. */
+static int settle_due(lend_engine *e, int *due)
+{
+	int32_t d = 1;
+	/* Tickets that started since the last settle matter only with the
+	 * desk, and not before its first settle (the daily sweep covers them). */
+	int64_t started_after = lend__desk_lacks(e) ? 0 : e->desk_started_seen;
+	int rc = e->st.settle_due(e->st.userdata, e->now, started_after, &d);
+	if (rc != LEND_OK)
+		return lend__storage_fail(e, rc, "settle probe");
+	*due = d != 0;
+	return LEND_OK;
+}
+
 int lend__settle_needed(lend_engine *e, int *needed)
 {
 	*needed = 0;
+	if (e->st.settle_due) {
+		if (lend__ymd(e->now) != e->swept_day) {
+			*needed = 1;
+			return LEND_OK;
+		}
+		return settle_due(e, needed);
+	}
 	lend_sys_loan_filter lf;
 	memset(&lf, 0, sizeof lf);
 	lf.active = 1;
@@ -379,6 +412,15 @@ static int by_ticket(const void *a, const void *b)
  * so that eligibility is judged on the state as of now. */
 int lend__settle(lend_engine *e)
 {
+	if (e->st.settle_due && lend__ymd(e->now) == e->swept_day) {
+		/* Nearly every call finds nothing due: one read says so. */
+		int due = 1;
+		TRY(settle_due(e, &due));
+		if (!due) {
+			e->desk_started_seeing = e->now; /* as lend__desk_settle: none started since */
+			return LEND_OK;
+		}
+	}
 	lend__rows all = LEND_ROWS(lend_sys_loan);
 	int rc = lend__desk_license_settle(e); /* expired licenses lend no more */
 	while (rc == LEND_OK) {
@@ -640,21 +682,62 @@ LEND_EXTERN int lend_take(lend_engine *e, const lend_actor *a, int64_t ticket_id
 	return LEND_OK;
 }
 
+/* A loan with its book's title and its library's name, each kept whole or
+ * not at all (has_* 0: the notification reads it). */
+struct named_loan {
+	lend_sys_loan loan;
+	char title[1024];
+	char library_name[256];
+	int has_title, has_name;
+};
+
+static int keep_text(char *dst, size_t size, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+	if (!src || n >= size)
+		return 0;
+	memcpy(dst, src, n + 1);
+	return 1;
+}
+
+static int named_loan_cb(void *ctx, const lend_sys_loan *row, const char *title, const char *library_name)
+{
+	struct named_loan *n = ctx;
+	n->loan = *row;
+	n->has_title = keep_text(n->title, sizeof n->title, title);
+	n->has_name = keep_text(n->library_name, sizeof n->library_name, library_name);
+	return 0;
+}
+
+/* lend__load_loan, with the names in the same read when the backend can. */
+static int load_loan_named(lend_engine *e, int64_t id, struct named_loan *n)
+{
+	n->has_title = n->has_name = 0;
+	if (!e->st.loan_get_named)
+		return lend__load_loan(e, id, &n->loan);
+	memset(&n->loan, 0, sizeof n->loan);
+	TRY_ST(e, "loan", e->st.loan_get_named(e->st.userdata, id, named_loan_cb, n));
+	return LEND_OK;
+}
+
 LEND_EXTERN int lend_return(lend_engine *e, const lend_actor *a, int64_t loan_id)
 {
 	LEND_ENTER(e);
 	TRY(lend__need_actor(e, a));
 	TRY(lend__begin(e, 1));
+	struct named_loan nl;
 	lend_sys_loan loan;
 	lend_sys_fund f;
-	int rc = lend__load_loan(e, loan_id, &loan);
+	int rc = load_loan_named(e, loan_id, &nl);
+	loan = nl.loan;
 	if (rc == LEND_OK)
 		rc = lend__need_reader_or_staff(e, a, loan.reader_id, loan.library_id);
 	if (rc == LEND_OK && loan.ended_at)
 		rc = lend__fail(e, LEND_ESTATE, "loan %lld has already ended", (long long)loan_id);
 	int end_reason = a->kind == LEND_ACTOR_READER ? LEND_END_RETURNED : LEND_END_REVOKED;
 	if (rc == LEND_OK)
-		rc = lend__end_loan_fund(e, &loan, end_reason, e->now, &f);
+		rc = end_loan_named(e, &loan, end_reason, e->now, &f, nl.has_title ? nl.title : NULL,
+		                    nl.has_name ? nl.library_name : NULL);
 	int64_t n = 0;
 	if (rc == LEND_OK) /* the fund row as lend__end_loan_fund left it: not read again */
 		rc = lend__dispatch_known(e, loan.library_id, loan.book_id, &f, &n);

@@ -694,6 +694,23 @@ struct lend_storage {
 	int (*ledger_insert)(void *ud, lend_sys_ledger *row);
 	int (*ledger_list)(void *ud, int64_t library_id, int64_t from, int64_t to, lend_sys_ledger_cb cb, void *ctx);
 
+	/* Optional (NULL: the engine reads the book and the library apart).
+	 * loan_get, handing with the row the title of its book and the name of
+	 * its library, each NULL when that row does not exist. */
+	int (*loan_get_named)(void *ud, int64_t id,
+	                      int (*cb)(void *ctx, const lend_sys_loan *row, const char *title, const char *library_name),
+	                      void *ctx);
+	/* Optional (NULL: the engine asks the listings one by one). Whether
+	 * there is anything for the engine to settle at `now`, in one read:
+	 * *due = 1 when an active loan is due (ended_at = 0, due_at <= now), a
+	 * waiting place's suspension ran out (state 1, 0 < suspended_until <=
+	 * now), or, in a backend with the desk's methods, an open license
+	 * expired (closed_at = 0, 0 < expires_at <= now), an active reservation
+	 * expired (state 1, expires_at <= now) or, with started_after non-zero,
+	 * a ticket's validity began (started_after < valid_from <= now); else
+	 * *due = 0. */
+	int (*settle_due)(void *ud, int64_t now, int64_t started_after, int32_t *due);
+
 	/* Methods of each area, in the area's own block. */
 	/* -- the librarian's desk */
 	/* Requests. request_insert sets row->id (ids grow); request_update

@@ -541,6 +541,19 @@ static const char SQL_FUND_LIST_ALL[] = "SELECT " FUND_COLS " FROM fund WHERE bo
 static const char SQL_LOAN_INSERT[] = INSERT("loans", LOAN_COLS, V1_10);
 static const char SQL_LOAN_UPDATE[] = UPDATE("loans", LOAN_COLS, V2_11);
 static const char SQL_LOAN_GET[] = SELECT_ID("loans", LOAN_COLS);
+/* The loan with its book's title and its library's name (NULL: no such row). */
+static const char SQL_LOAN_GET_NAMED[] =
+	"SELECT id, " LOAN_COLS ", (SELECT coalesce(title, '') FROM books WHERE books.id = loans.book_id), "
+	"(SELECT coalesce(name, '') FROM libraries WHERE libraries.id = loans.library_id) FROM loans WHERE id = $1";
+/* Anything to settle (see settle_due in lend/sys/storage.h); the desk's
+ * tables are there in every database of this backend. */
+static const char SQL_SETTLE_DUE[] =
+	"SELECT (EXISTS (SELECT 1 FROM loans WHERE ended_at = 0 AND due_at <= $1::bigint) "
+	"OR EXISTS (SELECT 1 FROM holds WHERE suspended_until > 0 AND state = 1 AND suspended_until <= $1::bigint) "
+	"OR EXISTS (SELECT 1 FROM desk_licenses WHERE closed_at = 0 AND expires_at > 0 AND expires_at <= $1::bigint) "
+	"OR EXISTS (SELECT 1 FROM desk_reserves WHERE state = 1 AND expires_at <= $1::bigint) "
+	"OR ($2::bigint <> 0 AND EXISTS (SELECT 1 FROM tickets WHERE valid_from > $2::bigint "
+	"AND valid_from <= $1::bigint)))::integer";
 
 static const char SQL_HOLD_INSERT[] = INSERT("holds", HOLD_COLS, V1_9);
 static const char SQL_HOLD_UPDATE[] = UPDATE("holds", HOLD_COLS, V2_10);
@@ -941,6 +954,46 @@ static int pg_loan_get(void *ud, int64_t id, lend_sys_loan_cb cb, void *ctx)
 	return do_get(ud, SQL_LOAN_GET, "loan_get", T_LOAN, id, c, ctx);
 }
 
+static int pg_loan_get_named(void *ud, int64_t id,
+                             int (*cb)(void *ctx, const lend_sys_loan *row, const char *title,
+                                       const char *library_name),
+                             void *ctx)
+{
+	pg *s = ud;
+	pg_params p = {0};
+	PGresult *r;
+	lend_sys_loan row;
+	int n = rowdescs[T_LOAN].n, rc;
+
+	pg__param_i64(&p, id);
+	rc = exec_static(s, SQL_LOAN_GET_NAMED, &p, "loan_get", &r);
+	if (rc != LEND_OK)
+		return rc;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return not_found(s, "loan_get");
+	}
+	memset(&row, 0, sizeof row);
+	read_fields(r, 0, T_LOAN, &row);
+	rc = cb(ctx, &row, PQgetisnull(r, 0, n) ? NULL : PQgetvalue(r, 0, n),
+	        PQgetisnull(r, 0, n + 1) ? NULL : PQgetvalue(r, 0, n + 1));
+	PQclear(r);
+	return rc;
+}
+
+static int pg_settle_due(void *ud, int64_t now, int64_t started_after, int32_t *due)
+{
+	pg_params p = {0};
+	int64_t any = 0;
+	int rc;
+
+	pg__param_i64(&p, now);
+	pg__param_i64(&p, started_after);
+	rc = pg__run_count(ud, SQL_SETTLE_DUE, &p, "settle_due", &any);
+	*due = any != 0;
+	return rc;
+}
+
 static int pg_loan_list(void *ud, const lend_sys_loan_filter *f, lend_sys_loan_cb cb, void *ctx)
 {
 	pg *s = ud;
@@ -1292,6 +1345,8 @@ int lend__storage_postgres_open(lend_storage *out, const char *conninfo, int bus
 	out->userdata = s;
 	WIRE_CORE_METHODS(out, pg);
 	out->note_prune = pg_note_prune;
+	out->loan_get_named = pg_loan_get_named;
+	out->settle_due = pg_settle_due;
 	pg__desk_methods(out);
 	pg__accounts_methods(out);
 	pg__shelf_methods(out);

@@ -85,6 +85,8 @@ enum {
 	ST_LOAN_UPDATE,
 	ST_LOAN_UPDATE_END,
 	ST_LOAN_GET,
+	ST_LOAN_GET_NAMED,
+	ST_SETTLE_DUE,
 	ST_HOLD_INSERT,
 	ST_HOLD_UPDATE,
 	ST_HOLD_GET,
@@ -151,6 +153,21 @@ static const char *const sql_text[ST_COUNT] = {
 	                       "AND ticket_id = ?2 AND reader_id = ?3 AND library_id = ?4 AND book_id = ?5 "
 	                       "AND issued_at = ?7 AND due_at = ?8",
 	[ST_LOAN_GET] = "SELECT id, " LOAN_COLS " FROM loans WHERE id = ?1",
+	/* The loan with its book's title and its library's name (NULL: no such
+	 * row), for the notification of its end. */
+	[ST_LOAN_GET_NAMED] = "SELECT id, " LOAN_COLS ", (SELECT coalesce(title, '') FROM books WHERE books.id = "
+	                      "loans.book_id), (SELECT coalesce(name, '') FROM libraries WHERE libraries.id = "
+	                      "loans.library_id) FROM loans WHERE id = ?1",
+	/* Anything to settle: 1 or 0. In a WHERE clause SQLite stops at the
+	 * first EXISTS that holds; each is one index probe (test_plans.c). The
+	 * desk's tables are there in every database of this backend. */
+	[ST_SETTLE_DUE] = "SELECT EXISTS (SELECT 1 WHERE EXISTS (SELECT 1 FROM loans WHERE ended_at = 0 AND due_at <= ?1) "
+	                  "OR EXISTS (SELECT 1 FROM holds WHERE suspended_until > 0 AND state = 1 "
+	                  "AND suspended_until <= ?1) "
+	                  "OR EXISTS (SELECT 1 FROM desk_licenses WHERE closed_at = 0 AND expires_at > 0 "
+	                  "AND expires_at <= ?1) "
+	                  "OR EXISTS (SELECT 1 FROM desk_reserves WHERE state = 1 AND expires_at <= ?1) "
+	                  "OR (?2 <> 0 AND EXISTS (SELECT 1 FROM tickets WHERE valid_from > ?2 AND valid_from <= ?1)))",
 
 	[ST_HOLD_INSERT] = "INSERT INTO holds (" HOLD_COLS ") VALUES (" HOLD_VALS ")",
 	[ST_HOLD_UPDATE] = "UPDATE holds SET (" HOLD_COLS ") = (" HOLD_VALS ") WHERE id = ?1",
@@ -191,6 +208,8 @@ const char *lend__sqlite_core_sql(const char *name)
 		{"loan_update_end", ST_LOAN_UPDATE_END},
 		{"fund_get", ST_FUND_GET},
 		{"loan_get", ST_LOAN_GET},
+		{"loan_get_named", ST_LOAN_GET_NAMED},
+		{"settle_due", ST_SETTLE_DUE},
 	};
 	size_t i;
 
@@ -1023,6 +1042,72 @@ static int sq_loan_get(void *ud, int64_t id, lend_sys_loan_cb cb, void *ctx)
 	return do_get(ud, ST_LOAN_GET, "loan_get", T_LOAN, id, c, ctx);
 }
 
+/* A text column that may be NULL: *out NULL for NULL; 0, or SQLITE_NOMEM. */
+static int nullable_text(sqlite3_stmt *st, int col, const char **out)
+{
+	*out = NULL;
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return 0;
+	*out = (const char *)sqlite3_column_text(st, col);
+	return *out == NULL ? SQLITE_NOMEM : 0;
+}
+
+static int sq_loan_get_named(void *ud, int64_t id,
+                             int (*cb)(void *ctx, const lend_sys_loan *row, const char *title,
+                                       const char *library_name),
+                             void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	lend_sys_loan row;
+	const char *title, *name;
+	int n = rowdescs[T_LOAN].n;
+	int rc = prep(s, ST_LOAN_GET_NAMED, &st, "loan_get");
+
+	if (rc != LEND_OK)
+		return rc;
+	rc = sqlite3_bind_int64(st, 1, id);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "loan_get", rc);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(&row, 0, sizeof row);
+		read_fields(st, T_LOAN, &row); /* integers only: cannot fail */
+		if (nullable_text(st, n, &title) != 0 || nullable_text(st, n + 1, &name) != 0) {
+			done(s, st);
+			return fail_msg(s, "loan_get", "out of memory", LEND_ENOMEM);
+		}
+		rc = cb(ctx, &row, title, name);
+		done(s, st);
+		return rc;
+	}
+	if (rc == SQLITE_DONE) {
+		done(s, st);
+		return not_found(s, "loan_get");
+	}
+	rc = fail(s, "loan_get", rc);
+	done(s, st);
+	return rc;
+}
+
+static int sq_settle_due(void *ud, int64_t now, int64_t started_after, int32_t *due)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int64_t any = 0;
+	int rc = prep(s, ST_SETTLE_DUE, &st, "settle_due");
+
+	if (rc != LEND_OK)
+		return rc;
+	BIND64(1, now);
+	BIND64(2, started_after);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "settle_due", rc);
+	rc = run_count(s, st, "settle_due", &any);
+	*due = any != 0;
+	return rc;
+}
+
 static int sq_loan_list(void *ud, const lend_sys_loan_filter *f, lend_sys_loan_cb cb, void *ctx)
 {
 	sq *s = ud;
@@ -1399,6 +1484,8 @@ LEND_EXTERN int lend_storage_sqlite(lend_storage *out, const char *path, int bus
 	out->userdata = s;
 	WIRE_CORE_METHODS(out, sq);
 	out->note_prune = sq_note_prune; /* optional, not in every backend */
+	out->loan_get_named = sq_loan_get_named; /* optional too */
+	out->settle_due = sq_settle_due;
 	sq__desk_methods(out);
 	sq__accounts_methods(out);
 	sq__shelf_methods(out);
