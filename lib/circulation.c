@@ -88,7 +88,10 @@ int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gather
 	in->max_copies = lend_rules_resolve(p, ticket_id, kind, LEND_SETTING_MAX_COPIES, NULL);
 	in->copies = g->fund.copies;
 	int reserved = 0;
-	TRY(lend__desk_reserved(e, g->ticket.library_id, book_id, &reserved));
+	/* Only whether a copy is free counts (on_loan < copies): with none, the
+	 * reserved ones change nothing. */
+	if (g->fund.on_loan < g->fund.copies)
+		TRY(lend__desk_reserved(e, g->ticket.library_id, book_id, &reserved));
 	in->on_loan = g->fund.on_loan + reserved; /* a reserved copy is not free */
 	in->budget = g->library.budget;
 
@@ -241,13 +244,13 @@ int lend__dispatch_known(lend_engine *e, int64_t library_id, int64_t book_id, co
 		if (rc == LEND_ENOTFOUND)
 			return LEND_OK;
 		TRY_ST(e, "fund", rc);
-		int reserved = 0;
-		TRY(lend__desk_reserved(e, library_id, book_id, &reserved));
-		if (f.on_loan + reserved >= f.copies)
+		if (f.on_loan >= f.copies)
 			return LEND_OK;
 		/* Most hand-offs go to one of the first few places: read a short
-		 * page first, the whole queue only if nobody there may have it. */
-		int served = 0;
+		 * page first, the whole queue only if nobody there may have it.
+		 * Most freed copies have nobody waiting: the reserved copies are
+		 * counted only when someone does. */
+		int served = 0, reserved = -1;
 		size_t from = 0;
 		for (int32_t page = 16;; page = 0) {
 			lend_sys_hold_filter hf;
@@ -258,6 +261,13 @@ int lend__dispatch_known(lend_engine *e, int64_t library_id, int64_t book_id, co
 			hf.limit = page;
 			lend__rows c;
 			TRY(collect_holds(e, &hf, &c));
+			if (reserved < 0) {
+				rc = c.n ? lend__desk_reserved(e, library_id, book_id, &reserved) : LEND_OK;
+				if (rc != LEND_OK || !c.n || f.on_loan + reserved >= f.copies) {
+					lend__rows_free(&c);
+					return rc; /* nobody waits, or no free copy */
+				}
+			}
 			for (size_t i = from; i < c.n && !served; i++) {
 				const lend_sys_hold *h = &LEND_ROW(c, lend_sys_hold, i);
 				if (h->suspended_until > e->now)
