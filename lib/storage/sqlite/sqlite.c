@@ -155,19 +155,21 @@ static const char *const sql_text[ST_COUNT] = {
 	[ST_LOAN_GET] = "SELECT id, " LOAN_COLS " FROM loans WHERE id = ?1",
 	/* The loan with its book's title and its library's name (NULL: no such
 	 * row), for the notification of its end. */
-	[ST_LOAN_GET_NAMED] = "SELECT id, " LOAN_COLS ", (SELECT coalesce(title, '') FROM books WHERE books.id = "
-	                      "loans.book_id), (SELECT coalesce(name, '') FROM libraries WHERE libraries.id = "
-	                      "loans.library_id) FROM loans WHERE id = ?1",
-	/* Anything to settle: 1 or 0. In a WHERE clause SQLite stops at the
-	 * first EXISTS that holds; each is one index probe (test_plans.c). The
+	[ST_LOAN_GET_NAMED] = "SELECT l.*, CASE WHEN b.id IS NULL THEN NULL ELSE coalesce(b.title, '') END, "
+	                      "CASE WHEN y.id IS NULL THEN NULL ELSE coalesce(y.name, '') END "
+	                      "FROM (SELECT id, " LOAN_COLS " FROM loans WHERE id = ?1) AS l "
+	                      "LEFT JOIN books AS b ON b.id = l.book_id LEFT JOIN libraries AS y ON y.id = l.library_id",
+	/* Anything to settle: a row when so. Each arm is one index probe
+	 * (test_plans.c); LIMIT 1 stops at the first that finds a row. The
 	 * desk's tables are there in every database of this backend. */
-	[ST_SETTLE_DUE] = "SELECT EXISTS (SELECT 1 WHERE EXISTS (SELECT 1 FROM loans WHERE ended_at = 0 AND due_at <= ?1) "
-	                  "OR EXISTS (SELECT 1 FROM holds WHERE suspended_until > 0 AND state = 1 "
-	                  "AND suspended_until <= ?1) "
-	                  "OR EXISTS (SELECT 1 FROM desk_licenses WHERE closed_at = 0 AND expires_at > 0 "
-	                  "AND expires_at <= ?1) "
-	                  "OR EXISTS (SELECT 1 FROM desk_reserves WHERE state = 1 AND expires_at <= ?1) "
-	                  "OR (?2 <> 0 AND EXISTS (SELECT 1 FROM tickets WHERE valid_from > ?2 AND valid_from <= ?1)))",
+	[ST_SETTLE_DUE] = "SELECT 1 FROM loans WHERE ended_at = 0 AND due_at <= ?1 "
+	                  "UNION ALL SELECT 1 FROM holds WHERE suspended_until > 0 AND state = 1 "
+	                  "AND suspended_until <= ?1 "
+	                  "UNION ALL SELECT 1 FROM desk_licenses WHERE closed_at = 0 AND expires_at > 0 "
+	                  "AND expires_at <= ?1 "
+	                  "UNION ALL SELECT 1 FROM desk_reserves WHERE state = 1 AND expires_at <= ?1 "
+	                  "UNION ALL SELECT 1 FROM tickets WHERE ?2 <> 0 AND valid_from > ?2 AND valid_from <= ?1 "
+	                  "LIMIT 1",
 
 	[ST_HOLD_INSERT] = "INSERT INTO holds (" HOLD_COLS ") VALUES (" HOLD_VALS ")",
 	[ST_HOLD_UPDATE] = "UPDATE holds SET (" HOLD_COLS ") = (" HOLD_VALS ") WHERE id = ?1",
@@ -1094,7 +1096,6 @@ static int sq_settle_due(void *ud, int64_t now, int64_t started_after, int32_t *
 {
 	sq *s = ud;
 	sqlite3_stmt *st;
-	int64_t any = 0;
 	int rc = prep(s, ST_SETTLE_DUE, &st, "settle_due");
 
 	if (rc != LEND_OK)
@@ -1103,9 +1104,15 @@ static int sq_settle_due(void *ud, int64_t now, int64_t started_after, int32_t *
 	BIND64(2, started_after);
 	if (rc != SQLITE_OK)
 		return bind_failed(s, st, "settle_due", rc);
-	rc = run_count(s, st, "settle_due", &any);
-	*due = any != 0;
-	return rc;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = fail(s, "settle_due", rc);
+		done(s, st);
+		return rc;
+	}
+	*due = rc == SQLITE_ROW;
+	done(s, st);
+	return LEND_OK;
 }
 
 static int sq_loan_list(void *ud, const lend_sys_loan_filter *f, lend_sys_loan_cb cb, void *ctx)
