@@ -183,22 +183,24 @@ int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when
 }
 
 static int end_loan_named(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when, lend_sys_fund *fund,
-                          const char *title, const char *library_name);
+                          const lend_sys_fund *known, const char *title, const char *library_name);
 
 int lend__end_loan_fund(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when, lend_sys_fund *fund)
 {
-	return end_loan_named(e, loan, reason, when, fund, NULL, NULL);
+	return end_loan_named(e, loan, reason, when, fund, NULL, NULL, NULL);
 }
 
-/* The same, given the book's title and the library's name as read in this
- * transaction (NULL: the notification reads them). */
+/* The same, given the loan's fund row, the book's title and the library's
+ * name as read in this transaction (NULL: read them). */
 static int end_loan_named(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when, lend_sys_fund *fund,
-                          const char *title, const char *library_name)
+                          const lend_sys_fund *known, const char *title, const char *library_name)
 {
 	e->finish_library = 0; /* the sample of ended loans changes */
 	lend_sys_fund f;
-	int rc = ST(e, fund_get, loan->library_id, loan->book_id, &f);
-	TRY_ST(e, "fund", rc);
+	if (known)
+		f = *known;
+	else
+		TRY_ST(e, "fund", ST(e, fund_get, loan->library_id, loan->book_id, &f));
 	if (f.on_loan <= 0)
 		return lend__fail(e, LEND_ESTORAGE, "the fund of book %lld is out of step with its loans",
 		                  (long long)loan->book_id);
@@ -692,13 +694,15 @@ LEND_EXTERN int lend_take(lend_engine *e, const lend_actor *a, int64_t ticket_id
 	return LEND_OK;
 }
 
-/* A loan with its book's title and its library's name, each kept whole or
- * not at all (has_* 0: the notification reads it). */
-struct named_loan {
+/* The rows a return starts from: the loan, its book's title and its
+ * library's name (each kept whole or not at all; has_* 0: the notification
+ * reads it) and its fund row (has_fund 0: read apart). */
+struct return_rows {
 	lend_sys_loan loan;
+	lend_sys_fund fund;
 	char title[1024];
 	char library_name[256];
-	int has_title, has_name;
+	int has_title, has_name, has_fund;
 };
 
 static int keep_text(char *dst, size_t size, const char *src)
@@ -710,23 +714,26 @@ static int keep_text(char *dst, size_t size, const char *src)
 	return 1;
 }
 
-static int named_loan_cb(void *ctx, const lend_sys_loan *row, const char *title, const char *library_name)
+static int return_rows_cb(void *ctx, const lend_sys_loan *loan, const char *title, const char *library_name,
+                          const lend_sys_fund *fund)
 {
-	struct named_loan *n = ctx;
-	n->loan = *row;
+	struct return_rows *n = ctx;
+	n->loan = *loan;
 	n->has_title = keep_text(n->title, sizeof n->title, title);
 	n->has_name = keep_text(n->library_name, sizeof n->library_name, library_name);
+	if ((n->has_fund = fund != NULL))
+		n->fund = *fund;
 	return 0;
 }
 
-/* lend__load_loan, with the names in the same read when the backend can. */
-static int load_loan_named(lend_engine *e, int64_t id, struct named_loan *n)
+/* lend__load_loan, with the other rows in the same read when the backend can. */
+static int load_return_rows(lend_engine *e, int64_t id, struct return_rows *n)
 {
-	n->has_title = n->has_name = 0;
-	if (!e->st.loan_get_named)
+	n->has_title = n->has_name = n->has_fund = 0;
+	if (!e->st.return_rows)
 		return lend__load_loan(e, id, &n->loan);
 	memset(&n->loan, 0, sizeof n->loan);
-	TRY_ST(e, "loan", e->st.loan_get_named(e->st.userdata, id, named_loan_cb, n));
+	TRY_ST(e, "loan", e->st.return_rows(e->st.userdata, id, return_rows_cb, n));
 	return LEND_OK;
 }
 
@@ -735,10 +742,10 @@ LEND_EXTERN int lend_return(lend_engine *e, const lend_actor *a, int64_t loan_id
 	LEND_ENTER(e);
 	TRY(lend__need_actor(e, a));
 	TRY(lend__begin(e, 1));
-	struct named_loan nl;
+	struct return_rows nl;
 	lend_sys_loan loan;
 	lend_sys_fund f;
-	int rc = load_loan_named(e, loan_id, &nl);
+	int rc = load_return_rows(e, loan_id, &nl);
 	loan = nl.loan;
 	if (rc == LEND_OK)
 		rc = lend__need_reader_or_staff(e, a, loan.reader_id, loan.library_id);
@@ -746,8 +753,8 @@ LEND_EXTERN int lend_return(lend_engine *e, const lend_actor *a, int64_t loan_id
 		rc = lend__fail(e, LEND_ESTATE, "loan %lld has already ended", (long long)loan_id);
 	int end_reason = a->kind == LEND_ACTOR_READER ? LEND_END_RETURNED : LEND_END_REVOKED;
 	if (rc == LEND_OK)
-		rc = end_loan_named(e, &loan, end_reason, e->now, &f, nl.has_title ? nl.title : NULL,
-		                    nl.has_name ? nl.library_name : NULL);
+		rc = end_loan_named(e, &loan, end_reason, e->now, &f, nl.has_fund ? &nl.fund : NULL,
+		                    nl.has_title ? nl.title : NULL, nl.has_name ? nl.library_name : NULL);
 	int64_t n = 0;
 	if (rc == LEND_OK) /* the fund row as lend__end_loan_fund left it: not read again */
 		rc = lend__dispatch_known(e, loan.library_id, loan.book_id, &f, &n);

@@ -109,7 +109,7 @@ static void test_take_and_return_statements(void **state)
 	char why[256];
 	sqlite3 *db = schema_alone(*state);
 	static const char *const hot[] = {"policy_list", "fund_get",   "loan_get",
-	                                  "loan_update_end", "loan_get_named", "settle_due"};
+	                                  "loan_update_end", "return_rows", "settle_due"};
 	for (size_t i = 0; i < sizeof hot / sizeof hot[0]; i++) {
 		const char *sql = lend__sqlite_core_sql(hot[i]);
 		assert_non_null(sql);
@@ -238,33 +238,37 @@ static void test_settle_probe_causes(void **state)
 	s.free(s.userdata);
 }
 
-/* loan_get_named: the loan with its book's title and library's name; NULL
- * for a row that is not there. */
+/* return_rows: the loan with its book's title, its library's name and its
+ * fund row; NULL for a row that is not there. */
 struct named {
 	int64_t id, book_id;
 	char title[64], name[64];
-	int has_title, has_name;
+	int has_title, has_name, has_fund, copies, on_loan;
 };
 
-static int named_cb(void *ctx, const lend_sys_loan *row, const char *title, const char *library_name)
+static int named_cb(void *ctx, const lend_sys_loan *row, const char *title, const char *library_name,
+                    const lend_sys_fund *fund)
 {
 	struct named *g = ctx;
 	g->id = row->id;
 	g->book_id = row->book_id;
 	g->has_title = title != NULL;
 	g->has_name = library_name != NULL;
+	g->has_fund = fund != NULL;
+	g->copies = fund ? fund->copies : -1;
+	g->on_loan = fund ? fund->on_loan : -1;
 	snprintf(g->title, sizeof g->title, "%s", title ? title : "");
 	snprintf(g->name, sizeof g->name, "%s", library_name ? library_name : "");
 	return 0;
 }
 
-static void test_loan_get_named(void **state)
+static void test_return_rows(void **state)
 {
 	th *t = *state;
 	int64_t lib = th_library(t, "Named library", 0);
 	int64_t book = th_book(t, "Named title", LEND_KIND_EBOOK, 0, 0);
 	int64_t tk = th_ticket(t, lib, th_reader(t, "Reader", 1990, 1, 1));
-	th_copies(t, lib, book, 1);
+	th_copies(t, lib, book, 2);
 	lend_loan *l = NULL;
 	assert_int_equal(LEND_OK, lend_take(t->e, t->admin, tk, book, &l));
 	int64_t loan = lend_loan_id(l);
@@ -272,30 +276,33 @@ static void test_loan_get_named(void **state)
 	char path[sizeof t->path], err[256];
 	lend_storage s;
 	backend_alone(t, &s, path, sizeof path);
-	assert_non_null(s.loan_get_named);
-	assert_int_equal(LEND_OK, s.begin(s.userdata, 1));
+	assert_non_null(s.return_rows);
+	assert_int_equal(LEND_OK, s.begin(s.userdata, 0));
 	struct named g;
 	memset(&g, 0, sizeof g);
-	assert_int_equal(LEND_OK, s.loan_get_named(s.userdata, loan, named_cb, &g));
+	assert_int_equal(LEND_OK, s.return_rows(s.userdata, loan, named_cb, &g));
 	assert_int_equal(loan, g.id);
 	assert_int_equal(book, g.book_id);
-	assert_true(g.has_title && g.has_name);
+	assert_true(g.has_title && g.has_name && g.has_fund);
 	assert_string_equal("Named title", g.title);
 	assert_string_equal("Named library", g.name);
-	/* the book's row gone: its title is NULL, the name still there */
-	sqlite3 *db = NULL;
-	assert_int_equal(LEND_ENOTFOUND, s.loan_get_named(s.userdata, loan + 1000, named_cb, &g));
+	assert_int_equal(2, g.copies);
+	assert_int_equal(1, g.on_loan);
+	assert_int_equal(LEND_ENOTFOUND, s.return_rows(s.userdata, loan + 1000, named_cb, &g));
 	assert_int_equal(LEND_OK, s.rollback(s.userdata));
 	s.free(s.userdata);
+	/* the book's row and the fund row gone: NULL, the name still there */
+	sqlite3 *db = NULL;
 	assert_int_equal(SQLITE_OK, sqlite3_open(path, &db));
-	assert_int_equal(SQLITE_OK, sqlite3_exec(db, "DELETE FROM books", NULL, NULL, NULL));
+	assert_int_equal(SQLITE_OK, sqlite3_exec(db, "DELETE FROM books; DELETE FROM fund", NULL, NULL, NULL));
 	sqlite3_close(db);
 	assert_int_equal(LEND_OK, lend_storage_sqlite(&s, path, 0, err, sizeof err));
 	assert_int_equal(LEND_OK, s.begin(s.userdata, 0));
 	memset(&g, 0, sizeof g);
-	assert_int_equal(LEND_OK, s.loan_get_named(s.userdata, loan, named_cb, &g));
+	assert_int_equal(LEND_OK, s.return_rows(s.userdata, loan, named_cb, &g));
 	assert_int_equal(loan, g.id);
 	assert_false(g.has_title);
+	assert_false(g.has_fund);
 	assert_true(g.has_name);
 	assert_int_equal(LEND_OK, s.rollback(s.userdata));
 	s.free(s.userdata);
@@ -326,7 +333,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_take_and_return_statements, setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_settle_probe_searches, setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_settle_probe_causes, setup, th_teardown),
-		cmocka_unit_test_setup_teardown(test_loan_get_named, setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_return_rows, setup, th_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -694,12 +694,14 @@ struct lend_storage {
 	int (*ledger_insert)(void *ud, lend_sys_ledger *row);
 	int (*ledger_list)(void *ud, int64_t library_id, int64_t from, int64_t to, lend_sys_ledger_cb cb, void *ctx);
 
-	/* Optional (NULL: the engine reads the book and the library apart).
-	 * loan_get, handing with the row the title of its book and the name of
-	 * its library, each NULL when that row does not exist. */
-	int (*loan_get_named)(void *ud, int64_t id,
-	                      int (*cb)(void *ctx, const lend_sys_loan *row, const char *title, const char *library_name),
-	                      void *ctx);
+	/* Optional (NULL: the engine reads each row apart). The rows a return
+	 * starts from, in one read: the loan of that id (ENOTFOUND if none),
+	 * the title of its book, the name of its library and the library's
+	 * fund row of the book, each NULL when that row does not exist. */
+	int (*return_rows)(void *ud, int64_t loan_id,
+	                   int (*cb)(void *ctx, const lend_sys_loan *loan, const char *title, const char *library_name,
+	                             const lend_sys_fund *fund),
+	                   void *ctx);
 	/* Optional (NULL: the engine asks the listings one by one). Whether
 	 * there is anything for the engine to settle at `now`, in one read:
 	 * *due = 1 when an active loan is due (ended_at = 0, due_at <= now), a

@@ -278,7 +278,8 @@ const char *pg__text(const PGresult *r, int row, int col)
 	return PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col);
 }
 
-static void read_fields(const PGresult *r, int rown, int type, void *row)
+/* Fields of a row type from column `first` on. */
+static void read_fields_from(const PGresult *r, int rown, int first, int type, void *row)
 {
 	const field *f = rowdescs[type].f;
 	int n = rowdescs[type].n, i;
@@ -288,16 +289,21 @@ static void read_fields(const PGresult *r, int rown, int type, void *row)
 		char *q = base + f[i].off;
 		switch (f[i].type) {
 		case F_I64:
-			*(int64_t *)(void *)q = pg__i64(r, rown, i);
+			*(int64_t *)(void *)q = pg__i64(r, rown, first + i);
 			break;
 		case F_I32:
-			*(int32_t *)(void *)q = (int32_t)pg__i64(r, rown, i);
+			*(int32_t *)(void *)q = (int32_t)pg__i64(r, rown, first + i);
 			break;
 		default:
-			*(const char **)(void *)q = pg__text(r, rown, i);
+			*(const char **)(void *)q = pg__text(r, rown, first + i);
 			break;
 		}
 	}
+}
+
+static void read_fields(const PGresult *r, int rown, int type, void *row)
+{
+	read_fields_from(r, rown, 0, type, row);
 }
 
 /* Hand each row of r to cb; single: a get (ENOTFOUND without a row). Clears r. */
@@ -541,10 +547,14 @@ static const char SQL_FUND_LIST_ALL[] = "SELECT " FUND_COLS " FROM fund WHERE bo
 static const char SQL_LOAN_INSERT[] = INSERT("loans", LOAN_COLS, V1_10);
 static const char SQL_LOAN_UPDATE[] = UPDATE("loans", LOAN_COLS, V2_11);
 static const char SQL_LOAN_GET[] = SELECT_ID("loans", LOAN_COLS);
-/* The loan with its book's title and its library's name (NULL: no such row). */
-static const char SQL_LOAN_GET_NAMED[] =
-	"SELECT id, " LOAN_COLS ", (SELECT coalesce(title, '') FROM books WHERE books.id = loans.book_id), "
-	"(SELECT coalesce(name, '') FROM libraries WHERE libraries.id = loans.library_id) FROM loans WHERE id = $1";
+/* The rows a return starts from: the loan, its book's title and its
+ * library's name (NULL: no such row), the fund row. */
+static const char SQL_RETURN_ROWS[] =
+	"SELECT l.*, CASE WHEN b.id IS NULL THEN NULL ELSE coalesce(b.title, '') END, "
+	"CASE WHEN y.id IS NULL THEN NULL ELSE coalesce(y.name, '') END, f.* "
+	"FROM (SELECT id, " LOAN_COLS " FROM loans WHERE id = $1) AS l "
+	"LEFT JOIN books AS b ON b.id = l.book_id LEFT JOIN libraries AS y ON y.id = l.library_id "
+	"LEFT JOIN (SELECT " FUND_COLS " FROM fund) AS f ON f.library_id = l.library_id AND f.book_id = l.book_id";
 /* Anything to settle (see settle_due in lend/sys/storage.h); the desk's
  * tables are there in every database of this backend. */
 static const char SQL_SETTLE_DUE[] =
@@ -954,19 +964,20 @@ static int pg_loan_get(void *ud, int64_t id, lend_sys_loan_cb cb, void *ctx)
 	return do_get(ud, SQL_LOAN_GET, "loan_get", T_LOAN, id, c, ctx);
 }
 
-static int pg_loan_get_named(void *ud, int64_t id,
-                             int (*cb)(void *ctx, const lend_sys_loan *row, const char *title,
-                                       const char *library_name),
-                             void *ctx)
+static int pg_return_rows(void *ud, int64_t loan_id,
+                          int (*cb)(void *ctx, const lend_sys_loan *loan, const char *title,
+                                    const char *library_name, const lend_sys_fund *fund),
+                          void *ctx)
 {
 	pg *s = ud;
 	pg_params p = {0};
 	PGresult *r;
 	lend_sys_loan row;
-	int n = rowdescs[T_LOAN].n, rc;
+	lend_sys_fund fund;
+	int n = rowdescs[T_LOAN].n, has_fund, rc;
 
-	pg__param_i64(&p, id);
-	rc = exec_static(s, SQL_LOAN_GET_NAMED, &p, "loan_get", &r);
+	pg__param_i64(&p, loan_id);
+	rc = exec_static(s, SQL_RETURN_ROWS, &p, "loan_get", &r);
 	if (rc != LEND_OK)
 		return rc;
 	if (PQntuples(r) == 0) {
@@ -974,9 +985,13 @@ static int pg_loan_get_named(void *ud, int64_t id,
 		return not_found(s, "loan_get");
 	}
 	memset(&row, 0, sizeof row);
-	read_fields(r, 0, T_LOAN, &row);
+	memset(&fund, 0, sizeof fund);
+	read_fields_from(r, 0, 0, T_LOAN, &row);
+	has_fund = !PQgetisnull(r, 0, n + 2);
+	if (has_fund)
+		read_fields_from(r, 0, n + 2, T_FUND, &fund);
 	rc = cb(ctx, &row, PQgetisnull(r, 0, n) ? NULL : PQgetvalue(r, 0, n),
-	        PQgetisnull(r, 0, n + 1) ? NULL : PQgetvalue(r, 0, n + 1));
+	        PQgetisnull(r, 0, n + 1) ? NULL : PQgetvalue(r, 0, n + 1), has_fund ? &fund : NULL);
 	PQclear(r);
 	return rc;
 }
@@ -1345,7 +1360,7 @@ int lend__storage_postgres_open(lend_storage *out, const char *conninfo, int bus
 	out->userdata = s;
 	WIRE_CORE_METHODS(out, pg);
 	out->note_prune = pg_note_prune;
-	out->loan_get_named = pg_loan_get_named;
+	out->return_rows = pg_return_rows;
 	out->settle_due = pg_settle_due;
 	pg__desk_methods(out);
 	pg__accounts_methods(out);

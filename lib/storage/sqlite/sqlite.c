@@ -85,7 +85,7 @@ enum {
 	ST_LOAN_UPDATE,
 	ST_LOAN_UPDATE_END,
 	ST_LOAN_GET,
-	ST_LOAN_GET_NAMED,
+	ST_RETURN_ROWS,
 	ST_SETTLE_DUE,
 	ST_HOLD_INSERT,
 	ST_HOLD_UPDATE,
@@ -153,12 +153,14 @@ static const char *const sql_text[ST_COUNT] = {
 	                       "AND ticket_id = ?2 AND reader_id = ?3 AND library_id = ?4 AND book_id = ?5 "
 	                       "AND issued_at = ?7 AND due_at = ?8",
 	[ST_LOAN_GET] = "SELECT id, " LOAN_COLS " FROM loans WHERE id = ?1",
-	/* The loan with its book's title and its library's name (NULL: no such
-	 * row), for the notification of its end. */
-	[ST_LOAN_GET_NAMED] = "SELECT l.*, CASE WHEN b.id IS NULL THEN NULL ELSE coalesce(b.title, '') END, "
-	                      "CASE WHEN y.id IS NULL THEN NULL ELSE coalesce(y.name, '') END "
-	                      "FROM (SELECT id, " LOAN_COLS " FROM loans WHERE id = ?1) AS l "
-	                      "LEFT JOIN books AS b ON b.id = l.book_id LEFT JOIN libraries AS y ON y.id = l.library_id",
+	/* The rows a return starts from: the loan, its book's title and its
+	 * library's name (NULL: no such row), the fund row. Key searches. */
+	[ST_RETURN_ROWS] = "SELECT l.*, CASE WHEN b.id IS NULL THEN NULL ELSE coalesce(b.title, '') END, "
+	                   "CASE WHEN y.id IS NULL THEN NULL ELSE coalesce(y.name, '') END, f.* "
+	                   "FROM (SELECT id, " LOAN_COLS " FROM loans WHERE id = ?1) AS l "
+	                   "LEFT JOIN books AS b ON b.id = l.book_id LEFT JOIN libraries AS y ON y.id = l.library_id "
+	                   "LEFT JOIN (SELECT " FUND_COLS " FROM fund) AS f ON f.library_id = l.library_id "
+	                   "AND f.book_id = l.book_id",
 	/* Anything to settle: a row when so. Each arm is one index probe
 	 * (test_plans.c); LIMIT 1 stops at the first that finds a row. The
 	 * desk's tables are there in every database of this backend. */
@@ -210,7 +212,7 @@ const char *lend__sqlite_core_sql(const char *name)
 		{"loan_update_end", ST_LOAN_UPDATE_END},
 		{"fund_get", ST_FUND_GET},
 		{"loan_get", ST_LOAN_GET},
-		{"loan_get_named", ST_LOAN_GET_NAMED},
+		{"return_rows", ST_RETURN_ROWS},
 		{"settle_due", ST_SETTLE_DUE},
 	};
 	size_t i;
@@ -394,7 +396,7 @@ static int bind_fields(sqlite3_stmt *st, int type, int from, const void *row)
 
 /* Fill row from the current result row; 0, or SQLITE_NOMEM. NULL text reads
  * back as "". */
-static int read_fields(sqlite3_stmt *st, int type, void *row)
+static int read_fields_from(sqlite3_stmt *st, int first, int type, void *row)
 {
 	const field *f = rowdescs[type].f;
 	int n = rowdescs[type].n;
@@ -405,15 +407,15 @@ static int read_fields(sqlite3_stmt *st, int type, void *row)
 		char *p = base + f[i].off;
 		switch (f[i].type) {
 		case F_I64:
-			*(int64_t *)(void *)p = sqlite3_column_int64(st, i);
+			*(int64_t *)(void *)p = sqlite3_column_int64(st, first + i);
 			break;
 		case F_I32:
-			*(int32_t *)(void *)p = sqlite3_column_int(st, i);
+			*(int32_t *)(void *)p = sqlite3_column_int(st, first + i);
 			break;
 		default: {
-			const char *t = (const char *)sqlite3_column_text(st, i);
+			const char *t = (const char *)sqlite3_column_text(st, first + i);
 			if (t == NULL) {
-				if (sqlite3_column_type(st, i) != SQLITE_NULL)
+				if (sqlite3_column_type(st, first + i) != SQLITE_NULL)
 					return SQLITE_NOMEM;
 				t = "";
 			}
@@ -425,6 +427,10 @@ static int read_fields(sqlite3_stmt *st, int type, void *row)
 	return 0;
 }
 
+static int read_fields(sqlite3_stmt *st, int type, void *row)
+{
+	return read_fields_from(st, 0, type, row);
+}
 
 /* Step a bound query, handing each row to cb. single: a get, which hands at
  * most one row and is ENOTFOUND without one. */
@@ -1054,32 +1060,37 @@ static int nullable_text(sqlite3_stmt *st, int col, const char **out)
 	return *out == NULL ? SQLITE_NOMEM : 0;
 }
 
-static int sq_loan_get_named(void *ud, int64_t id,
-                             int (*cb)(void *ctx, const lend_sys_loan *row, const char *title,
-                                       const char *library_name),
-                             void *ctx)
+static int sq_return_rows(void *ud, int64_t loan_id,
+                          int (*cb)(void *ctx, const lend_sys_loan *loan, const char *title,
+                                    const char *library_name, const lend_sys_fund *fund),
+                          void *ctx)
 {
 	sq *s = ud;
 	sqlite3_stmt *st;
 	lend_sys_loan row;
+	lend_sys_fund fund;
 	const char *title, *name;
-	int n = rowdescs[T_LOAN].n;
-	int rc = prep(s, ST_LOAN_GET_NAMED, &st, "loan_get");
+	int n = rowdescs[T_LOAN].n, has_fund;
+	int rc = prep(s, ST_RETURN_ROWS, &st, "loan_get");
 
 	if (rc != LEND_OK)
 		return rc;
-	rc = sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_bind_int64(st, 1, loan_id);
 	if (rc != SQLITE_OK)
 		return bind_failed(s, st, "loan_get", rc);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		memset(&row, 0, sizeof row);
+		memset(&fund, 0, sizeof fund);
 		read_fields(st, T_LOAN, &row); /* integers only: cannot fail */
+		has_fund = sqlite3_column_type(st, n + 2) != SQLITE_NULL;
+		if (has_fund)
+			read_fields_from(st, n + 2, T_FUND, &fund); /* integers only */
 		if (nullable_text(st, n, &title) != 0 || nullable_text(st, n + 1, &name) != 0) {
 			done(s, st);
 			return fail_msg(s, "loan_get", "out of memory", LEND_ENOMEM);
 		}
-		rc = cb(ctx, &row, title, name);
+		rc = cb(ctx, &row, title, name, has_fund ? &fund : NULL);
 		done(s, st);
 		return rc;
 	}
@@ -1491,7 +1502,7 @@ LEND_EXTERN int lend_storage_sqlite(lend_storage *out, const char *path, int bus
 	out->userdata = s;
 	WIRE_CORE_METHODS(out, sq);
 	out->note_prune = sq_note_prune; /* optional, not in every backend */
-	out->loan_get_named = sq_loan_get_named; /* optional too */
+	out->return_rows = sq_return_rows; /* optional too */
 	out->settle_due = sq_settle_due;
 	sq__desk_methods(out);
 	sq__accounts_methods(out);
