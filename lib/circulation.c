@@ -53,15 +53,20 @@ static int first_hold_cb(void *ctx, const lend_sys_hold *h)
 int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gathered *g)
 {
 	memset(g, 0, sizeof *g);
-	TRY(lend__load_ticket(e, ticket_id, &g->ticket));
-	TRY(lend__load_book_titled(e, book_id, &g->book, g->book_currency, g->title, sizeof g->title, &g->title_kept));
-	TRY(lend__load_reader(e, g->ticket.reader_id, &g->reader));
-	TRY(lend__load_library_named(e, g->ticket.library_id, &g->library, g->library_currency, g->library_name,
-	                             sizeof g->library_name, &g->name_kept));
+	int loaded = 0;
+	TRY(lend__load_verdict_rows(e, ticket_id, book_id, g, &loaded));
+	if (!loaded) {
+		TRY(lend__load_ticket(e, ticket_id, &g->ticket));
+		TRY(lend__load_book_titled(e, book_id, &g->book, g->book_currency, g->title, sizeof g->title,
+		                           &g->title_kept));
+		TRY(lend__load_reader(e, g->ticket.reader_id, &g->reader));
+		TRY(lend__load_library_named(e, g->ticket.library_id, &g->library, g->library_currency,
+		                             g->library_name, sizeof g->library_name, &g->name_kept));
+	}
 	TRY(lend__load_policy(e, g->ticket.library_id, ticket_id, &g->policy));
-	int rc = ST(e, fund_get, g->ticket.library_id, book_id, &g->fund);
-	if (rc == LEND_OK)
-		g->in_fund = 1;
+	int rc = loaded ? LEND_OK : ST(e, fund_get, g->ticket.library_id, book_id, &g->fund);
+	if (loaded || rc == LEND_OK)
+		g->in_fund = loaded ? g->in_fund : 1;
 	else if (rc == LEND_ENOTFOUND)
 		memset(&g->fund, 0, sizeof g->fund);
 	else

@@ -109,7 +109,7 @@ static void test_take_and_return_statements(void **state)
 	char why[256];
 	sqlite3 *db = schema_alone(*state);
 	static const char *const hot[] = {"policy_list", "fund_get",   "loan_get",
-	                                  "loan_update_end", "return_rows", "settle_due"};
+	                                  "loan_update_end", "return_rows", "settle_due", "verdict_rows"};
 	for (size_t i = 0; i < sizeof hot / sizeof hot[0]; i++) {
 		const char *sql = lend__sqlite_core_sql(hot[i]);
 		assert_non_null(sql);
@@ -308,6 +308,86 @@ static void test_return_rows(void **state)
 	s.free(s.userdata);
 }
 
+/* verdict_rows: the fields a verdict reads, NULL for a row not there. */
+struct verdict {
+	int calls, reader, library, book, fund;
+	int64_t ticket_id, reader_id, birth_date, budget, price;
+	int kind, age, lendable, copies;
+	char number[32], name[64], title[64], lib_cur[8], book_cur[8];
+};
+
+static int verdict_cb(void *ctx, const lend_sys_ticket *t, const lend_sys_reader *r, const lend_sys_library *l,
+                      const lend_sys_book *b, const lend_sys_fund *f)
+{
+	struct verdict *v = ctx;
+	memset(v, 0, sizeof *v);
+	v->calls = 1;
+	v->ticket_id = t->id;
+	snprintf(v->number, sizeof v->number, "%s", t->number);
+	if ((v->reader = r != NULL)) {
+		v->reader_id = r->id;
+		v->birth_date = r->birth_date;
+	}
+	if ((v->library = l != NULL)) {
+		v->budget = l->budget;
+		snprintf(v->name, sizeof v->name, "%s", l->name);
+		snprintf(v->lib_cur, sizeof v->lib_cur, "%s", l->currency);
+	}
+	if ((v->book = b != NULL)) {
+		v->kind = b->kind;
+		v->age = b->age_rating;
+		v->lendable = b->lendable;
+		v->price = b->price;
+		snprintf(v->title, sizeof v->title, "%s", b->title);
+		snprintf(v->book_cur, sizeof v->book_cur, "%s", b->currency);
+	}
+	if ((v->fund = f != NULL))
+		v->copies = f->copies;
+	return 0;
+}
+
+static void test_verdict_rows(void **state)
+{
+	th *t = *state;
+	int64_t lib = th_library(t, "Verdict library", 5000);
+	th_book_opts o = {"Verdict title", LEND_KIND_AUDIOBOOK, 300, "RUB", 16, 0, 0};
+	int64_t book = th_book_ex(t, &o), other = th_book(t, "Not in the fund", LEND_KIND_EBOOK, 0, 0);
+	int64_t rd = th_reader(t, "Reader", 1990, 5, 17);
+	int64_t tk = th_ticket(t, lib, rd);
+	th_copies(t, lib, book, 3);
+	char path[sizeof t->path];
+	lend_storage s;
+	backend_alone(t, &s, path, sizeof path);
+	assert_non_null(s.verdict_rows);
+	assert_int_equal(LEND_OK, s.begin(s.userdata, 0));
+	struct verdict v;
+	assert_int_equal(LEND_OK, s.verdict_rows(s.userdata, tk, book, verdict_cb, &v));
+	assert_true(v.calls && v.reader && v.library && v.book && v.fund);
+	assert_int_equal(tk, v.ticket_id);
+	assert_true(v.number[0] != '\0');
+	assert_int_equal(rd, v.reader_id);
+	assert_int_equal(19900517, v.birth_date);
+	assert_int_equal(5000, v.budget);
+	assert_string_equal("Verdict library", v.name);
+	assert_string_equal("Verdict title", v.title);
+	assert_int_equal(LEND_KIND_AUDIOBOOK, v.kind);
+	assert_int_equal(16, v.age);
+	assert_int_equal(1, v.lendable);
+	assert_int_equal(300, v.price);
+	assert_string_equal(v.lib_cur, v.book_cur);
+	assert_int_equal(3, v.copies);
+	/* a book without a fund row, a book that is not there, no ticket */
+	assert_int_equal(LEND_OK, s.verdict_rows(s.userdata, tk, other, verdict_cb, &v));
+	assert_true(v.book && !v.fund);
+	assert_int_equal(LEND_OK, s.verdict_rows(s.userdata, tk, other + 1000, verdict_cb, &v));
+	assert_true(v.calls && v.reader && v.library && !v.book && !v.fund);
+	memset(&v, 0, sizeof v);
+	assert_int_equal(LEND_ENOTFOUND, s.verdict_rows(s.userdata, tk + 1000, book, verdict_cb, &v));
+	assert_int_equal(0, v.calls);
+	assert_int_equal(LEND_OK, s.rollback(s.userdata));
+	s.free(s.userdata);
+}
+
 /* The test itself can fail: a query with no index to serve it is caught. */
 static void test_a_scan_is_caught(void **state)
 {
@@ -334,6 +414,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_settle_probe_searches, setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_settle_probe_causes, setup, th_teardown),
 		cmocka_unit_test_setup_teardown(test_return_rows, setup, th_teardown),
+		cmocka_unit_test_setup_teardown(test_verdict_rows, setup, th_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

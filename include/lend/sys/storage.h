@@ -712,6 +712,20 @@ struct lend_storage {
 	 * a ticket's validity began (started_after < valid_from <= now); else
 	 * *due = 0. */
 	int (*settle_due)(void *ud, int64_t now, int64_t started_after, int32_t *due);
+	/* Optional (NULL: the engine reads each row apart). The rows a verdict
+	 * about (ticket_id, book_id) starts from, in one read: the ticket, its
+	 * reader, its library, the book and the library's fund row of the book,
+	 * each but the ticket NULL when that row does not exist (ENOTFOUND, cb
+	 * not called, without the ticket). Only what a verdict reads is filled,
+	 * the rest is 0 or NULL: the ticket and the fund row whole; the reader's
+	 * id and birth_date; the library's id, name, currency and budget; the
+	 * book's id, kind, title, age_rating, price, currency, lendable and
+	 * release_at. */
+	int (*verdict_rows)(void *ud, int64_t ticket_id, int64_t book_id,
+	                    int (*cb)(void *ctx, const lend_sys_ticket *ticket, const lend_sys_reader *reader,
+	                              const lend_sys_library *library, const lend_sys_book *book,
+	                              const lend_sys_fund *fund),
+	                    void *ctx);
 
 	/* Methods of each area, in the area's own block. */
 	/* -- the librarian's desk */

@@ -555,6 +555,14 @@ static const char SQL_RETURN_ROWS[] =
 	"FROM (SELECT id, " LOAN_COLS " FROM loans WHERE id = $1) AS l "
 	"LEFT JOIN books AS b ON b.id = l.book_id LEFT JOIN libraries AS y ON y.id = l.library_id "
 	"LEFT JOIN (SELECT " FUND_COLS " FROM fund) AS f ON f.library_id = l.library_id AND f.book_id = l.book_id";
+/* A verdict's rows, the columns it reads (pg_verdict_rows numbers them). */
+static const char SQL_VERDICT_ROWS[] =
+	"SELECT t.id, t.library_id, t.reader_id, t.number, t.valid_from, t.valid_until, t.blocked, t.created_at, "
+	"r.id, r.birth_date, y.id, y.name, y.currency, y.budget, b.id, b.kind, b.title, b.age_rating, b.price, "
+	"b.currency, b.lendable, b.release_at, f.library_id, f.copies, f.on_loan, f.updated_at FROM tickets AS t "
+	"LEFT JOIN readers AS r ON r.id = t.reader_id LEFT JOIN libraries AS y ON y.id = t.library_id "
+	"LEFT JOIN books AS b ON b.id = $2 LEFT JOIN fund AS f ON f.library_id = t.library_id AND f.book_id = $2 "
+	"WHERE t.id = $1";
 /* Anything to settle (see settle_due in lend/sys/storage.h); the desk's
  * tables are there in every database of this backend. */
 static const char SQL_SETTLE_DUE[] =
@@ -996,6 +1004,70 @@ static int pg_return_rows(void *ud, int64_t loan_id,
 	return rc;
 }
 
+static int pg_verdict_rows(void *ud, int64_t ticket_id, int64_t book_id,
+                           int (*cb)(void *ctx, const lend_sys_ticket *ticket, const lend_sys_reader *reader,
+                                     const lend_sys_library *library, const lend_sys_book *book,
+                                     const lend_sys_fund *fund),
+                           void *ctx)
+{
+	pg *s = ud;
+	pg_params p = {0};
+	PGresult *r;
+	lend_sys_ticket t;
+	lend_sys_reader rd;
+	lend_sys_library l;
+	lend_sys_book b;
+	lend_sys_fund f;
+	int rc;
+
+	pg__param_i64(&p, ticket_id);
+	pg__param_i64(&p, book_id);
+	rc = exec_static(s, SQL_VERDICT_ROWS, &p, "verdict_rows", &r);
+	if (rc != LEND_OK)
+		return rc;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return not_found(s, "verdict_rows");
+	}
+	memset(&t, 0, sizeof t);
+	memset(&rd, 0, sizeof rd);
+	memset(&l, 0, sizeof l);
+	memset(&b, 0, sizeof b);
+	memset(&f, 0, sizeof f);
+	t.id = pg__i64(r, 0, 0);
+	t.library_id = pg__i64(r, 0, 1);
+	t.reader_id = pg__i64(r, 0, 2);
+	t.number = pg__text(r, 0, 3);
+	t.valid_from = pg__i64(r, 0, 4);
+	t.valid_until = pg__i64(r, 0, 5);
+	t.blocked = (int32_t)pg__i64(r, 0, 6);
+	t.created_at = pg__i64(r, 0, 7);
+	rd.id = pg__i64(r, 0, 8);
+	rd.birth_date = (int32_t)pg__i64(r, 0, 9);
+	l.id = pg__i64(r, 0, 10);
+	l.name = pg__text(r, 0, 11);
+	l.currency = pg__text(r, 0, 12);
+	l.budget = pg__i64(r, 0, 13);
+	b.id = pg__i64(r, 0, 14);
+	b.kind = (int32_t)pg__i64(r, 0, 15);
+	b.title = pg__text(r, 0, 16);
+	b.age_rating = (int32_t)pg__i64(r, 0, 17);
+	b.price = pg__i64(r, 0, 18);
+	b.currency = pg__text(r, 0, 19);
+	b.lendable = (int32_t)pg__i64(r, 0, 20);
+	b.release_at = pg__i64(r, 0, 21);
+	f.library_id = pg__i64(r, 0, 22);
+	f.book_id = book_id;
+	f.copies = (int32_t)pg__i64(r, 0, 23);
+	f.on_loan = (int32_t)pg__i64(r, 0, 24);
+	f.updated_at = pg__i64(r, 0, 25);
+	/* A row absent from the join reads as NULL in its key. */
+	rc = cb(ctx, &t, PQgetisnull(r, 0, 8) ? NULL : &rd, PQgetisnull(r, 0, 10) ? NULL : &l,
+	        PQgetisnull(r, 0, 14) ? NULL : &b, PQgetisnull(r, 0, 22) ? NULL : &f);
+	PQclear(r);
+	return rc;
+}
+
 static int pg_settle_due(void *ud, int64_t now, int64_t started_after, int32_t *due)
 {
 	pg_params p = {0};
@@ -1362,6 +1434,7 @@ int lend__storage_postgres_open(lend_storage *out, const char *conninfo, int bus
 	out->note_prune = pg_note_prune;
 	out->return_rows = pg_return_rows;
 	out->settle_due = pg_settle_due;
+	out->verdict_rows = pg_verdict_rows;
 	pg__desk_methods(out);
 	pg__accounts_methods(out);
 	pg__shelf_methods(out);
