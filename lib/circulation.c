@@ -53,15 +53,20 @@ static int first_hold_cb(void *ctx, const lend_sys_hold *h)
 int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gathered *g)
 {
 	memset(g, 0, sizeof *g);
-	TRY(lend__load_ticket(e, ticket_id, &g->ticket));
-	TRY(lend__load_book_titled(e, book_id, &g->book, g->book_currency, g->title, sizeof g->title, &g->title_kept));
-	TRY(lend__load_reader(e, g->ticket.reader_id, &g->reader));
-	TRY(lend__load_library_named(e, g->ticket.library_id, &g->library, g->library_currency, g->library_name,
-	                             sizeof g->library_name, &g->name_kept));
+	int loaded = 0;
+	TRY(lend__load_verdict_rows(e, ticket_id, book_id, g, &loaded));
+	if (!loaded) {
+		TRY(lend__load_ticket(e, ticket_id, &g->ticket));
+		TRY(lend__load_book_titled(e, book_id, &g->book, g->book_currency, g->title, sizeof g->title,
+		                           &g->title_kept));
+		TRY(lend__load_reader(e, g->ticket.reader_id, &g->reader));
+		TRY(lend__load_library_named(e, g->ticket.library_id, &g->library, g->library_currency,
+		                             g->library_name, sizeof g->library_name, &g->name_kept));
+	}
 	TRY(lend__load_policy(e, g->ticket.library_id, ticket_id, &g->policy));
-	int rc = ST(e, fund_get, g->ticket.library_id, book_id, &g->fund);
-	if (rc == LEND_OK)
-		g->in_fund = 1;
+	int rc = loaded ? LEND_OK : ST(e, fund_get, g->ticket.library_id, book_id, &g->fund);
+	if (loaded || rc == LEND_OK)
+		g->in_fund = loaded ? g->in_fund : 1;
 	else if (rc == LEND_ENOTFOUND)
 		memset(&g->fund, 0, sizeof g->fund);
 	else
@@ -88,7 +93,10 @@ int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gather
 	in->max_copies = lend_rules_resolve(p, ticket_id, kind, LEND_SETTING_MAX_COPIES, NULL);
 	in->copies = g->fund.copies;
 	int reserved = 0;
-	TRY(lend__desk_reserved(e, g->ticket.library_id, book_id, &reserved));
+	/* Only whether a copy is free counts (on_loan < copies): with none, the
+	 * reserved ones change nothing. */
+	if (g->fund.on_loan < g->fund.copies)
+		TRY(lend__desk_reserved(e, g->ticket.library_id, book_id, &reserved));
 	in->on_loan = g->fund.on_loan + reserved; /* a reserved copy is not free */
 	in->budget = g->library.budget;
 
@@ -179,12 +187,25 @@ int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when
 	return lend__end_loan_fund(e, loan, reason, when, NULL);
 }
 
+static int end_loan_named(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when, lend_sys_fund *fund,
+                          const lend_sys_fund *known, const char *title, const char *library_name);
+
 int lend__end_loan_fund(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when, lend_sys_fund *fund)
+{
+	return end_loan_named(e, loan, reason, when, fund, NULL, NULL, NULL);
+}
+
+/* The same, given the loan's fund row, the book's title and the library's
+ * name as read in this transaction (NULL: read them). */
+static int end_loan_named(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when, lend_sys_fund *fund,
+                          const lend_sys_fund *known, const char *title, const char *library_name)
 {
 	e->finish_library = 0; /* the sample of ended loans changes */
 	lend_sys_fund f;
-	int rc = ST(e, fund_get, loan->library_id, loan->book_id, &f);
-	TRY_ST(e, "fund", rc);
+	if (known)
+		f = *known;
+	else
+		TRY_ST(e, "fund", ST(e, fund_get, loan->library_id, loan->book_id, &f));
 	if (f.on_loan <= 0)
 		return lend__fail(e, LEND_ESTORAGE, "the fund of book %lld is out of step with its loans",
 		                  (long long)loan->book_id);
@@ -199,8 +220,8 @@ int lend__end_loan_fund(lend_engine *e, lend_sys_loan *loan, int reason, int64_t
 		*fund = f; /* as now stored */
 	char detail[64];
 	snprintf(detail, sizeof detail, "end_reason=%d\nended_at=%lld", reason, (long long)when);
-	return lend__notify(e, LEND_NOTE_LOAN_ENDED, loan->reader_id, loan->library_id, loan->book_id, loan->id,
-	                    detail);
+	return lend__notify_named(e, LEND_NOTE_LOAN_ENDED, loan->reader_id, loan->library_id, loan->book_id, loan->id,
+	                          detail, title, library_name);
 }
 
 /* --------------------------------------------------------- hand-off */
@@ -230,13 +251,13 @@ int lend__dispatch_known(lend_engine *e, int64_t library_id, int64_t book_id, co
 		if (rc == LEND_ENOTFOUND)
 			return LEND_OK;
 		TRY_ST(e, "fund", rc);
-		int reserved = 0;
-		TRY(lend__desk_reserved(e, library_id, book_id, &reserved));
-		if (f.on_loan + reserved >= f.copies)
+		if (f.on_loan >= f.copies)
 			return LEND_OK;
 		/* Most hand-offs go to one of the first few places: read a short
-		 * page first, the whole queue only if nobody there may have it. */
-		int served = 0;
+		 * page first, the whole queue only if nobody there may have it.
+		 * Most freed copies have nobody waiting: the reserved copies are
+		 * counted only when someone does. */
+		int served = 0, reserved = -1;
 		size_t from = 0;
 		for (int32_t page = 16;; page = 0) {
 			lend_sys_hold_filter hf;
@@ -247,6 +268,13 @@ int lend__dispatch_known(lend_engine *e, int64_t library_id, int64_t book_id, co
 			hf.limit = page;
 			lend__rows c;
 			TRY(collect_holds(e, &hf, &c));
+			if (reserved < 0) {
+				rc = c.n ? lend__desk_reserved(e, library_id, book_id, &reserved) : LEND_OK;
+				if (rc != LEND_OK || !c.n || f.on_loan + reserved >= f.copies) {
+					lend__rows_free(&c);
+					return rc; /* nobody waits, or no free copy */
+				}
+			}
 			for (size_t i = from; i < c.n && !served; i++) {
 				const lend_sys_hold *h = &LEND_ROW(c, lend_sys_hold, i);
 				if (h->suspended_until > e->now)
@@ -333,9 +361,31 @@ static int hold_flag_cb(void *ctx, const lend_sys_hold *row)
 	return 1;
 }
 
+/* One read asks the backend whether anything is due (settle_due); without
+ * that method, the listings are asked one by one. *due = 1 when so. */
+static int settle_due(lend_engine *e, int *due)
+{
+	int32_t d = 1;
+	/* Tickets that started since the last settle matter only with the
+	 * desk, and not before its first settle (the daily sweep covers them). */
+	int64_t started_after = lend__desk_lacks(e) ? 0 : e->desk_started_seen;
+	int rc = e->st.settle_due(e->st.userdata, e->now, started_after, &d);
+	if (rc != LEND_OK)
+		return lend__storage_fail(e, rc, "settle probe");
+	*due = d != 0;
+	return LEND_OK;
+}
+
 int lend__settle_needed(lend_engine *e, int *needed)
 {
 	*needed = 0;
+	if (e->st.settle_due) {
+		if (lend__ymd(e->now) != e->swept_day) {
+			*needed = 1;
+			return LEND_OK;
+		}
+		return settle_due(e, needed);
+	}
 	lend_sys_loan_filter lf;
 	memset(&lf, 0, sizeof lf);
 	lf.active = 1;
@@ -379,6 +429,15 @@ static int by_ticket(const void *a, const void *b)
  * so that eligibility is judged on the state as of now. */
 int lend__settle(lend_engine *e)
 {
+	if (e->st.settle_due && lend__ymd(e->now) == e->swept_day) {
+		/* Nearly every call finds nothing due: one read says so. */
+		int due = 1;
+		TRY(settle_due(e, &due));
+		if (!due) {
+			e->desk_started_seeing = e->now; /* as lend__desk_settle: none started since */
+			return LEND_OK;
+		}
+	}
 	lend__rows all = LEND_ROWS(lend_sys_loan);
 	int rc = lend__desk_license_settle(e); /* expired licenses lend no more */
 	while (rc == LEND_OK) {
@@ -640,21 +699,67 @@ LEND_EXTERN int lend_take(lend_engine *e, const lend_actor *a, int64_t ticket_id
 	return LEND_OK;
 }
 
+/* The rows a return starts from: the loan, its book's title and its
+ * library's name (each kept whole or not at all; has_* 0: the notification
+ * reads it) and its fund row (has_fund 0: read apart). */
+struct return_rows {
+	lend_sys_loan loan;
+	lend_sys_fund fund;
+	char title[1024];
+	char library_name[256];
+	int has_title, has_name, has_fund;
+};
+
+static int keep_text(char *dst, size_t size, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+	if (!src || n >= size)
+		return 0;
+	memcpy(dst, src, n + 1);
+	return 1;
+}
+
+static int return_rows_cb(void *ctx, const lend_sys_loan *loan, const char *title, const char *library_name,
+                          const lend_sys_fund *fund)
+{
+	struct return_rows *n = ctx;
+	n->loan = *loan;
+	n->has_title = keep_text(n->title, sizeof n->title, title);
+	n->has_name = keep_text(n->library_name, sizeof n->library_name, library_name);
+	if ((n->has_fund = fund != NULL))
+		n->fund = *fund;
+	return 0;
+}
+
+/* lend__load_loan, with the other rows in the same read when the backend can. */
+static int load_return_rows(lend_engine *e, int64_t id, struct return_rows *n)
+{
+	n->has_title = n->has_name = n->has_fund = 0;
+	if (!e->st.return_rows)
+		return lend__load_loan(e, id, &n->loan);
+	memset(&n->loan, 0, sizeof n->loan);
+	TRY_ST(e, "loan", e->st.return_rows(e->st.userdata, id, return_rows_cb, n));
+	return LEND_OK;
+}
+
 LEND_EXTERN int lend_return(lend_engine *e, const lend_actor *a, int64_t loan_id)
 {
 	LEND_ENTER(e);
 	TRY(lend__need_actor(e, a));
 	TRY(lend__begin(e, 1));
+	struct return_rows nl;
 	lend_sys_loan loan;
 	lend_sys_fund f;
-	int rc = lend__load_loan(e, loan_id, &loan);
+	int rc = load_return_rows(e, loan_id, &nl);
+	loan = nl.loan;
 	if (rc == LEND_OK)
 		rc = lend__need_reader_or_staff(e, a, loan.reader_id, loan.library_id);
 	if (rc == LEND_OK && loan.ended_at)
 		rc = lend__fail(e, LEND_ESTATE, "loan %lld has already ended", (long long)loan_id);
 	int end_reason = a->kind == LEND_ACTOR_READER ? LEND_END_RETURNED : LEND_END_REVOKED;
 	if (rc == LEND_OK)
-		rc = lend__end_loan_fund(e, &loan, end_reason, e->now, &f);
+		rc = end_loan_named(e, &loan, end_reason, e->now, &f, nl.has_fund ? &nl.fund : NULL,
+		                    nl.has_title ? nl.title : NULL, nl.has_name ? nl.library_name : NULL);
 	int64_t n = 0;
 	if (rc == LEND_OK) /* the fund row as lend__end_loan_fund left it: not read again */
 		rc = lend__dispatch_known(e, loan.library_id, loan.book_id, &f, &n);

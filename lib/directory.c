@@ -125,6 +125,49 @@ int lend__load_library_named(lend_engine *e, int64_t id, lend_sys_library *out, 
 	return LEND_OK;
 }
 
+struct verdict_load {
+	lend_gathered *g;
+	int reader, library, book; /* found */
+};
+
+static int verdict_rows_cb(void *ctx, const lend_sys_ticket *ticket, const lend_sys_reader *reader,
+                           const lend_sys_library *library, const lend_sys_book *book, const lend_sys_fund *fund)
+{
+	struct verdict_load *v = ctx;
+	lend_gathered *g = v->g;
+	copy_ticket(&g->ticket, ticket);
+	if ((v->reader = reader != NULL))
+		copy_reader(&g->reader, reader);
+	struct with_currency wb = {&g->book, g->book_currency, g->title, sizeof g->title, &g->title_kept};
+	if ((v->book = book != NULL))
+		copy_book(&wb, book);
+	struct with_currency wl = {&g->library, g->library_currency, g->library_name, sizeof g->library_name,
+	                           &g->name_kept};
+	if ((v->library = library != NULL))
+		copy_library(&wl, library);
+	if ((g->in_fund = fund != NULL))
+		g->fund = *fund;
+	return 0;
+}
+
+int lend__load_verdict_rows(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gathered *g, int *loaded)
+{
+	*loaded = 0;
+	if (!e->st.verdict_rows)
+		return LEND_OK;
+	struct verdict_load v = {g, 0, 0, 0};
+	TRY_ST(e, "ticket", e->st.verdict_rows(e->st.userdata, ticket_id, book_id, verdict_rows_cb, &v));
+	/* A row missing fails as its own read would, in the same order. */
+	if (!v.book)
+		return lend__storage_fail(e, LEND_ENOTFOUND, "book");
+	if (!v.reader)
+		return lend__storage_fail(e, LEND_ENOTFOUND, "reader");
+	if (!v.library)
+		return lend__storage_fail(e, LEND_ENOTFOUND, "library");
+	*loaded = 1;
+	return LEND_OK;
+}
+
 int lend__load_loan(lend_engine *e, int64_t id, lend_sys_loan *out)
 {
 	memset(out, 0, sizeof *out);

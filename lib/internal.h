@@ -35,6 +35,11 @@ struct lend_engine {
 	int swept_day;
 	int sweeping_day; /* set by settle, kept on commit */
 	int64_t outbox_retention; /* seconds a delivered notification is kept; 0: for ever */
+	/* The notifications' UUIDs: a ChaCha20 key drawn from the system on the
+	 * first one, and the count of those made since (outbox.c). */
+	unsigned char note_key[32];
+	uint64_t note_seq;
+	int note_keyed;
 	int errcode;
 	int reason;
 	char errmsg[512];
@@ -177,6 +182,10 @@ typedef struct lend_gathered {
 	int title_kept, name_kept;
 } lend_gathered;
 LEND_HIDDEN int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gathered *g);
+/* directory.c: g's ticket, reader, library, book and fund in one read when
+ * the backend can (*loaded = 1), else nothing read (*loaded = 0). */
+LEND_HIDDEN int lend__load_verdict_rows(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gathered *g,
+                                        int *loaded);
 LEND_HIDDEN int lend__issue(lend_engine *e, lend_gathered *g, int origin, lend_sys_loan *loan);
 LEND_HIDDEN int lend__end_loan(lend_engine *e, lend_sys_loan *loan, int reason, int64_t when);
 /* The same; *fund (if not NULL) gets the loan's fund row as written. */

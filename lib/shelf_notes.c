@@ -9,10 +9,17 @@
 
 static void kv_add(shelf_kv *kv, const char *key, const char *value)
 {
-	int n = snprintf(kv->buf + kv->len, sizeof kv->buf - kv->len, "%s%s=", kv->len ? "\n" : "", key);
-	if (n < 0 || (size_t)n >= sizeof kv->buf - kv->len)
+	/* "\nkey=" (no newline first), whole or not at all, as snprintf did;
+	 * copied by hand: every notification adds several. */
+	size_t sep = kv->len ? 1 : 0, kl = strlen(key);
+	if (sep + kl + 1 >= sizeof kv->buf - kv->len)
 		return;
-	kv->len += (size_t)n;
+	if (sep)
+		kv->buf[kv->len++] = '\n';
+	memcpy(kv->buf + kv->len, key, kl);
+	kv->len += kl;
+	kv->buf[kv->len++] = '=';
+	kv->buf[kv->len] = '\0';
 	for (const char *p = value; *p && kv->len + 1 < sizeof kv->buf; p++)
 		kv->buf[kv->len++] = (*p == '\n' || *p == '\r') ? ' ' : *p;
 	kv->buf[kv->len] = '\0';
@@ -58,9 +65,11 @@ int lend__shelf_note_prepare(lend_engine *e, int kind, int64_t reader_id, int64_
 	if (rc == LEND_OK && !lend_note_kind_security(kind) && kind >= 1 && kind <= 63 && lend_prefs_muted(&p, kind))
 		*skip = 1;
 	shelf_kv *kv = NULL;
-	if (rc == LEND_OK && !*skip && !(kv = calloc(1, sizeof *kv)))
+	if (rc == LEND_OK && !*skip && !(kv = malloc(sizeof *kv)))
 		rc = lend__nomem(e);
 	if (kv) {
+		kv->len = 0;
+		kv->buf[0] = '\0';
 		/* The cause's own fields stay as they are; the shelf's follow. */
 		/* The caller passes what it has already read in this transaction. */
 		if (book_id && title)

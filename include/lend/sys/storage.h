@@ -694,6 +694,39 @@ struct lend_storage {
 	int (*ledger_insert)(void *ud, lend_sys_ledger *row);
 	int (*ledger_list)(void *ud, int64_t library_id, int64_t from, int64_t to, lend_sys_ledger_cb cb, void *ctx);
 
+	/* Optional (NULL: the engine reads each row apart). The rows a return
+	 * starts from, in one read: the loan of that id (ENOTFOUND if none),
+	 * the title of its book, the name of its library and the library's
+	 * fund row of the book, each NULL when that row does not exist. */
+	int (*return_rows)(void *ud, int64_t loan_id,
+	                   int (*cb)(void *ctx, const lend_sys_loan *loan, const char *title, const char *library_name,
+	                             const lend_sys_fund *fund),
+	                   void *ctx);
+	/* Optional (NULL: the engine asks the listings one by one). Whether
+	 * there is anything for the engine to settle at `now`, in one read:
+	 * *due = 1 when an active loan is due (ended_at = 0, due_at <= now), a
+	 * waiting place's suspension ran out (state 1, 0 < suspended_until <=
+	 * now), or, in a backend with the desk's methods, an open license
+	 * expired (closed_at = 0, 0 < expires_at <= now), an active reservation
+	 * expired (state 1, expires_at <= now) or, with started_after non-zero,
+	 * a ticket's validity began (started_after < valid_from <= now); else
+	 * *due = 0. */
+	int (*settle_due)(void *ud, int64_t now, int64_t started_after, int32_t *due);
+	/* Optional (NULL: the engine reads each row apart). The rows a verdict
+	 * about (ticket_id, book_id) starts from, in one read: the ticket, its
+	 * reader, its library, the book and the library's fund row of the book,
+	 * each but the ticket NULL when that row does not exist (ENOTFOUND, cb
+	 * not called, without the ticket). Only what a verdict reads is filled,
+	 * the rest is 0 or NULL: the ticket and the fund row whole; the reader's
+	 * id and birth_date; the library's id, name, currency and budget; the
+	 * book's id, kind, title, age_rating, price, currency, lendable and
+	 * release_at. */
+	int (*verdict_rows)(void *ud, int64_t ticket_id, int64_t book_id,
+	                    int (*cb)(void *ctx, const lend_sys_ticket *ticket, const lend_sys_reader *reader,
+	                              const lend_sys_library *library, const lend_sys_book *book,
+	                              const lend_sys_fund *fund),
+	                    void *ctx);
+
 	/* Methods of each area, in the area's own block. */
 	/* -- the librarian's desk */
 	/* Requests. request_insert sets row->id (ids grow); request_update

@@ -278,7 +278,8 @@ const char *pg__text(const PGresult *r, int row, int col)
 	return PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col);
 }
 
-static void read_fields(const PGresult *r, int rown, int type, void *row)
+/* Fields of a row type from column `first` on. */
+static void read_fields_from(const PGresult *r, int rown, int first, int type, void *row)
 {
 	const field *f = rowdescs[type].f;
 	int n = rowdescs[type].n, i;
@@ -288,16 +289,21 @@ static void read_fields(const PGresult *r, int rown, int type, void *row)
 		char *q = base + f[i].off;
 		switch (f[i].type) {
 		case F_I64:
-			*(int64_t *)(void *)q = pg__i64(r, rown, i);
+			*(int64_t *)(void *)q = pg__i64(r, rown, first + i);
 			break;
 		case F_I32:
-			*(int32_t *)(void *)q = (int32_t)pg__i64(r, rown, i);
+			*(int32_t *)(void *)q = (int32_t)pg__i64(r, rown, first + i);
 			break;
 		default:
-			*(const char **)(void *)q = pg__text(r, rown, i);
+			*(const char **)(void *)q = pg__text(r, rown, first + i);
 			break;
 		}
 	}
+}
+
+static void read_fields(const PGresult *r, int rown, int type, void *row)
+{
+	read_fields_from(r, rown, 0, type, row);
 }
 
 /* Hand each row of r to cb; single: a get (ENOTFOUND without a row). Clears r. */
@@ -541,6 +547,31 @@ static const char SQL_FUND_LIST_ALL[] = "SELECT " FUND_COLS " FROM fund WHERE bo
 static const char SQL_LOAN_INSERT[] = INSERT("loans", LOAN_COLS, V1_10);
 static const char SQL_LOAN_UPDATE[] = UPDATE("loans", LOAN_COLS, V2_11);
 static const char SQL_LOAN_GET[] = SELECT_ID("loans", LOAN_COLS);
+/* The rows a return starts from: the loan, its book's title and its
+ * library's name (NULL: no such row), the fund row. */
+static const char SQL_RETURN_ROWS[] =
+	"SELECT l.*, CASE WHEN b.id IS NULL THEN NULL ELSE coalesce(b.title, '') END, "
+	"CASE WHEN y.id IS NULL THEN NULL ELSE coalesce(y.name, '') END, f.* "
+	"FROM (SELECT id, " LOAN_COLS " FROM loans WHERE id = $1) AS l "
+	"LEFT JOIN books AS b ON b.id = l.book_id LEFT JOIN libraries AS y ON y.id = l.library_id "
+	"LEFT JOIN (SELECT " FUND_COLS " FROM fund) AS f ON f.library_id = l.library_id AND f.book_id = l.book_id";
+/* A verdict's rows, the columns it reads (pg_verdict_rows numbers them). */
+static const char SQL_VERDICT_ROWS[] =
+	"SELECT t.id, t.library_id, t.reader_id, t.number, t.valid_from, t.valid_until, t.blocked, t.created_at, "
+	"r.id, r.birth_date, y.id, y.name, y.currency, y.budget, b.id, b.kind, b.title, b.age_rating, b.price, "
+	"b.currency, b.lendable, b.release_at, f.library_id, f.copies, f.on_loan, f.updated_at FROM tickets AS t "
+	"LEFT JOIN readers AS r ON r.id = t.reader_id LEFT JOIN libraries AS y ON y.id = t.library_id "
+	"LEFT JOIN books AS b ON b.id = $2 LEFT JOIN fund AS f ON f.library_id = t.library_id AND f.book_id = $2 "
+	"WHERE t.id = $1";
+/* Anything to settle (see settle_due in lend/sys/storage.h); the desk's
+ * tables are there in every database of this backend. */
+static const char SQL_SETTLE_DUE[] =
+	"SELECT (EXISTS (SELECT 1 FROM loans WHERE ended_at = 0 AND due_at <= $1::bigint) "
+	"OR EXISTS (SELECT 1 FROM holds WHERE suspended_until > 0 AND state = 1 AND suspended_until <= $1::bigint) "
+	"OR EXISTS (SELECT 1 FROM desk_licenses WHERE closed_at = 0 AND expires_at > 0 AND expires_at <= $1::bigint) "
+	"OR EXISTS (SELECT 1 FROM desk_reserves WHERE state = 1 AND expires_at <= $1::bigint) "
+	"OR ($2::bigint <> 0 AND EXISTS (SELECT 1 FROM tickets WHERE valid_from > $2::bigint "
+	"AND valid_from <= $1::bigint)))::integer";
 
 static const char SQL_HOLD_INSERT[] = INSERT("holds", HOLD_COLS, V1_9);
 static const char SQL_HOLD_UPDATE[] = UPDATE("holds", HOLD_COLS, V2_10);
@@ -941,6 +972,115 @@ static int pg_loan_get(void *ud, int64_t id, lend_sys_loan_cb cb, void *ctx)
 	return do_get(ud, SQL_LOAN_GET, "loan_get", T_LOAN, id, c, ctx);
 }
 
+static int pg_return_rows(void *ud, int64_t loan_id,
+                          int (*cb)(void *ctx, const lend_sys_loan *loan, const char *title,
+                                    const char *library_name, const lend_sys_fund *fund),
+                          void *ctx)
+{
+	pg *s = ud;
+	pg_params p = {0};
+	PGresult *r;
+	lend_sys_loan row;
+	lend_sys_fund fund;
+	int n = rowdescs[T_LOAN].n, has_fund, rc;
+
+	pg__param_i64(&p, loan_id);
+	rc = exec_static(s, SQL_RETURN_ROWS, &p, "loan_get", &r);
+	if (rc != LEND_OK)
+		return rc;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return not_found(s, "loan_get");
+	}
+	memset(&row, 0, sizeof row);
+	memset(&fund, 0, sizeof fund);
+	read_fields_from(r, 0, 0, T_LOAN, &row);
+	has_fund = !PQgetisnull(r, 0, n + 2);
+	if (has_fund)
+		read_fields_from(r, 0, n + 2, T_FUND, &fund);
+	rc = cb(ctx, &row, PQgetisnull(r, 0, n) ? NULL : PQgetvalue(r, 0, n),
+	        PQgetisnull(r, 0, n + 1) ? NULL : PQgetvalue(r, 0, n + 1), has_fund ? &fund : NULL);
+	PQclear(r);
+	return rc;
+}
+
+static int pg_verdict_rows(void *ud, int64_t ticket_id, int64_t book_id,
+                           int (*cb)(void *ctx, const lend_sys_ticket *ticket, const lend_sys_reader *reader,
+                                     const lend_sys_library *library, const lend_sys_book *book,
+                                     const lend_sys_fund *fund),
+                           void *ctx)
+{
+	pg *s = ud;
+	pg_params p = {0};
+	PGresult *r;
+	lend_sys_ticket t;
+	lend_sys_reader rd;
+	lend_sys_library l;
+	lend_sys_book b;
+	lend_sys_fund f;
+	int rc;
+
+	pg__param_i64(&p, ticket_id);
+	pg__param_i64(&p, book_id);
+	rc = exec_static(s, SQL_VERDICT_ROWS, &p, "verdict_rows", &r);
+	if (rc != LEND_OK)
+		return rc;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return not_found(s, "verdict_rows");
+	}
+	memset(&t, 0, sizeof t);
+	memset(&rd, 0, sizeof rd);
+	memset(&l, 0, sizeof l);
+	memset(&b, 0, sizeof b);
+	memset(&f, 0, sizeof f);
+	t.id = pg__i64(r, 0, 0);
+	t.library_id = pg__i64(r, 0, 1);
+	t.reader_id = pg__i64(r, 0, 2);
+	t.number = pg__text(r, 0, 3);
+	t.valid_from = pg__i64(r, 0, 4);
+	t.valid_until = pg__i64(r, 0, 5);
+	t.blocked = (int32_t)pg__i64(r, 0, 6);
+	t.created_at = pg__i64(r, 0, 7);
+	rd.id = pg__i64(r, 0, 8);
+	rd.birth_date = (int32_t)pg__i64(r, 0, 9);
+	l.id = pg__i64(r, 0, 10);
+	l.name = pg__text(r, 0, 11);
+	l.currency = pg__text(r, 0, 12);
+	l.budget = pg__i64(r, 0, 13);
+	b.id = pg__i64(r, 0, 14);
+	b.kind = (int32_t)pg__i64(r, 0, 15);
+	b.title = pg__text(r, 0, 16);
+	b.age_rating = (int32_t)pg__i64(r, 0, 17);
+	b.price = pg__i64(r, 0, 18);
+	b.currency = pg__text(r, 0, 19);
+	b.lendable = (int32_t)pg__i64(r, 0, 20);
+	b.release_at = pg__i64(r, 0, 21);
+	f.library_id = pg__i64(r, 0, 22);
+	f.book_id = book_id;
+	f.copies = (int32_t)pg__i64(r, 0, 23);
+	f.on_loan = (int32_t)pg__i64(r, 0, 24);
+	f.updated_at = pg__i64(r, 0, 25);
+	/* A row absent from the join reads as NULL in its key. */
+	rc = cb(ctx, &t, PQgetisnull(r, 0, 8) ? NULL : &rd, PQgetisnull(r, 0, 10) ? NULL : &l,
+	        PQgetisnull(r, 0, 14) ? NULL : &b, PQgetisnull(r, 0, 22) ? NULL : &f);
+	PQclear(r);
+	return rc;
+}
+
+static int pg_settle_due(void *ud, int64_t now, int64_t started_after, int32_t *due)
+{
+	pg_params p = {0};
+	int64_t any = 0;
+	int rc;
+
+	pg__param_i64(&p, now);
+	pg__param_i64(&p, started_after);
+	rc = pg__run_count(ud, SQL_SETTLE_DUE, &p, "settle_due", &any);
+	*due = any != 0;
+	return rc;
+}
+
 static int pg_loan_list(void *ud, const lend_sys_loan_filter *f, lend_sys_loan_cb cb, void *ctx)
 {
 	pg *s = ud;
@@ -1292,6 +1432,9 @@ int lend__storage_postgres_open(lend_storage *out, const char *conninfo, int bus
 	out->userdata = s;
 	WIRE_CORE_METHODS(out, pg);
 	out->note_prune = pg_note_prune;
+	out->return_rows = pg_return_rows;
+	out->settle_due = pg_settle_due;
+	out->verdict_rows = pg_verdict_rows;
 	pg__desk_methods(out);
 	pg__accounts_methods(out);
 	pg__shelf_methods(out);

@@ -85,6 +85,9 @@ enum {
 	ST_LOAN_UPDATE,
 	ST_LOAN_UPDATE_END,
 	ST_LOAN_GET,
+	ST_RETURN_ROWS,
+	ST_SETTLE_DUE,
+	ST_VERDICT_ROWS,
 	ST_HOLD_INSERT,
 	ST_HOLD_UPDATE,
 	ST_HOLD_GET,
@@ -151,6 +154,35 @@ static const char *const sql_text[ST_COUNT] = {
 	                       "AND ticket_id = ?2 AND reader_id = ?3 AND library_id = ?4 AND book_id = ?5 "
 	                       "AND issued_at = ?7 AND due_at = ?8",
 	[ST_LOAN_GET] = "SELECT id, " LOAN_COLS " FROM loans WHERE id = ?1",
+	/* The rows a return starts from: the loan, its book's title and its
+	 * library's name (NULL: no such row), the fund row. Key searches. */
+	[ST_RETURN_ROWS] = "SELECT l.*, CASE WHEN b.id IS NULL THEN NULL ELSE coalesce(b.title, '') END, "
+	                   "CASE WHEN y.id IS NULL THEN NULL ELSE coalesce(y.name, '') END, f.* "
+	                   "FROM (SELECT id, " LOAN_COLS " FROM loans WHERE id = ?1) AS l "
+	                   "LEFT JOIN books AS b ON b.id = l.book_id LEFT JOIN libraries AS y ON y.id = l.library_id "
+	                   "LEFT JOIN (SELECT " FUND_COLS " FROM fund) AS f ON f.library_id = l.library_id "
+	                   "AND f.book_id = l.book_id",
+	/* Anything to settle: a row when so. Each arm is one index probe
+	 * (test_plans.c); LIMIT 1 stops at the first that finds a row. The
+	 * desk's tables are there in every database of this backend. */
+	[ST_SETTLE_DUE] = "SELECT 1 FROM loans WHERE ended_at = 0 AND due_at <= ?1 "
+	                  "UNION ALL SELECT 1 FROM holds WHERE suspended_until > 0 AND state = 1 "
+	                  "AND suspended_until <= ?1 "
+	                  "UNION ALL SELECT 1 FROM desk_licenses WHERE closed_at = 0 AND expires_at > 0 "
+	                  "AND expires_at <= ?1 "
+	                  "UNION ALL SELECT 1 FROM desk_reserves WHERE state = 1 AND expires_at <= ?1 "
+	                  "UNION ALL SELECT 1 FROM tickets WHERE ?2 <> 0 AND valid_from > ?2 AND valid_from <= ?1 "
+	                  "LIMIT 1",
+
+	/* A verdict's rows, the columns it reads (sq_verdict_rows numbers them):
+	 * key searches, one join. */
+	[ST_VERDICT_ROWS] = "SELECT t.id, t.library_id, t.reader_id, t.number, t.valid_from, t.valid_until, t.blocked, "
+	                    "t.created_at, r.id, r.birth_date, y.id, y.name, y.currency, y.budget, b.id, b.kind, "
+	                    "b.title, b.age_rating, b.price, b.currency, b.lendable, b.release_at, f.library_id, "
+	                    "f.copies, f.on_loan, f.updated_at FROM tickets AS t "
+	                    "LEFT JOIN readers AS r ON r.id = t.reader_id LEFT JOIN libraries AS y ON y.id = t.library_id "
+	                    "LEFT JOIN books AS b ON b.id = ?2 "
+	                    "LEFT JOIN fund AS f ON f.library_id = t.library_id AND f.book_id = ?2 WHERE t.id = ?1",
 
 	[ST_HOLD_INSERT] = "INSERT INTO holds (" HOLD_COLS ") VALUES (" HOLD_VALS ")",
 	[ST_HOLD_UPDATE] = "UPDATE holds SET (" HOLD_COLS ") = (" HOLD_VALS ") WHERE id = ?1",
@@ -191,6 +223,9 @@ const char *lend__sqlite_core_sql(const char *name)
 		{"loan_update_end", ST_LOAN_UPDATE_END},
 		{"fund_get", ST_FUND_GET},
 		{"loan_get", ST_LOAN_GET},
+		{"return_rows", ST_RETURN_ROWS},
+		{"settle_due", ST_SETTLE_DUE},
+		{"verdict_rows", ST_VERDICT_ROWS},
 	};
 	size_t i;
 
@@ -373,7 +408,7 @@ static int bind_fields(sqlite3_stmt *st, int type, int from, const void *row)
 
 /* Fill row from the current result row; 0, or SQLITE_NOMEM. NULL text reads
  * back as "". */
-static int read_fields(sqlite3_stmt *st, int type, void *row)
+static int read_fields_from(sqlite3_stmt *st, int first, int type, void *row)
 {
 	const field *f = rowdescs[type].f;
 	int n = rowdescs[type].n;
@@ -384,15 +419,15 @@ static int read_fields(sqlite3_stmt *st, int type, void *row)
 		char *p = base + f[i].off;
 		switch (f[i].type) {
 		case F_I64:
-			*(int64_t *)(void *)p = sqlite3_column_int64(st, i);
+			*(int64_t *)(void *)p = sqlite3_column_int64(st, first + i);
 			break;
 		case F_I32:
-			*(int32_t *)(void *)p = sqlite3_column_int(st, i);
+			*(int32_t *)(void *)p = sqlite3_column_int(st, first + i);
 			break;
 		default: {
-			const char *t = (const char *)sqlite3_column_text(st, i);
+			const char *t = (const char *)sqlite3_column_text(st, first + i);
 			if (t == NULL) {
-				if (sqlite3_column_type(st, i) != SQLITE_NULL)
+				if (sqlite3_column_type(st, first + i) != SQLITE_NULL)
 					return SQLITE_NOMEM;
 				t = "";
 			}
@@ -404,6 +439,10 @@ static int read_fields(sqlite3_stmt *st, int type, void *row)
 	return 0;
 }
 
+static int read_fields(sqlite3_stmt *st, int type, void *row)
+{
+	return read_fields_from(st, 0, type, row);
+}
 
 /* Step a bound query, handing each row to cb. single: a get, which hands at
  * most one row and is ENOTFOUND without one. */
@@ -1023,6 +1062,176 @@ static int sq_loan_get(void *ud, int64_t id, lend_sys_loan_cb cb, void *ctx)
 	return do_get(ud, ST_LOAN_GET, "loan_get", T_LOAN, id, c, ctx);
 }
 
+/* A text column that may be NULL: *out NULL for NULL; 0, or SQLITE_NOMEM. */
+static int nullable_text(sqlite3_stmt *st, int col, const char **out)
+{
+	*out = NULL;
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return 0;
+	*out = (const char *)sqlite3_column_text(st, col);
+	return *out == NULL ? SQLITE_NOMEM : 0;
+}
+
+static int sq_return_rows(void *ud, int64_t loan_id,
+                          int (*cb)(void *ctx, const lend_sys_loan *loan, const char *title,
+                                    const char *library_name, const lend_sys_fund *fund),
+                          void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	lend_sys_loan row;
+	lend_sys_fund fund;
+	const char *title, *name;
+	int n = rowdescs[T_LOAN].n, has_fund;
+	int rc = prep(s, ST_RETURN_ROWS, &st, "loan_get");
+
+	if (rc != LEND_OK)
+		return rc;
+	rc = sqlite3_bind_int64(st, 1, loan_id);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "loan_get", rc);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(&row, 0, sizeof row);
+		memset(&fund, 0, sizeof fund);
+		read_fields(st, T_LOAN, &row); /* integers only: cannot fail */
+		has_fund = sqlite3_column_type(st, n + 2) != SQLITE_NULL;
+		if (has_fund)
+			read_fields_from(st, n + 2, T_FUND, &fund); /* integers only */
+		if (nullable_text(st, n, &title) != 0 || nullable_text(st, n + 1, &name) != 0) {
+			done(s, st);
+			return fail_msg(s, "loan_get", "out of memory", LEND_ENOMEM);
+		}
+		rc = cb(ctx, &row, title, name, has_fund ? &fund : NULL);
+		done(s, st);
+		return rc;
+	}
+	if (rc == SQLITE_DONE) {
+		done(s, st);
+		return not_found(s, "loan_get");
+	}
+	rc = fail(s, "loan_get", rc);
+	done(s, st);
+	return rc;
+}
+
+typedef int (*verdict_cb)(void *ctx, const lend_sys_ticket *ticket, const lend_sys_reader *reader,
+                          const lend_sys_library *library, const lend_sys_book *book, const lend_sys_fund *fund);
+
+/* The columns of ST_VERDICT_ROWS into the rows; 0, or SQLITE_NOMEM. */
+static int verdict_read(sqlite3_stmt *st, lend_sys_ticket *t, lend_sys_reader *r, lend_sys_library *l,
+                        lend_sys_book *b, lend_sys_fund *f)
+{
+	const char *text[4];
+	int cols[4] = {3, 11, 12, 16}, c;
+
+	for (c = 0; c < 4; c++) {
+		text[c] = (const char *)sqlite3_column_text(st, cols[c]);
+		if (text[c] == NULL) {
+			if (sqlite3_column_type(st, cols[c]) != SQLITE_NULL)
+				return SQLITE_NOMEM;
+			text[c] = "";
+		}
+	}
+	t->id = sqlite3_column_int64(st, 0);
+	t->library_id = sqlite3_column_int64(st, 1);
+	t->reader_id = sqlite3_column_int64(st, 2);
+	t->number = text[0];
+	t->valid_from = sqlite3_column_int64(st, 4);
+	t->valid_until = sqlite3_column_int64(st, 5);
+	t->blocked = sqlite3_column_int(st, 6);
+	t->created_at = sqlite3_column_int64(st, 7);
+	r->id = sqlite3_column_int64(st, 8);
+	r->birth_date = sqlite3_column_int(st, 9);
+	l->id = sqlite3_column_int64(st, 10);
+	l->name = text[1];
+	l->currency = text[2];
+	l->budget = sqlite3_column_int64(st, 13);
+	b->id = sqlite3_column_int64(st, 14);
+	b->kind = sqlite3_column_int(st, 15);
+	b->title = text[3];
+	b->age_rating = sqlite3_column_int(st, 17);
+	b->price = sqlite3_column_int64(st, 18);
+	b->currency = (const char *)sqlite3_column_text(st, 19);
+	if (b->currency == NULL && sqlite3_column_type(st, 19) != SQLITE_NULL)
+		return SQLITE_NOMEM;
+	b->currency = b->currency ? b->currency : "";
+	b->lendable = sqlite3_column_int(st, 20);
+	b->release_at = sqlite3_column_int64(st, 21);
+	f->library_id = sqlite3_column_int64(st, 22);
+	f->copies = sqlite3_column_int(st, 23);
+	f->on_loan = sqlite3_column_int(st, 24);
+	f->updated_at = sqlite3_column_int64(st, 25);
+	return 0;
+}
+
+static int sq_verdict_rows(void *ud, int64_t ticket_id, int64_t book_id, verdict_cb cb, void *ctx)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	lend_sys_ticket t;
+	lend_sys_reader r;
+	lend_sys_library l;
+	lend_sys_book b;
+	lend_sys_fund f;
+	int has_r, has_l, has_b, has_f;
+	int rc = prep(s, ST_VERDICT_ROWS, &st, "verdict_rows");
+
+	if (rc != LEND_OK)
+		return rc;
+	BIND64(1, ticket_id);
+	BIND64(2, book_id);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "verdict_rows", rc);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? not_found(s, "verdict_rows") : fail(s, "verdict_rows", rc);
+		done(s, st);
+		return rc;
+	}
+	/* A row absent from the join reads as NULL in its key. */
+	has_r = sqlite3_column_type(st, 8) != SQLITE_NULL;
+	has_l = sqlite3_column_type(st, 10) != SQLITE_NULL;
+	has_b = sqlite3_column_type(st, 14) != SQLITE_NULL;
+	has_f = sqlite3_column_type(st, 22) != SQLITE_NULL;
+	memset(&t, 0, sizeof t);
+	memset(&r, 0, sizeof r);
+	memset(&l, 0, sizeof l);
+	memset(&b, 0, sizeof b);
+	memset(&f, 0, sizeof f);
+	if (verdict_read(st, &t, &r, &l, &b, &f) != 0) {
+		done(s, st);
+		return fail_msg(s, "verdict_rows", "out of memory", LEND_ENOMEM);
+	}
+	f.book_id = book_id;
+	rc = cb(ctx, &t, has_r ? &r : NULL, has_l ? &l : NULL, has_b ? &b : NULL, has_f ? &f : NULL);
+	done(s, st);
+	return rc;
+}
+
+static int sq_settle_due(void *ud, int64_t now, int64_t started_after, int32_t *due)
+{
+	sq *s = ud;
+	sqlite3_stmt *st;
+	int rc = prep(s, ST_SETTLE_DUE, &st, "settle_due");
+
+	if (rc != LEND_OK)
+		return rc;
+	BIND64(1, now);
+	BIND64(2, started_after);
+	if (rc != SQLITE_OK)
+		return bind_failed(s, st, "settle_due", rc);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = fail(s, "settle_due", rc);
+		done(s, st);
+		return rc;
+	}
+	*due = rc == SQLITE_ROW;
+	done(s, st);
+	return LEND_OK;
+}
+
 static int sq_loan_list(void *ud, const lend_sys_loan_filter *f, lend_sys_loan_cb cb, void *ctx)
 {
 	sq *s = ud;
@@ -1399,6 +1608,9 @@ LEND_EXTERN int lend_storage_sqlite(lend_storage *out, const char *path, int bus
 	out->userdata = s;
 	WIRE_CORE_METHODS(out, sq);
 	out->note_prune = sq_note_prune; /* optional, not in every backend */
+	out->return_rows = sq_return_rows; /* optional too */
+	out->settle_due = sq_settle_due;
+	out->verdict_rows = sq_verdict_rows;
 	sq__desk_methods(out);
 	sq__accounts_methods(out);
 	sq__shelf_methods(out);
