@@ -76,6 +76,21 @@ FWD(policy_delete, (void *ud, const lend_sys_policy *key), (RU, key))
 FWD(ledger_insert, (void *ud, lend_sys_ledger *row), (RU, row))
 FWD(ledger_list, (void *ud, int64_t library_id, int64_t from, int64_t to, lend_sys_ledger_cb cb, void *ctx),
     (RU, library_id, from, to, cb, ctx))
+/* The core's optional shortcuts (set below only when the real backend has
+ * them, so that a wrapped backend without them keeps the engine's own reads). */
+FWD(return_rows,
+    (void *ud, int64_t loan_id,
+     int (*cb)(void *ctx, const lend_sys_loan *loan, const char *title, const char *library_name,
+               const lend_sys_fund *fund),
+     void *ctx),
+    (RU, loan_id, cb, ctx))
+FWD(settle_due, (void *ud, int64_t now, int64_t started_after, int32_t *due), (RU, now, started_after, due))
+FWD(verdict_rows,
+    (void *ud, int64_t ticket_id, int64_t book_id,
+     int (*cb)(void *ctx, const lend_sys_ticket *ticket, const lend_sys_reader *reader, const lend_sys_library *library,
+               const lend_sys_book *book, const lend_sys_fund *fund),
+     void *ctx),
+    (RU, ticket_id, book_id, cb, ctx))
 /* Each area forwards its methods in its own block. */
 /* -- the librarian's desk */
 FWD(request_insert, (void *ud, lend_sys_request *row), (RU, row))
@@ -295,6 +310,12 @@ lend_engine *fault_open_ex(const char *path, fault **fout, const lend_notifier *
 	SET(policy_delete);
 	SET(ledger_insert);
 	SET(ledger_list);
+	if (f->real.return_rows)
+		SET(return_rows);
+	if (f->real.settle_due)
+		SET(settle_due);
+	if (f->real.verdict_rows)
+		SET(verdict_rows);
 	/* -- the librarian's desk */
 	SET(request_insert);
 	SET(request_update);
