@@ -52,6 +52,12 @@ static int first_hold_cb(void *ctx, const lend_sys_hold *h)
 
 int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gathered *g)
 {
+	return lend__gather_held(e, ticket_id, book_id, NULL, -1, g);
+}
+
+int lend__gather_held(lend_engine *e, int64_t ticket_id, int64_t book_id, const lend_sys_hold *held,
+                      int reserved_known, lend_gathered *g)
+{
 	memset(g, 0, sizeof *g);
 	int loaded = 0;
 	TRY(lend__load_verdict_rows(e, ticket_id, book_id, g, &loaded));
@@ -92,10 +98,10 @@ int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gather
 	in->monthly_quota = lend_rules_resolve(p, ticket_id, kind, LEND_SETTING_MONTHLY_QUOTA, &ks_month);
 	in->max_copies = lend_rules_resolve(p, ticket_id, kind, LEND_SETTING_MAX_COPIES, NULL);
 	in->copies = g->fund.copies;
-	int reserved = 0;
+	int reserved = reserved_known > 0 ? reserved_known : 0;
 	/* Only whether a copy is free counts (on_loan < copies): with none, the
 	 * reserved ones change nothing. */
-	if (g->fund.on_loan < g->fund.copies)
+	if (g->fund.on_loan < g->fund.copies && reserved_known < 0)
 		TRY(lend__desk_reserved(e, g->ticket.library_id, book_id, &reserved));
 	in->on_loan = g->fund.on_loan + reserved; /* a reserved copy is not free */
 	in->budget = g->library.budget;
@@ -122,16 +128,21 @@ int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gather
 	/* The reader's own waiting place for this book, if any. */
 	lend_sys_hold h;
 	memset(&h, 0, sizeof h);
-	lend_sys_hold_filter hf;
-	memset(&hf, 0, sizeof hf);
-	hf.book_id = book_id; /* the ticket implies the library */
-	hf.ticket_id = ticket_id;
-	hf.state = LEND_HOLD_WAITING;
-	hf.limit = 1;
-	int hrc = ST(e, hold_list, &hf, first_hold_cb, &h);
-	if (hrc != LEND_OK && hrc != 1)
-		return lend__storage_fail(e, hrc, "queue");
+	if (held) {
+		h = *held; /* the caller read it in this transaction */
+	} else {
+		lend_sys_hold_filter hf;
+		memset(&hf, 0, sizeof hf);
+		hf.book_id = book_id; /* the ticket implies the library */
+		hf.ticket_id = ticket_id;
+		hf.state = LEND_HOLD_WAITING;
+		hf.limit = 1;
+		int hrc = ST(e, hold_list, &hf, first_hold_cb, &h);
+		if (hrc != LEND_OK && hrc != 1)
+			return lend__storage_fail(e, hrc, "queue");
+	}
 	g->hold_id = h.id;
+	g->hold = h;
 	in->queued = h.id != 0;
 	in->suspended = h.id && h.suspended_until > e->now;
 	g->yours_loan_id = s.book_loan_id;
@@ -165,8 +176,10 @@ int lend__issue(lend_engine *e, lend_gathered *g, int origin, lend_sys_loan *loa
 	TRY_ST(e, "fund update", ST(e, fund_put, &g->fund));
 	TRY(lend__desk_license_bind(e, loan, &g->fund));
 	if (g->hold_id) {
-		lend_sys_hold h;
-		TRY(lend__load_hold(e, g->hold_id, &h));
+		/* The place as lend__gather read it in this transaction, else read. */
+		lend_sys_hold h = g->hold;
+		if (h.id != g->hold_id)
+			TRY(lend__load_hold(e, g->hold_id, &h));
 		h.state = LEND_HOLD_SERVED;
 		h.ended_at = e->now;
 		h.loan_id = loan->id;
@@ -240,11 +253,12 @@ int lend__dispatch(lend_engine *e, int64_t library_id, int64_t book_id, int64_t 
 int lend__dispatch_known(lend_engine *e, int64_t library_id, int64_t book_id, const lend_sys_fund *known,
                          int64_t *handoffs)
 {
+	lend_sys_fund after; /* the fund row as the last hand-off left it */
 	for (;;) {
 		lend_sys_fund f;
 		int rc = LEND_OK;
 		if (known)
-			f = *known; /* the row the caller has just written; a hand-off changes it, so only once */
+			f = *known; /* the row the caller (or the last hand-off) has just written or read */
 		else
 			rc = ST(e, fund_get, library_id, book_id, &f);
 		known = NULL;
@@ -259,7 +273,7 @@ int lend__dispatch_known(lend_engine *e, int64_t library_id, int64_t book_id, co
 		 * counted only when someone does. */
 		int served = 0, reserved = -1;
 		size_t from = 0;
-		for (int32_t page = 16;; page = 0) {
+		for (int32_t page = 2;; page = 0) {
 			lend_sys_hold_filter hf;
 			memset(&hf, 0, sizeof hf);
 			hf.library_id = library_id;
@@ -280,12 +294,16 @@ int lend__dispatch_known(lend_engine *e, int64_t library_id, int64_t book_id, co
 				if (h->suspended_until > e->now)
 					continue; /* "let the next reader go first" */
 				lend_gathered g;
-				rc = lend__gather(e, h->ticket_id, book_id, &g);
+				/* h is his waiting place for this book (one per ticket and book). */
+				rc = lend__gather_held(e, h->ticket_id, book_id, h, reserved, &g);
 				if (rc == LEND_OK && lend_rules_handoff(&g.in) == LEND_REASON_NONE) {
-					g.hold_id = h->id;
 					rc = lend__desk_handoff(e, &g, &served);
 					if (served && handoffs)
 						(*handoffs)++;
+					if (served) {
+						after = g.fund; /* as lend__issue wrote it, or as read */
+						known = &after;
+					}
 				}
 				if (rc != LEND_OK)
 					break;

@@ -174,6 +174,7 @@ typedef struct lend_gathered {
 	int in_fund;
 	lend_rule_input in;
 	int64_t hold_id; /* the reader's waiting place for this book, 0 if none */
+	lend_sys_hold hold; /* that place as lend__gather read it (id 0 if none) */
 	int64_t yours_loan_id; /* the reader's active loan of this book, 0 if none */
 	/* The book's title and the library's name as read, for the notification
 	 * of an issue (no second read); title_kept / name_kept say they are whole. */
@@ -182,6 +183,11 @@ typedef struct lend_gathered {
 	int title_kept, name_kept;
 } lend_gathered;
 LEND_HIDDEN int lend__gather(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gathered *g);
+/* The same, given what the caller read in this transaction (a queue
+ * hand-off): the ticket's waiting place for the book (NULL: read it) and
+ * the count of the book's reserved copies (-1: count them). */
+LEND_HIDDEN int lend__gather_held(lend_engine *e, int64_t ticket_id, int64_t book_id, const lend_sys_hold *held,
+                                  int reserved_known, lend_gathered *g);
 /* directory.c: g's ticket, reader, library, book and fund in one read when
  * the backend can (*loaded = 1), else nothing read (*loaded = 0). */
 LEND_HIDDEN int lend__load_verdict_rows(lend_engine *e, int64_t ticket_id, int64_t book_id, lend_gathered *g,
