@@ -600,6 +600,34 @@ static void test_search_prefix_migration(void **state)
 	remove_db(path);
 }
 
+/* search_vocab takes bytes: a word whose first characters are longer than
+ * UTF-8 allows (a lead byte and a run of continuation bytes) is looked up
+ * alone, never copied into the buffer of a group's first characters. */
+static void test_search_vocab_bad_bytes(void **state)
+{
+	char path[64];
+	lend_storage s;
+	(void)state;
+	/* "a", then "b" with 11 continuation bytes, then "c": 3 characters, 14
+	 * bytes; 8 words share them, as the corrections of one typo would. */
+	char w[8][24];
+	const char *words[8];
+	int32_t found[8];
+	for (int i = 0; i < 8; i++) {
+		snprintf(w[i], sizeof w[i], "ab%s%cd%d", "\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80", 'c', i);
+		words[i] = w[i];
+	}
+	temp_path(path, sizeof path);
+	open_or_fail(&s, path, 0);
+	assert_int_equal(LEND_OK, s.begin(s.userdata, 0));
+	assert_int_equal(LEND_OK, s.search_vocab(s.userdata, words, 8, 1, found));
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(0, found[i]);
+	assert_int_equal(LEND_OK, s.commit(s.userdata));
+	s.free(s.userdata);
+	remove_db(path);
+}
+
 /* ---------------------------------------------------------------- rows */
 
 static void test_library_crud(void **state)
@@ -2010,6 +2038,7 @@ int main(void)
 		cmocka_unit_test(test_reopen_keeps_data),
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_search_prefix_migration),
+		cmocka_unit_test(test_search_vocab_bad_bytes),
 	};
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test(test_pg_open_errors),

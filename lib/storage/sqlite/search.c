@@ -21,6 +21,7 @@
 
 #define PREFIX_MAX 8   /* characters (schema version 8; 3 before) */
 #define VOCAB_HEAD 3   /* characters the typo corrections are grouped by */
+#define VOCAB_HEAD_BYTES (4 * VOCAB_HEAD) /* at most, in UTF-8 */
 #define WALK_MAX 2000  /* prefix rows read for one word before FTS5 takes over */
 #define WALK_MAX_WORDS 6000 /* the most for several words, when the rarest word makes it likely enough */
 #define QUERY_WORDS 16
@@ -747,7 +748,7 @@ static int vocab_read(sq *s, const char *h, vocab *v)
 	if (rc != SQLITE_OK)
 		return sq__fail(s, "search words", rc);
 	size_t n = strlen(h);
-	char up[4 * VOCAB_HEAD + 2];
+	char up[VOCAB_HEAD_BYTES + 2];
 	memcpy(up, h, n);
 	up[n] = (char)0xff;
 	sqlite3_stmt *st;
@@ -816,7 +817,7 @@ static int search_vocab(void *ud, const char *const *words, int32_t nwords, int3
 		}
 		/* The words that share this one's first characters. */
 		int32_t same = 0;
-		for (int32_t j = i; j < nwords && kb < n && kb < 16; j++)
+		for (int32_t j = i; j < nwords && kb < n && kb <= VOCAB_HEAD_BYTES; j++)
 			same += words[j] && found[j] < 0 && strlen(words[j]) > kb && strncmp(words[j], w, kb) == 0;
 		if (same < VOCAB_GROUP) {
 			int f = 0;
@@ -824,7 +825,7 @@ static int search_vocab(void *ud, const char *const *words, int32_t nwords, int3
 			found[i] = f;
 			continue;
 		}
-		char h[4 * VOCAB_HEAD + 1];
+		char h[VOCAB_HEAD_BYTES + 1];
 		memcpy(h, w, kb);
 		h[kb] = '\0';
 		int f = 0;
