@@ -1122,10 +1122,10 @@ typedef int (*verdict_cb)(void *ctx, const lend_sys_ticket *ticket, const lend_s
 static int verdict_read(sqlite3_stmt *st, lend_sys_ticket *t, lend_sys_reader *r, lend_sys_library *l,
                         lend_sys_book *b, lend_sys_fund *f)
 {
-	const char *text[4];
-	int cols[4] = {3, 11, 12, 16}, c;
+	const char *text[5];
+	int cols[5] = {3, 11, 12, 16, 19}, c;
 
-	for (c = 0; c < 4; c++) {
+	for (c = 0; c < 5; c++) {
 		text[c] = (const char *)sqlite3_column_text(st, cols[c]);
 		if (text[c] == NULL) {
 			if (sqlite3_column_type(st, cols[c]) != SQLITE_NULL)
@@ -1152,10 +1152,7 @@ static int verdict_read(sqlite3_stmt *st, lend_sys_ticket *t, lend_sys_reader *r
 	b->title = text[3];
 	b->age_rating = sqlite3_column_int(st, 17);
 	b->price = sqlite3_column_int64(st, 18);
-	b->currency = (const char *)sqlite3_column_text(st, 19);
-	if (b->currency == NULL && sqlite3_column_type(st, 19) != SQLITE_NULL)
-		return SQLITE_NOMEM;
-	b->currency = b->currency ? b->currency : "";
+	b->currency = text[4];
 	b->lendable = sqlite3_column_int(st, 20);
 	b->release_at = sqlite3_column_int64(st, 21);
 	f->library_id = sqlite3_column_int64(st, 22);
