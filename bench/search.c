@@ -376,6 +376,8 @@ imported:;
 	lat sug = {0}, sugv = {0}, full = {0}, raw = {0}, bm = {0};
 	size_t hits = 0;
 	FILE *kf = keys_out ? fopen(keys_out, "w") : NULL;
+	if (keys_out && !kf)
+		fprintf(stderr, "bench-search: cannot write %s: no keystroke times written\n", keys_out);
 	for (size_t i = 0; i < kn; i++) {
 		lend_search_query_set_text(q, keys[i]);
 		double best = 1e9;
