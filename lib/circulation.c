@@ -298,9 +298,9 @@ int lend__dispatch_known(lend_engine *e, int64_t library_id, int64_t book_id, co
 				rc = lend__gather_held(e, h->ticket_id, book_id, h, reserved, &g);
 				if (rc == LEND_OK && lend_rules_handoff(&g.in) == LEND_REASON_NONE) {
 					rc = lend__desk_handoff(e, &g, &served);
-					if (served && handoffs)
-						(*handoffs)++;
 					if (served) {
+						if (handoffs)
+							(*handoffs)++;
 						after = g.fund; /* as lend__issue wrote it, or as read */
 						known = &after;
 					}
