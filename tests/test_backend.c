@@ -24,6 +24,7 @@
 #include "helpers.h"
 #include "lend/sys/postgres.h"
 #include "lend/sys/storage.h"
+#include "storage/sqlite/sq.h" /* sq__search_cache_limits */
 
 /* ------------------------------------------------------------- helpers */
 
@@ -349,20 +350,24 @@ static int never_cb(void *ctx, const lend_sys_loan *r)
 }
 
 /* Read the stored schema_version directly. */
-static int64_t raw_schema_version(const char *path)
+static int64_t raw_value(const char *path, const char *sql)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	int64_t v = -1;
 
 	assert_int_equal(SQLITE_OK, sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL));
-	assert_int_equal(SQLITE_OK,
-	                 sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st, NULL));
+	assert_int_equal(SQLITE_OK, sqlite3_prepare_v2(db, sql, -1, &st, NULL));
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return v;
+}
+
+static int64_t raw_schema_version(const char *path)
+{
+	return raw_value(path, "SELECT value FROM meta WHERE key = 'schema_version'");
 }
 
 /* ---------------------------------------------------------------- open */
@@ -584,6 +589,7 @@ static void test_search_prefix_migration(void **state)
 	assert_int_equal(SQLITE_OK, sqlite3_open(path, &db));
 	assert_int_equal(SQLITE_OK, sqlite3_exec(db,
 	                                         "DELETE FROM search_prefix WHERE length(prefix) > 3;"
+	                                         "DROP TABLE search_state;"
 	                                         "UPDATE meta SET value = 7 WHERE key = 'schema_version'",
 	                                         NULL, NULL, NULL));
 	sqlite3_close(db);
@@ -591,7 +597,8 @@ static void test_search_prefix_migration(void **state)
 	assert_null(strstr(old, "dost "));
 	open_or_fail(&s, path, 0);
 	s.free(s.userdata);
-	assert_true(raw_schema_version(path) >= 8);
+	assert_true(raw_schema_version(path) >= 9);
+	assert_int_equal(1, raw_value(path, "SELECT count(*) FROM search_state")); /* version 9 */
 	char *got = prefix_rows(path);
 	assert_string_equal(want, got);
 	free(want);
@@ -1912,6 +1919,206 @@ static hit_ids *match(fixture *f, hit_ids *h, int prefix, int32_t kind, int32_t 
 	return h;
 }
 
+/* A model of the documents put: two words each, for the queries of two
+ * words checked against what the backend answers. */
+typedef struct mdoc {
+	int on;
+	const char *w[2];
+	int64_t s[2];
+} mdoc;
+
+#define MODEL_N 720
+static const char *const model_words[] = {"war", "peace", "peas", "pear", "wary", "art"};
+
+static void model_put(fixture *f, mdoc *m, int64_t id, const char *w1, int64_t s1, const char *w2, int64_t s2)
+{
+	put_doc(f, id, 1, "en", w1, s1, w2, s2);
+	m[id] = (mdoc){1, {w1, w2}, {s1, s2}};
+}
+
+static void model_delete(fixture *f, mdoc *m, int64_t id)
+{
+	assert_int_equal(m[id].on ? LEND_OK : LEND_ENOTFOUND, f->s.search_delete(f->ud, id));
+	m[id].on = 0;
+}
+
+/* The backend's top 10 for "a b" (b a prefix when prefix) is the model's:
+ * the documents with a whole and a word b matches, by the best score of
+ * those words, then id. */
+static void model_check(fixture *f, const mdoc *m, int prefix, const char *a, const char *b)
+{
+	int64_t want[MODEL_N], score[MODEL_N];
+	int n = 0;
+	for (int64_t id = 1; id < MODEL_N; id++) {
+		if (!m[id].on || (strcmp(m[id].w[0], a) != 0 && strcmp(m[id].w[1], a) != 0))
+			continue;
+		int64_t best = -1;
+		for (int i = 0; i < 2; i++) {
+			int hit = prefix ? strncmp(m[id].w[i], b, strlen(b)) == 0 : strcmp(m[id].w[i], b) == 0;
+			if (hit && m[id].s[i] > best)
+				best = m[id].s[i];
+		}
+		if (best < 0)
+			continue;
+		int j = n++;
+		for (; j > 0 && (score[j - 1] < best || (score[j - 1] == best && want[j - 1] > id)); j--) {
+			want[j] = want[j - 1];
+			score[j] = score[j - 1];
+		}
+		want[j] = id;
+		score[j] = best;
+	}
+	hit_ids h;
+	match(f, &h, prefix, 0, 10, 2, a, b);
+	int k = n < 10 ? n : 10;
+	if (h.c.n != k)
+		fail_msg("\"%s %s\"%s: %d hits, the model %d", a, b, prefix ? " (prefix)" : "", h.c.n, k);
+	for (int i = 0; i < k; i++) {
+		if (h.c.v[i] != want[i] || h.score[i] != score[i])
+			fail_msg("\"%s %s\" hit %d: book %lld score %lld, the model %lld score %lld", a, b, i,
+			         (long long)h.c.v[i], (long long)h.score[i], (long long)want[i], (long long)score[i]);
+	}
+}
+
+static void model_check_all(fixture *f, const mdoc *m)
+{
+	model_check(f, m, 1, "war", "pea");
+	model_check(f, m, 1, "war", "p");
+	model_check(f, m, 0, "war", "peace");
+	model_check(f, m, 1, "art", "w");
+	model_check(f, m, 1, "peas", "wa");
+	model_check(f, m, 1, "war", "war");
+}
+
+/* Queries of several words are answered the same after writes of this
+ * connection, of another one, and after a rollback (the SQLite backend
+ * keeps the sets of books of common words between calls). */
+static void test_search_words_writes(void **state)
+{
+	fixture *f = *state;
+	static mdoc m[MODEL_N];
+	memset(m, 0, sizeof m);
+
+	assert_int_equal(LEND_OK, f->s.begin(f->ud, 1));
+	for (int64_t id = 1; id <= 700; id++)
+		model_put(f, m, id, id % 5 ? "war" : "art", (id * 7) % 1000, model_words[1 + id % 4],
+		          (id * 13) % 997 * 1000 + id);
+	assert_int_equal(LEND_OK, f->s.commit(f->ud));
+	model_check_all(f, m);
+
+	/* This connection: an insert, a replacement and a delete, each seen. */
+	model_put(f, m, 701, "war", 5, "peace", 2000000000);
+	model_check_all(f, m);
+	model_put(f, m, 4, "art", 1, "peas", 3);
+	model_check_all(f, m);
+	model_delete(f, m, 5);
+	model_check_all(f, m);
+
+	/* A rollback takes back what the connection had seen in its transaction. */
+	assert_int_equal(LEND_OK, f->s.begin(f->ud, 1));
+	model_put(f, m, 702, "war", 5, "pear", 2100000000);
+	model_put(f, m, 7, "wary", 5, "art", 3);
+	model_check_all(f, m);
+	assert_int_equal(LEND_OK, f->s.rollback(f->ud));
+	m[702].on = 0;
+	m[7] = (mdoc){1, {"war", model_words[1 + 7 % 4]}, {49, (7 * 13) % 997 * 1000 + 7}};
+	model_check_all(f, m);
+
+	/* Another connection's writes. */
+	fixture g = *f;
+	open_store(&g.s, f, 0);
+	g.ud = g.s.userdata;
+	model_put(&g, m, 703, "war", 5, "peace", 2200000000);
+	model_put(&g, m, 8, "art", 1, "wary", 4);
+	model_delete(&g, m, 10);
+	model_check_all(f, m);
+	model_check_all(&g, m);
+	model_put(f, m, 11, "war", 9, "peach", 2300000000);
+	model_check_all(&g, m);
+	model_check_all(f, m);
+	g.s.free(g.ud);
+}
+
+/* The same with the SQLite backend's kept sets and documents a few bytes
+ * big: sets and documents are dropped and read again all the time, and
+ * the documents' table wraps around. */
+static void test_search_words_small_cache(void **state)
+{
+	fixture *f = *state;
+	static mdoc m[MODEL_N];
+	memset(m, 0, sizeof m);
+	fixture g = *f;
+	open_store(&g.s, f, 0);
+	g.ud = g.s.userdata;
+	uint64_t r = 12345;
+	for (int step = 0; step < 2000; step++) {
+		if (step == 0) { /* sets and documents dropped all the time */
+			assert_int_equal(LEND_OK, sq__search_cache_limits(f->ud, 300, 20000, 1));
+			assert_int_equal(LEND_OK, sq__search_cache_limits(g.ud, 20000, 300, 1));
+		} else if (step == 1000) { /* every document kept: the table half full */
+			assert_int_equal(LEND_OK, sq__search_cache_limits(f->ud, 1 << 20, 1 << 20, 1));
+			assert_int_equal(LEND_OK, sq__search_cache_limits(g.ud, 1 << 20, 1 << 20, 1));
+		}
+		r = r * 6364136223846793005u + 1442695040888963407u;
+		int64_t id = 1 + (int64_t)((r >> 33) % 500);
+		fixture *w = (r >> 20) % 5 || step >= 1000 ? f : &g;
+		if ((r >> 24) % 7 == 0)
+			model_delete(w, m, id);
+		else
+			model_put(w, m, id, model_words[(r >> 40) % 6], (int64_t)((r >> 28) % 50),
+			          model_words[(r >> 44) % 6], (int64_t)((r >> 36) % 50));
+		if (step % 10 == 0)
+			model_check_all(step % 20 || step >= 1000 ? f : &g, m);
+		assert_int_equal(0, sq__search_cache_selfcheck(f->ud));
+		assert_int_equal(0, sq__search_cache_selfcheck(g.ud));
+	}
+	model_check_all(f, m);
+	model_check_all(&g, m);
+	g.s.free(g.ud);
+}
+
+/* The SQLite backend's kept documents: an open-addressing table, read,
+ * forgotten (a write of the book), evicted; every document found from its
+ * id, and the one found is the book's last version. */
+static void test_search_doc_table(void **state)
+{
+	fixture *f = *state;
+	char word[32];
+	int version[1001] = {0};
+
+	assert_int_equal(LEND_OK, sq__search_cache_limits(f->ud, 1 << 20, 1 << 20, 1));
+	assert_int_equal(LEND_OK, f->s.begin(f->ud, 1));
+	for (int64_t id = 1; id <= 1000; id++)
+		put_doc(f, id, 1, "en", "w0", 1, NULL, 0);
+	assert_int_equal(LEND_OK, f->s.commit(f->ud));
+	uint64_t r = 99;
+	for (int step = 0; step < 12000; step++) {
+		if (step == 8000) /* from now on about 100 documents fit: the clock evicts */
+			assert_int_equal(LEND_OK, sq__search_cache_limits(f->ud, 1 << 20, 8000, 1));
+		r = r * 6364136223846793005u + 1442695040888963407u;
+		int64_t id = 1 + (int64_t)((r >> 33) % 1000);
+		int op = (int)((r >> 20) % 4);
+		if (op == 0) {
+			sq__search_cache_forget(f->ud, id);
+		} else if (op == 1) {
+			snprintf(word, sizeof word, "w%d", ++version[id]);
+			put_doc(f, id, 1, "en", word, 1, NULL, 0);
+		} else {
+			const sq_doc *d = NULL;
+			assert_int_equal(LEND_OK, sq__search_doc(f->ud, id, &d));
+			assert_non_null(d);
+			assert_int_equal(id, d->book_id);
+			assert_int_equal(id * 10, strtoll(d->keys + 2, NULL, 10));
+			snprintf(word, sizeof word, "1 w%d", version[id]);
+			assert_string_equal(word, d->terms);
+		}
+		assert_int_equal(0, sq__search_cache_selfcheck(f->ud));
+	}
+	const sq_doc *d = (const sq_doc *)1;
+	assert_int_equal(LEND_OK, sq__search_doc(f->ud, 5000, &d));
+	assert_null(d); /* no such book */
+}
+
 static void test_search_bytes(void **state)
 {
 	fixture *f = *state;
@@ -2030,6 +2237,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_authors_unique, setup_mem, teardown),
 		cmocka_unit_test_setup_teardown(test_search_bytes, setup_mem, teardown),
 		cmocka_unit_test_setup_teardown(test_search_vocab, setup_mem, teardown),
+		cmocka_unit_test_setup_teardown(test_search_words_writes, setup_file, teardown),
 	};
 	const struct CMUnitTest sqlite_tests[] = {
 		cmocka_unit_test(test_open_memory),
@@ -2039,6 +2247,8 @@ int main(void)
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_search_prefix_migration),
 		cmocka_unit_test(test_search_vocab_bad_bytes),
+		cmocka_unit_test_setup_teardown(test_search_words_small_cache, setup_file, teardown),
+		cmocka_unit_test_setup_teardown(test_search_doc_table, setup_mem, teardown),
 	};
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test(test_pg_open_errors),

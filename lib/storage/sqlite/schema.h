@@ -205,6 +205,10 @@ static const char lend_sqlite_migration_7[] = "CREATE INDEX loans_library_issued
  * characters, not 3, so that a word typed past its third letter is one
  * B-tree range too (doc/search.md). */
 
+/* Version 9 (search.c): search_state, the generation of the search index
+ * that tells a connection whether the sets of books it keeps for queries
+ * of several words are still true (search_cache.c). */
+
 /* Every migration, in order; schema_version N means the first N are applied.
  * Append only. */
 static const char *const lend_sqlite_migrations[] = {
@@ -216,6 +220,7 @@ static const char *const lend_sqlite_migrations[] = {
 	sq__search_schema,
 	lend_sqlite_migration_7,
 	sq__search_prefix_migration,
+	sq__search_state_migration,
 };
 
 #define LEND_SQLITE_SCHEMA_VERSION ((int)(sizeof lend_sqlite_migrations / sizeof lend_sqlite_migrations[0]))

@@ -23,7 +23,6 @@
 #define VOCAB_HEAD 3   /* characters the typo corrections are grouped by */
 #define VOCAB_HEAD_BYTES (4 * VOCAB_HEAD) /* at most, in UTF-8 */
 #define WALK_MAX 2000  /* prefix rows read for one word before FTS5 takes over */
-#define WALK_MAX_WORDS 6000 /* the most for several words, when the rarest word makes it likely enough */
 #define QUERY_WORDS 16
 
 const char sq__search_schema[] =
@@ -47,6 +46,12 @@ const char sq__search_prefix_migration[] =
 	" INSERT OR REPLACE INTO search_prefix (prefix, nscore, book_id)"
 	" SELECT substr(word, 1, n), -max(score), book_id FROM words, lens WHERE length(word) >= n"
 	" GROUP BY book_id, substr(word, 1, n);";
+
+/* Schema version 9: the index's generation, which every write of it
+ * changes (search_cache.c). */
+const char sq__search_state_migration[] =
+	"CREATE TABLE IF NOT EXISTS search_state (id INTEGER PRIMARY KEY, gen INTEGER NOT NULL);"
+	"INSERT OR IGNORE INTO search_state (id, gen) VALUES (1, 0);";
 
 /* ---------------------------------------------------------------- terms */
 
@@ -188,6 +193,8 @@ static int index_rows(sq *s, int64_t book_id, const term *t, size_t nt, int del)
 		return sq__fail_msg(s, "search index", "out of memory", LEND_ENOMEM);
 	}
 	int rc = LEND_OK;
+	for (size_t i = 0; i < nt; i++)
+		sq__books_note(s, t[i].w, t[i].n, book_id, !del);
 	for (long i = 0; i < n && rc == LEND_OK; i++) {
 		sqlite3_stmt *st;
 		rc = sq__prep(s, del ? sql_prefix_del : sql_prefix_put, &st, "search prefix");
@@ -257,7 +264,10 @@ static int search_put(void *ud, const lend_sys_search_doc *doc)
 {
 	sq *s = ud;
 	int found;
-	int rc = unindex(s, doc->book_id, &found);
+	int rc = sq__search_cache_write(s);
+	sq__search_cache_forget(s, doc->book_id);
+	if (rc == LEND_OK)
+		rc = unindex(s, doc->book_id, &found);
 	if (rc != LEND_OK)
 		return rc;
 	size_t nt = doc->nterms > 0 ? (size_t)doc->nterms : 0;
@@ -307,7 +317,10 @@ static int search_delete(void *ud, int64_t book_id)
 {
 	sq *s = ud;
 	int found;
-	int rc = unindex(s, book_id, &found);
+	int rc = sq__search_cache_write(s);
+	sq__search_cache_forget(s, book_id);
+	if (rc == LEND_OK)
+		rc = unindex(s, book_id, &found);
 	if (rc == LEND_OK && !found)
 		return sq__not_found(s, "search doc");
 	return rc;
@@ -422,26 +435,23 @@ static void bind_filters(sqlite3_stmt *st, const lend_sys_search_query *q)
 	sqlite3_bind_int(st, 4, q->max_age);
 }
 
-/* Walk the prefix rows of the last word best first; *complete = 1 when the
- * top is sure (the next row could not beat it, or the rows ran out). It
- * reads `first` rows, then, from the share of them that matched, as many
- * more as the top likely needs (twice the estimate), up to `most`; *hits:
- * the rows that matched. */
-static int walk(sq *s, const lend_sys_search_query *q, int first, int most, tops *k, int *complete, int *hits)
+/* One word: walk its prefix rows best first, at most WALK_MAX of them;
+ * *complete = 1 when the top is sure (the next row could not beat it, or
+ * the rows ran out); *hits: the rows that matched. */
+static int walk(sq *s, const lend_sys_search_query *q, tops *k, int *complete, int *hits)
 {
-	int budget = first;
 	*hits = 0;
-	const char *last = q->words[q->nwords - 1];
-	size_t ln = strlen(last);
-	size_t kb = prefix_bytes(last, ln, PREFIX_MAX);
-	/* With one word no longer than the prefixes, the rows are the answer. */
-	int exact = q->prefix && q->nwords == 1 && kb == ln;
+	const char *w = q->words[0];
+	size_t ln = strlen(w);
+	size_t kb = prefix_bytes(w, ln, PREFIX_MAX);
+	/* A prefix no longer than the prefix rows': the rows are the answer. */
+	int exact = q->prefix && kb == ln;
 	sqlite3_stmt *st;
 	*complete = 0;
 	int rc = sq__prep(s, sql_walk, &st, "search prefix");
 	if (rc != LEND_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, last, (int)kb, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, w, (int)kb, SQLITE_STATIC);
 	bind_filters(st, q);
 	int rows = 0, step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -458,12 +468,8 @@ static int walk(sq *s, const lend_sys_search_query *q, int first, int most, tops
 			*complete = 1;
 			break;
 		}
-		if (++rows > budget) {
-			int64_t want = *hits ? (int64_t)rows * k->max * 2 / *hits : 0;
-			if (budget >= most || want <= budget)
-				break;
-			budget = want > most ? most : (int)want;
-		}
+		if (++rows > WALK_MAX)
+			break;
 		int64_t sc = exact ? bound : score_terms(sq__text(st, 3), q);
 		*hits += sc >= 0;
 		if (sc >= 0 && offer(k, book_id, sc, sq__text(st, 2)) < 0) {
@@ -478,39 +484,6 @@ static int walk(sq *s, const lend_sys_search_query *q, int first, int most, tops
 	sq__done(s, st);
 	return rc;
 }
-
-/* The FTS5 query of the words: each one quoted, the last one a prefix. A
- * last prefix of one or two characters is left to the check of the terms
- * when other words narrow the matches: FTS5 would merge the lists of every
- * word it starts. */
-static char *fts_query(const lend_sys_search_query *q)
-{
-	size_t len = 8;
-	int n = q->nwords;
-	if (n > 1 && q->prefix && prefix_bytes(q->words[n - 1], strlen(q->words[n - 1]), 2) == strlen(q->words[n - 1]))
-		n--;
-	for (int i = 0; i < q->nwords; i++)
-		len += 2 * strlen(q->words[i]) + 5;
-	char *m = malloc(len), *p = m;
-	if (!m)
-		return NULL;
-	for (int i = 0; i < n; i++) {
-		if (i)
-			*p++ = ' ';
-		*p++ = '"';
-		for (const char *c = q->words[i]; *c; c++) {
-			if (*c == '"')
-				*p++ = '"';
-			*p++ = *c;
-		}
-		*p++ = '"';
-		if (i == q->nwords - 1 && q->prefix)
-			*p++ = '*';
-	}
-	*p = '\0';
-	return m;
-}
-
 
 /* ------------------------------------------------------- the planning */
 
@@ -538,18 +511,13 @@ static int score_fts(sq *s, const lend_sys_search_query *q, const char *m, tops 
 	return rc;
 }
 
-/* When the first rows of the walk are not enough: if few of them held the
- * other words, the books that hold every word but the last (or, for one
- * word, start with it), if FTS5 finds at most RARE of them, are scored one
- * by one; else the walk goes on, as far as WALK_MAX_WORDS rows when their
- * share of matches makes the top likely within them; else FTS5 on every
- * word, every match scored. */
+/* When the walk of one word's rows is not enough: if few of them held it,
+ * the books FTS5 finds for it, if they are at most RARE, are scored one by
+ * one; else every book FTS5 finds is scored. */
 #define RARE 2000
 #define NARROW_FIRST 1500 /* rows the walk would likely need beyond which the FTS5 set is tried first */
-#define WALK_MIN_WORDS 300
 
 static const char sql_fts_ids[] = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 LIMIT 2001" /* RARE + 1 */;
-static const char sql_doc_one[] = "SELECT d.book_id, d.keys, d.terms FROM search_doc d WHERE d.book_id = ?1" FILTERS;
 
 /* The FTS5 query of one word (quoted; a prefix gets its star). */
 static char *fts_word(const char *w, int prefix)
@@ -570,28 +538,21 @@ static char *fts_word(const char *w, int prefix)
 	return m;
 }
 
-/* The FTS5 query of the words that narrow the most cheaply: every word but
- * the last, each whole (for one word: the word, a prefix if it is one). */
-static char *fts_narrow(const lend_sys_search_query *q)
+/* Read one book's document, and offer it if it passes the filters and
+ * holds the words. */
+static int score_doc(sq *s, const lend_sys_search_query *q, int64_t id, tops *k)
 {
-	int n = q->nwords > 1 ? q->nwords - 1 : 1;
-	size_t len = 1;
-	for (int i = 0; i < n; i++)
-		len += 2 * strlen(q->words[i]) + 4;
-	char *m = malloc(len), *p = m;
-	if (!m)
-		return NULL;
-	for (int i = 0; i < n; i++) {
-		char *w = fts_word(q->words[i], q->nwords == 1 && q->prefix);
-		if (!w) {
-			free(m);
-			return NULL;
-		}
-		p += sprintf(p, "%s%s", i ? " " : "", w);
-		free(w);
-	}
-	*p = '\0';
-	return m;
+	const sq_doc *d;
+	int rc = sq__search_doc(s, id, &d);
+	if (rc != LEND_OK || !d)
+		return rc;
+	if ((q->kind && d->kind != q->kind) || (q->max_age >= 0 && d->age_rating > q->max_age) ||
+	    (q->language && *q->language && (!d->language || strcmp(d->language, q->language) != 0)))
+		return LEND_OK;
+	int64_t sc = score_terms(d->terms, q);
+	if (sc >= 0 && offer(k, id, sc, d->keys) < 0)
+		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+	return LEND_OK;
 }
 
 /* Score the books FTS5 finds for m when they are at most RARE; *done = 0
@@ -615,24 +576,162 @@ static int score_rare(sq *s, const lend_sys_search_query *q, const char *m, tops
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = sq__fail(s, "search words", step);
 	sq__done(s, st);
-	for (int i = 0; rc == LEND_OK && n <= RARE && i < n; i++) {
-		rc = sq__prep(s, sql_doc_one, &st, "search doc");
-		if (rc != LEND_OK)
-			break;
-		sqlite3_bind_int64(st, 1, ids[i]);
-		bind_filters(st, q);
-		step = sqlite3_step(st);
-		if (step == SQLITE_ROW) {
-			int64_t sc = score_terms(sq__text(st, 2), q);
-			if (sc >= 0 && offer(k, ids[i], sc, sq__text(st, 1)) < 0)
-				rc = sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
-		} else if (step != SQLITE_DONE) {
-			rc = sq__fail(s, "search doc", step);
-		}
-		sq__done(s, st);
-	}
+	for (int i = 0; rc == LEND_OK && n <= RARE && i < n; i++)
+		rc = score_doc(s, q, ids[i], k);
 	free(ids);
 	*done = rc == LEND_OK && n <= RARE;
+	return rc;
+}
+
+/* ------------------------------------------------- several words */
+
+/* The cost of reading a book's document, in prefix rows read alone (about
+ * 1.5 µs against 0.1 µs). */
+#define DOC_COST 4
+
+/* The books in every set: the smallest one's, each tested in the others. */
+static int intersect(sq *s, const sq_books **set, int ns, sq_books *out)
+{
+	memset(out, 0, sizeof *out);
+	const sq_books *a = set[0];
+	if (a->bits) {
+		out->bits = malloc(a->nbits * sizeof *out->bits);
+		if (!out->bits)
+			return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+		memcpy(out->bits, a->bits, a->nbits * sizeof *out->bits);
+		out->nbits = a->nbits;
+		for (int j = 1; j < ns; j++) {
+			const sq_books *b = set[j];
+			for (size_t w = 0; w < out->nbits; w++) {
+				if (b->bits)
+					out->bits[w] &= w < b->nbits ? b->bits[w] : 0;
+				else
+					for (uint64_t x = out->bits[w]; x; x &= x - 1) {
+						int bit = __builtin_ctzll(x);
+						if (!sq__books_has(b, (int64_t)(w * 64 + (size_t)bit)))
+							out->bits[w] &= ~((uint64_t)1 << bit);
+					}
+			}
+		}
+		for (size_t w = 0; w < out->nbits; w++)
+			out->n += (size_t)__builtin_popcountll(out->bits[w]);
+		return LEND_OK;
+	}
+	out->ids = malloc((a->n ? a->n : 1) * sizeof *out->ids);
+	if (!out->ids)
+		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+	for (size_t i = 0; i < a->n; i++) {
+		int in = 1;
+		for (int j = 1; j < ns && in; j++)
+			in = sq__books_has(set[j], a->ids[i]);
+		if (in)
+			out->ids[out->n++] = a->ids[i];
+	}
+	return LEND_OK;
+}
+
+/* Score every book of the set. */
+static int score_set(sq *s, const lend_sys_search_query *q, const sq_books *b, tops *k)
+{
+	int rc = LEND_OK;
+	if (!b->bits) {
+		for (size_t i = 0; rc == LEND_OK && i < b->n; i++)
+			rc = score_doc(s, q, b->ids[i], k);
+		return rc;
+	}
+	for (size_t w = 0; rc == LEND_OK && w < b->nbits; w++)
+		for (uint64_t x = b->bits[w]; rc == LEND_OK && x; x &= x - 1)
+			rc = score_doc(s, q, (int64_t)(w * 64 + (size_t)__builtin_ctzll(x)), k);
+	return rc;
+}
+
+static const char sql_rows[] = "SELECT nscore, book_id FROM search_prefix WHERE prefix = ?1 ORDER BY nscore, book_id";
+
+/* Walk the last word's prefix rows best first, reading the document only of
+ * the rows whose book is in the set; *complete = 0 when that has cost more
+ * than reading the set's books would have (then nothing is offered). */
+static int walk_set(sq *s, const lend_sys_search_query *q, const sq_books *set, tops *k, int *complete)
+{
+	const char *last = q->words[q->nwords - 1];
+	size_t kb = prefix_bytes(last, strlen(last), PREFIX_MAX);
+	int64_t cost = 0, most = (int64_t)set->n * DOC_COST;
+	sqlite3_stmt *st;
+	*complete = 0;
+	int rc = sq__prep(s, sql_rows, &st, "search prefix");
+	if (rc != LEND_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, last, (int)kb, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t bound = -sqlite3_column_int64(st, 0);
+		int64_t book_id = sqlite3_column_int64(st, 1);
+		if (k->n == k->max && !better(bound, book_id, k->t[k->n - 1].score, k->t[k->n - 1].book_id)) {
+			*complete = 1;
+			break;
+		}
+		int in = sq__books_has(set, book_id);
+		if ((cost += in ? 1 + DOC_COST : 1) > most)
+			break;
+		if (!in)
+			continue;
+		if ((rc = score_doc(s, q, book_id, k)) != LEND_OK)
+			break;
+	}
+	if (rc == LEND_OK && step == SQLITE_DONE)
+		*complete = 1;
+	else if (rc == LEND_OK && step != SQLITE_ROW)
+		rc = sq__fail(s, "search prefix", step);
+	sq__done(s, st);
+	if (rc == LEND_OK && !*complete)
+		tops_clear(k);
+	return rc;
+}
+
+/* Several words: the books that hold each word wanted whole (every word
+ * but a last prefix) are known as sets (search_cache.c); the last word's
+ * prefix rows are walked best first and only the documents of the books in
+ * every set are read; or, when the walk would cost more, the books of the
+ * sets' intersection are read one by one. Exact either way. */
+static int match_words(sq *s, const lend_sys_search_query *q, tops *k)
+{
+	int rc = sq__search_cache_check(s);
+	if (rc != LEND_OK)
+		return rc;
+	const sq_books *set[QUERY_WORDS];
+	sq_books own[QUERY_WORDS];
+	int ns = 0, whole = q->prefix ? q->nwords - 1 : q->nwords;
+	for (int i = 0; rc == LEND_OK && i < whole; i++) {
+		int again = 0;
+		for (int j = 0; j < i && !again; j++)
+			again = strcmp(q->words[i], q->words[j]) == 0;
+		if (again)
+			continue;
+		char *m = fts_word(q->words[i], 0);
+		rc = m ? sq__books_of(s, q->words[i], m, &set[ns], &own[ns]) : sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+		free(m);
+		if (rc == LEND_OK)
+			ns++;
+	}
+	/* The smallest set first. */
+	for (int i = 1; i < ns; i++)
+		for (int j = i; j > 0 && set[j]->n < set[j - 1]->n; j--) {
+			const sq_books *x = set[j];
+			set[j] = set[j - 1];
+			set[j - 1] = x;
+		}
+	sq_books both = {0};
+	if (rc == LEND_OK && ns > 0 && set[0]->n > 0)
+		rc = intersect(s, set, ns, &both);
+	if (rc == LEND_OK && both.n > 0) {
+		int complete = 0;
+		if (both.n > (size_t)k->max) /* else reading them is the least */
+			rc = walk_set(s, q, &both, k, &complete);
+		if (rc == LEND_OK && !complete)
+			rc = score_set(s, q, &both, k);
+	}
+	sq__books_free(&both);
+	for (int i = 0; i < ns; i++)
+		sq__books_free(&own[i]);
 	return rc;
 }
 
@@ -647,28 +746,28 @@ static int search_match(void *ud, const lend_sys_search_query *q, lend_sys_searc
 	tops k = {calloc((size_t)q->limit, sizeof(top)), 0, q->limit};
 	if (!k.t)
 		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
-	/* Most queries: the first rows of the walk are the answer. */
-	int complete = 0, hits = 0, first = q->nwords == 1 ? WALK_MAX : WALK_MIN_WORDS;
-	int rc = walk(s, q, first, first, &k, &complete, &hits);
-	if (rc == LEND_OK && !complete && (!hits || (int64_t)first * k.max * 2 / hits > NARROW_FIRST)) {
-		/* Few of the rows read hold the other words: the books that hold
-		 * them may be fewer than the rows the walk would need. */
-		tops_clear(&k);
-		char *m = fts_narrow(q);
-		rc = m ? score_rare(s, q, m, &k, &complete) : sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
-		free(m);
+	int complete = 0, hits = 0, rc;
+	char *m = NULL;
+	if (q->nwords > 1) {
+		rc = match_words(s, q, &k);
+		complete = 1;
+	} else {
+		/* One word: the first rows of the walk are the answer, mostly. */
+		rc = walk(s, q, &k, &complete, &hits);
 	}
-	if (rc == LEND_OK && !complete && q->nwords > 1) {
-		/* Many books hold them: walk on as far as their share makes worth it. */
+	if (rc == LEND_OK && !complete && !(m = fts_word(q->words[0], q->prefix)))
+		rc = sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+	if (rc == LEND_OK && !complete && (!hits || (int64_t)WALK_MAX * k.max * 2 / hits > NARROW_FIRST)) {
+		/* Few of the rows read hold the word: the books that hold it (or
+		 * start with it) may be fewer than the rows the walk would need. */
 		tops_clear(&k);
-		rc = walk(s, q, first, WALK_MAX_WORDS, &k, &complete, &hits);
+		rc = score_rare(s, q, m, &k, &complete);
 	}
 	if (rc == LEND_OK && !complete) {
 		tops_clear(&k);
-		char *m = fts_query(q);
-		rc = m ? score_fts(s, q, m, &k) : sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
-		free(m);
+		rc = score_fts(s, q, m, &k);
 	}
+	free(m);
 	for (int i = 0; rc == LEND_OK && i < k.n; i++) {
 		int r = cb(ctx, k.t[i].book_id, k.t[i].score, k.t[i].keys);
 		if (r)

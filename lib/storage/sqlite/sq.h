@@ -53,5 +53,53 @@ extern const char sq__catalog_schema[];
 void sq__search_methods(lend_storage *out);
 extern const char sq__search_schema[];
 extern const char sq__search_prefix_migration[];
+extern const char sq__search_state_migration[];
+
+/* The books that hold a word (search_cache.c): a bitmap of ids, or a
+ * sorted array of them when that is smaller; n is their count. */
+typedef struct sq_books {
+	uint64_t *bits;
+	size_t nbits; /* 64-bit words of bits */
+	int64_t *ids;
+	size_t n;
+} sq_books;
+struct sq_search_cache;
+/* The connection's kept sets (sqlite.c owns the slot and frees it). */
+struct sq_search_cache **sq__search_cache(sq *s);
+void sq__search_cache_free(struct sq_search_cache *c);
+/* At the start of a query: drop the kept sets unless the index is as they
+ * were made, and keep those this query uses. */
+int sq__search_cache_check(sq *s);
+/* Before each write of the index: a new generation in search_state. */
+int sq__search_cache_write(sq *s);
+/* Book id joins (on = 1) or leaves (on = 0) the kept set of the word w (n
+ * bytes), if there is one. */
+void sq__books_note(sq *s, const char *w, size_t n, int64_t id, int on);
+/* The books of `word`, from the kept sets or read with the FTS5 query
+ * fts_query; *out points at a kept set or at *own, which the caller frees
+ * with sq__books_free (it is empty when the set is kept). */
+int sq__books_of(sq *s, const char *word, const char *fts_query, const sq_books **out, sq_books *own);
+int sq__books_has(const sq_books *b, int64_t id);
+/* A book's search document, as search_doc holds it. */
+typedef struct sq_doc {
+	int64_t book_id;
+	int kind, age_rating;
+	const char *language; /* NULL when none */
+	const char *keys, *terms;
+	size_t bytes;
+	int ref;
+} sq_doc;
+/* The document of book_id, kept or read (*out NULL when there is none);
+ * *out is valid until the next call of this function. */
+int sq__search_doc(sq *s, int64_t book_id, const sq_doc **out);
+/* A write of the index changes this book: its kept document is dropped. */
+void sq__search_cache_forget(sq *s, int64_t book_id);
+/* For the tests: other bounds (bytes of sets, bytes of documents, the
+ * fewest books of a set that is kept); drops what is kept. */
+int sq__search_cache_limits(sq *s, size_t sets_bytes, size_t docs_bytes, size_t keep_min);
+/* For the tests: 0 when what is kept is consistent (every document found
+ * from its id, the byte counts right and within their bounds). */
+int sq__search_cache_selfcheck(sq *s);
+void sq__books_free(sq_books *b);
 
 #endif

@@ -256,6 +256,7 @@ struct sq {
 	sqlite3_stmt *tmp[NESTED_MAX]; /* statements of nested calls, finalized after use */
 	int ntmp;
 	area_slot area[AREA_SLOTS];
+	struct sq_search_cache *search_cache; /* search_cache.c */
 	char buf[512];
 };
 
@@ -513,6 +514,7 @@ static int run_count(sq *s, sqlite3_stmt *st, const char *what, int64_t *count)
 /* ------------------------------------------------ shared with the areas */
 
 sqlite3 *sq__db(sq *s) { return s->db; }
+struct sq_search_cache **sq__search_cache(sq *s) { return &s->search_cache; }
 void sq__done(sq *s, sqlite3_stmt *st) { done(s, st); }
 int sq__fail(sq *s, const char *what, int rc) { return fail(s, what, rc); }
 int sq__fail_msg(sq *s, const char *what, const char *msg, int status) { return fail_msg(s, what, msg, status); }
@@ -742,6 +744,7 @@ static void sq_free(void *ud)
 		sqlite3_finalize(s->tmp[i]);
 	for (i = 0; i < AREA_SLOTS; i++)
 		sqlite3_finalize(s->area[i].st);
+	sq__search_cache_free(s->search_cache);
 	sqlite3_close_v2(s->db);
 	free(s);
 }
