@@ -374,6 +374,7 @@ imported:;
 	lend_search_query *q;
 	lend_search_query_new(&q);
 	lat sug = {0}, sugv = {0}, full = {0}, raw = {0}, bm = {0};
+	lat sug1 = {0}, full1 = {0}; /* the first of the runs: what the connection had not kept yet */
 	size_t hits = 0;
 	FILE *kf = keys_out ? fopen(keys_out, "w") : NULL;
 	if (keys_out && !kf)
@@ -388,8 +389,10 @@ imported:;
 				die("suggest", e, rc);
 			double d = mono() - a;
 			best = d < best ? d : best;
-			if (k == 0)
+			if (k == 0) {
 				hits += lend_search_results_count(r) > 0;
+				lat_add(&sug1, d);
+			}
 			lend_search_results_free(r);
 		}
 		lat_add(&sug, best);
@@ -438,6 +441,8 @@ imported:;
 				die("search", e, rc);
 			double d = mono() - a;
 			best = d < best ? d : best;
+			if (k == 0)
+				lat_add(&full1, d);
 			lend_search_results_free(r);
 		}
 		lat_add(&full, best);
@@ -518,6 +523,7 @@ imported:;
 	       kn, typed_n,
 	       100.0 * (double)hits / (double)(kn ? kn : 1), REPEAT);
 	lat_print("lend_suggest, top 10", &sug);
+	lat_print("lend_suggest, top 10, first run only", &sug1);
 	printf("  the slowest keystrokes (the top 1%%):\n");
 	for (int i = 0; i < SLOW_N && slow[i].secs > 0; i++)
 		printf("    %8.0f us  \"%s\"\n", slow[i].secs * 1e6, slow[i].text);
@@ -528,6 +534,7 @@ imported:;
 	       pct(&sug, 0.99) / pct(&raw, 0.99));
 	printf("full search (%zu queries, first two words of real titles):\n", full.n);
 	lat_print("lend_search, top 20", &full);
+	lat_print("lend_search, top 20, first run only", &full1);
 	printf("raw FTS5 table built in %.1f s\n", f1 - f0);
 	printf("update: lend_book_update with re-indexing:\n");
 	lat_print("lend_book_update", &upd);
@@ -540,6 +547,8 @@ imported:;
 	free(keys);
 	free(ids);
 	free(sug.v);
+	free(sug1.v);
+	free(full1.v);
 	free(sugv.v);
 	free(full.v);
 	free(raw.v);

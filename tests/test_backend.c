@@ -2109,8 +2109,11 @@ static void test_search_doc_table(void **state)
 			assert_non_null(d);
 			assert_int_equal(id, d->book_id);
 			assert_int_equal(id * 10, strtoll(d->keys + 2, NULL, 10));
-			snprintf(word, sizeof word, "1 w%d", version[id]);
-			assert_string_equal(word, d->terms);
+			snprintf(word, sizeof word, "w%d", version[id]);
+			assert_int_equal(1, d->nterms);
+			assert_int_equal(strlen(word), d->term[0].n);
+			assert_memory_equal(word, d->term[0].w, d->term[0].n);
+			assert_int_equal(1, d->term[0].score);
 		}
 		assert_int_equal(0, sq__search_cache_selfcheck(f->ud));
 	}

@@ -9,8 +9,10 @@
  *                 suggestion wants, so the best books for a short prefix are
  *                 the first rows of a B-tree range: no matter how many
  *                 books share the prefix, nothing is sorted;
- *  search_fts     FTS5 over the words, for queries the prefix table cannot
- *                 answer within WALK_MAX rows (several words, rare ones).
+ *  search_fts     FTS5 over the words: the books that hold a word (the sets
+ *                 of queries of several words, search_cache.c) and one
+ *                 word's books when its rows are not enough;
+ *  search_state   the index's generation, changed by every write of it.
  * The engine folds every word (lib/search/fold.c); this file compares bytes.
  */
 #include <stdio.h>
@@ -55,14 +57,7 @@ const char sq__search_state_migration[] =
 
 /* ---------------------------------------------------------------- terms */
 
-typedef struct term {
-	const char *w;
-	size_t n;
-	int64_t score;
-} term;
-
-/* Parse "score word" lines into t (at most max); returns the count. */
-static size_t parse_terms(const char *s, term *t, size_t max)
+size_t sq__parse_terms(const char *s, sq_term *t, size_t max)
 {
 	size_t k = 0;
 	while (*s && k < max) {
@@ -82,7 +77,7 @@ static size_t parse_terms(const char *s, term *t, size_t max)
 	return k;
 }
 
-static size_t count_lines(const char *s)
+size_t sq__count_lines(const char *s)
 {
 	size_t n = 1;
 	for (; *s; s++)
@@ -123,7 +118,7 @@ static int by_prefix(const void *a, const void *b)
 
 /* The distinct prefixes of the terms, each with its best score; *out is
  * malloc'd. Returns the count or -1 when memory ran out. */
-static long prefixes(const term *t, size_t nt, prow **out)
+static long prefixes(const sq_term *t, size_t nt, prow **out)
 {
 	prow *r = malloc((nt * PREFIX_MAX + 1) * sizeof *r);
 	if (!r)
@@ -164,7 +159,7 @@ static const char sql_fts_put[] = "INSERT INTO search_fts (rowid, words) VALUES 
 static const char sql_fts_del[] = "INSERT INTO search_fts (search_fts, rowid, words) VALUES ('delete', ?1, ?2)";
 
 /* The words of the terms, separated by spaces (malloc'd). */
-static char *words_of(const term *t, size_t nt)
+static char *words_of(const sq_term *t, size_t nt)
 {
 	size_t len = 1;
 	for (size_t i = 0; i < nt; i++)
@@ -183,7 +178,7 @@ static char *words_of(const term *t, size_t nt)
 }
 
 /* Add (del = 0) or remove (del = 1) a book's prefix rows and FTS5 words. */
-static int index_rows(sq *s, int64_t book_id, const term *t, size_t nt, int del)
+static int index_rows(sq *s, int64_t book_id, const sq_term *t, size_t nt, int del)
 {
 	prow *r = NULL;
 	long n = prefixes(t, nt, &r);
@@ -240,13 +235,13 @@ static int unindex(sq *s, int64_t book_id, int *found)
 	}
 	char *terms = strdup(sq__text(st, 0) ? sq__text(st, 0) : "");
 	sq__done(s, st);
-	size_t cap = terms ? count_lines(terms) : 0;
-	term *t = terms ? malloc(cap * sizeof *t) : NULL;
+	size_t cap = terms ? sq__count_lines(terms) : 0;
+	sq_term *t = terms ? malloc(cap * sizeof *t) : NULL;
 	if (!t) {
 		free(terms);
 		return sq__fail_msg(s, "search doc", "out of memory", LEND_ENOMEM);
 	}
-	size_t nt = parse_terms(terms, t, cap);
+	size_t nt = sq__parse_terms(terms, t, cap);
 	rc = index_rows(s, book_id, t, nt, 1);
 	free(t);
 	free(terms);
@@ -271,7 +266,7 @@ static int search_put(void *ud, const lend_sys_search_doc *doc)
 	if (rc != LEND_OK)
 		return rc;
 	size_t nt = doc->nterms > 0 ? (size_t)doc->nterms : 0;
-	term *t = malloc((nt + 1) * sizeof *t);
+	sq_term *t = malloc((nt + 1) * sizeof *t);
 	size_t len = 1;
 	for (size_t i = 0; i < nt; i++)
 		len += strlen(doc->terms[i].word) + 24;
@@ -383,6 +378,33 @@ typedef struct tops {
 static int better(int64_t s1, int64_t b1, int64_t s2, int64_t b2)
 {
 	return s1 > s2 || (s1 == s2 && b1 < b2);
+}
+
+/* The same from a kept document's parsed terms: the last word's best score
+ * first, and only if that could enter the top (beat `floor`, the k-th best
+ * so far, with book id `id`; floor < 0: any), whether it holds the others. */
+static int64_t score_parsed(const sq_doc *d, const lend_sys_search_query *q, int64_t floor, int64_t floor_id)
+{
+	int others = q->nwords - 1;
+	const char *last = q->words[others];
+	size_t ln = strlen(last);
+	int64_t best = -1;
+	for (size_t i = 0; i < d->nterms; i++) {
+		const sq_term *t = &d->term[i];
+		if ((t->n == ln || (q->prefix && t->n > ln)) && t->score > best && memcmp(t->w, last, ln) == 0)
+			best = t->score;
+	}
+	if (best < 0 || (floor >= 0 && !better(best, d->book_id, floor, floor_id)))
+		return -1;
+	for (int j = 0; j < others; j++) {
+		size_t n = strlen(q->words[j]);
+		size_t i = 0;
+		while (i < d->nterms && !(d->term[i].n == n && memcmp(d->term[i].w, q->words[j], n) == 0))
+			i++;
+		if (i == d->nterms)
+			return -1;
+	}
+	return best;
 }
 
 /* Offer a candidate; returns -1 when memory ran out. */
@@ -549,7 +571,8 @@ static int score_doc(sq *s, const lend_sys_search_query *q, int64_t id, tops *k)
 	if ((q->kind && d->kind != q->kind) || (q->max_age >= 0 && d->age_rating > q->max_age) ||
 	    (q->language && *q->language && (!d->language || strcmp(d->language, q->language) != 0)))
 		return LEND_OK;
-	int64_t sc = score_terms(d->terms, q);
+	int full = k->n == k->max;
+	int64_t sc = score_parsed(d, q, full ? k->t[k->n - 1].score : -1, full ? k->t[k->n - 1].book_id : 0);
 	if (sc >= 0 && offer(k, id, sc, d->keys) < 0)
 		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
 	return LEND_OK;
@@ -723,8 +746,18 @@ static int match_words(sq *s, const lend_sys_search_query *q, tops *k)
 	if (rc == LEND_OK && ns > 0 && set[0]->n > 0)
 		rc = intersect(s, set, ns, &both);
 	if (rc == LEND_OK && both.n > 0) {
+		/* Walk first unless reading the intersection's books costs less
+		 * than twice the rows the walk would read if they were spread
+		 * evenly over the books (their ids span about all the books): they
+		 * seldom are, the books of the same few words being much alike. */
+		uint64_t span = 0;
+		for (int i = 0; i < ns; i++) {
+			const sq_books *b = set[i];
+			uint64_t end = b->bits ? b->nbits * 64 : b->n ? (uint64_t)b->ids[b->n - 1] + 1 : 0;
+			span = end > span ? end : span;
+		}
 		int complete = 0;
-		if (both.n > (size_t)k->max) /* else reading them is the least */
+		if ((uint64_t)both.n * DOC_COST > 2 * (uint64_t)k->max * span / both.n)
 			rc = walk_set(s, q, &both, k, &complete);
 		if (rc == LEND_OK && !complete)
 			rc = score_set(s, q, &both, k);

@@ -545,14 +545,16 @@ int sq__search_doc(sq *s, int64_t book_id, const sq_doc **out)
 		sq__done(s, st);
 		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
 	}
-	size_t ln = lang ? strlen(lang) : 0, kn = strlen(keys), tn = strlen(terms);
-	size_t bytes = sizeof(sq_doc) + ln + kn + tn + 3;
+	size_t ln = lang ? strlen(lang) : 0, kn = strlen(keys), tn = strlen(terms), nt = sq__count_lines(terms);
+	/* One block: the document, its parsed terms, then its strings. */
+	size_t bytes = sizeof(sq_doc) + nt * sizeof(sq_term) + ln + kn + tn + 3;
 	sq_doc *x = malloc(bytes);
 	if (!x) {
 		sq__done(s, st);
 		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
 	}
-	char *p = (char *)(x + 1);
+	sq_term *t = (sq_term *)(x + 1);
+	char *p = (char *)(t + nt);
 	x->book_id = book_id;
 	x->kind = sqlite3_column_int(st, 0);
 	x->age_rating = sqlite3_column_int(st, 2);
@@ -560,7 +562,8 @@ int sq__search_doc(sq *s, int64_t book_id, const sq_doc **out)
 	if (!x->language)
 		p++;
 	x->keys = put_str(&p, keys, kn);
-	x->terms = put_str(&p, terms, tn);
+	x->nterms = sq__parse_terms(put_str(&p, terms, tn), t, nt);
+	x->term = t;
 	x->bytes = bytes;
 	x->ref = 1;
 	sq__done(s, st);

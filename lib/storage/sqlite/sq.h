@@ -80,12 +80,24 @@ void sq__books_note(sq *s, const char *w, size_t n, int64_t id, int on);
  * with sq__books_free (it is empty when the set is kept). */
 int sq__books_of(sq *s, const char *word, const char *fts_query, const sq_books **out, sq_books *own);
 int sq__books_has(const sq_books *b, int64_t id);
-/* A book's search document, as search_doc holds it. */
+/* A word of a book's terms ("score word" lines, search.c) and its score. */
+typedef struct sq_term {
+	const char *w;
+	size_t n;
+	int64_t score;
+} sq_term;
+/* Parse "score word" lines into t (at most max); returns the count. */
+size_t sq__parse_terms(const char *s, sq_term *t, size_t max);
+/* The lines of s: an upper bound of its terms. */
+size_t sq__count_lines(const char *s);
+/* A book's search document, as search_doc holds it, its terms parsed. */
 typedef struct sq_doc {
 	int64_t book_id;
 	int kind, age_rating;
 	const char *language; /* NULL when none */
-	const char *keys, *terms;
+	const char *keys;
+	const sq_term *term;
+	size_t nterms;
 	size_t bytes;
 	int ref;
 } sq_doc;
