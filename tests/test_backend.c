@@ -2039,6 +2039,34 @@ static void test_search_words_writes(void **state)
 	g.s.free(g.ud);
 }
 
+/* A book changed by another connection is seen by one word's lookup too,
+ * after this connection read (and kept) its document for several words. */
+static void test_search_doc_changed_elsewhere(void **state)
+{
+	fixture *f = *state;
+	hit_ids h;
+
+	/* 2,095 books with "interested", then 5 with "interestingly" below them
+	 * in the rows of "interest": a search of "interestingly" walks 2,000
+	 * rows in vain, then reads the books FTS5 finds for it. */
+	assert_int_equal(LEND_OK, f->s.begin(f->ud, 1));
+	for (int64_t id = 1; id <= 2100; id++)
+		put_doc(f, id, 1, "en", "war", 1, id <= 5 ? "interestingly" : "interested", id <= 5 ? id : 1000 + id);
+	assert_int_equal(LEND_OK, f->s.commit(f->ud));
+	EXPECT_IDS(&match(f, &h, 0, 0, 10, 2, "war", "interestingly")->c, 5, 4, 3, 2, 1);
+	EXPECT_IDS(&match(f, &h, 0, 0, 10, 1, "interestingly")->c, 5, 4, 3, 2, 1);
+
+	fixture g = *f;
+	open_store(&g.s, f, 0);
+	g.ud = g.s.userdata;
+	put_doc(&g, 3, 1, "en", "war", 1, "peace", 3);
+	put_doc(&g, 4, 1, "en", "war", 1, "interestingly", 999999);
+	EXPECT_IDS(&match(f, &h, 0, 0, 10, 1, "interestingly")->c, 4, 5, 2, 1);
+	assert_int_equal(999999, h.score[0]);
+	EXPECT_IDS(&match(f, &h, 0, 0, 10, 2, "war", "interestingly")->c, 4, 5, 2, 1);
+	g.s.free(g.ud);
+}
+
 /* The same with the SQLite backend's kept sets and documents a few bytes
  * big: sets and documents are dropped and read again all the time, and
  * the documents' table wraps around. */
@@ -2241,6 +2269,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_search_bytes, setup_mem, teardown),
 		cmocka_unit_test_setup_teardown(test_search_vocab, setup_mem, teardown),
 		cmocka_unit_test_setup_teardown(test_search_words_writes, setup_file, teardown),
+		cmocka_unit_test_setup_teardown(test_search_doc_changed_elsewhere, setup_file, teardown),
 	};
 	const struct CMUnitTest sqlite_tests[] = {
 		cmocka_unit_test(test_open_memory),

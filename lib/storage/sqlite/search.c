@@ -717,9 +717,7 @@ static int walk_set(sq *s, const lend_sys_search_query *q, const sq_books *set, 
  * sets' intersection are read one by one. Exact either way. */
 static int match_words(sq *s, const lend_sys_search_query *q, tops *k)
 {
-	int rc = sq__search_cache_check(s);
-	if (rc != LEND_OK)
-		return rc;
+	int rc = LEND_OK;
 	const sq_books *set[QUERY_WORDS];
 	sq_books own[QUERY_WORDS];
 	int ns = 0, whole = q->prefix ? q->nwords - 1 : q->nwords;
@@ -779,8 +777,15 @@ static int search_match(void *ud, const lend_sys_search_query *q, lend_sys_searc
 	tops k = {calloc((size_t)q->limit, sizeof(top)), 0, q->limit};
 	if (!k.t)
 		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
-	int complete = 0, hits = 0, rc;
+	int complete = 0, hits = 0;
 	char *m = NULL;
+	/* Whatever the connection keeps must be true before anything is read
+	 * from it (score_doc, on every path but the first walk of one word). */
+	int rc = sq__search_cache_check(s);
+	if (rc != LEND_OK) {
+		free(k.t);
+		return rc;
+	}
 	if (q->nwords > 1) {
 		rc = match_words(s, q, &k);
 		complete = 1;
