@@ -616,3 +616,9 @@ int sq__search_cache_selfcheck(sq *s)
 		return -2;
 	return 0;
 }
+
+int sq__search_doc_kept(sq *s, int64_t book_id)
+{
+	struct sq_search_cache *c = *sq__search_cache(s);
+	return c && doc_find(&c->d, book_id) != NULL;
+}

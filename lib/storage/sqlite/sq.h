@@ -104,6 +104,8 @@ typedef struct sq_doc {
 /* The document of book_id, kept or read (*out NULL when there is none);
  * *out is valid until the next call of this function. */
 int sq__search_doc(sq *s, int64_t book_id, const sq_doc **out);
+/* Whether the document of book_id is kept (reading it costs no lookup). */
+int sq__search_doc_kept(sq *s, int64_t book_id);
 /* A write of the index changes this book: its kept document is dropped. */
 void sq__search_cache_forget(sq *s, int64_t book_id);
 /* For the tests: other bounds (bytes of sets, bytes of documents, the
