@@ -164,33 +164,41 @@ static int gen_read(sq *s, int64_t *gen)
 	return sq__run_count(s, st, "search state", gen);
 }
 
+/* The connection's kept data, emptied unless it was made at the index's
+ * current generation, which *gen receives. */
+static int cache_now(sq *s, struct sq_search_cache **out, int64_t *gen)
+{
+	struct sq_search_cache *c = *out = cache_of(s);
+	if (!c)
+		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+	int rc = gen_read(s, gen);
+	if (rc != LEND_OK)
+		return rc;
+	if (!c->known || c->gen != *gen)
+		cache_clear(c);
+	c->gen = *gen;
+	c->known = 1;
+	return LEND_OK;
+}
+
 /* Drop the kept sets unless the index is as they were made. */
 int sq__search_cache_check(sq *s)
 {
-	struct sq_search_cache *c = cache_of(s);
-	if (!c)
-		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
-	int64_t gen = 0;
-	int rc = gen_read(s, &gen);
-	if (rc != LEND_OK)
-		return rc;
-	if (!c->known || c->gen != gen)
-		cache_clear(c);
-	c->gen = gen;
-	c->known = 1;
-	c->pin = c->clock + 1;
-	return LEND_OK;
+	struct sq_search_cache *c;
+	int64_t gen;
+	int rc = cache_now(s, &c, &gen);
+	if (rc == LEND_OK)
+		c->pin = c->clock + 1;
+	return rc;
 }
 
 /* Before a write of the index: a new generation, and the kept sets stay
  * only if they were true until now. */
 int sq__search_cache_write(sq *s)
 {
-	struct sq_search_cache *c = cache_of(s);
-	if (!c)
-		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
-	int64_t gen = 0, next;
-	int rc = gen_read(s, &gen);
+	struct sq_search_cache *c;
+	int64_t gen, next;
+	int rc = cache_now(s, &c, &gen);
 	if (rc != LEND_OK)
 		return rc;
 	sqlite3_randomness(sizeof next, &next);
@@ -200,13 +208,9 @@ int sq__search_cache_write(sq *s)
 		return rc;
 	sqlite3_bind_int64(st, 1, next);
 	rc = sq__run(s, st, "search state", 1);
-	if (rc != LEND_OK)
-		return rc;
-	if (!c->known || c->gen != gen)
-		cache_clear(c);
-	c->gen = next;
-	c->known = 1;
-	return LEND_OK;
+	if (rc == LEND_OK)
+		c->gen = next;
+	return rc;
 }
 
 static struct sq_word_books *find(struct sq_search_cache *c, const char *w, size_t n)
