@@ -148,7 +148,6 @@ static long prefixes(const sq_term *t, size_t nt, prow **out)
 
 /* ---------------------------------------------------------- the writes */
 
-static const char sql_doc_get[] = "SELECT terms, rank FROM search_doc WHERE book_id = ?1";
 static const char sql_doc_put[] =
 	"INSERT OR REPLACE INTO search_doc (book_id, kind, language, age_rating, rank, keys, terms)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -218,33 +217,13 @@ static int index_rows(sq *s, int64_t book_id, const sq_term *t, size_t nt, int d
 static int unindex(sq *s, int64_t book_id, int *found)
 {
 	sqlite3_stmt *st;
+	sq_doc *d;
 	*found = 0;
-	int rc = sq__prep(s, sql_doc_get, &st, "search doc");
-	if (rc != LEND_OK)
+	int rc = sq__search_doc_read(s, book_id, &d);
+	if (rc != LEND_OK || !d)
 		return rc;
-	sqlite3_bind_int64(st, 1, book_id);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
-		sq__done(s, st);
-		return LEND_OK;
-	}
-	if (step != SQLITE_ROW) {
-		rc = sq__fail(s, "search doc", step);
-		sq__done(s, st);
-		return rc;
-	}
-	char *terms = strdup(sq__text(st, 0) ? sq__text(st, 0) : "");
-	sq__done(s, st);
-	size_t cap = terms ? sq__count_lines(terms) : 0;
-	sq_term *t = terms ? malloc(cap * sizeof *t) : NULL;
-	if (!t) {
-		free(terms);
-		return sq__fail_msg(s, "search doc", "out of memory", LEND_ENOMEM);
-	}
-	size_t nt = sq__parse_terms(terms, t, cap);
-	rc = index_rows(s, book_id, t, nt, 1);
-	free(t);
-	free(terms);
+	rc = index_rows(s, book_id, d->term, d->nterms, 1);
+	free(d);
 	if (rc == LEND_OK)
 		rc = sq__prep(s, sql_doc_del, &st, "search doc");
 	if (rc == LEND_OK) {

@@ -520,18 +520,9 @@ static char *put_str(char **p, const char *v, size_t n)
 	return at;
 }
 
-int sq__search_doc(sq *s, int64_t book_id, const sq_doc **out)
+int sq__search_doc_read(sq *s, int64_t book_id, sq_doc **out)
 {
-	struct sq_search_cache *c = cache_of(s);
 	*out = NULL;
-	if (!c)
-		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
-	sq_doc **hit = doc_find(&c->d, book_id);
-	if (hit) {
-		(*hit)->ref = 1;
-		*out = *hit;
-		return LEND_OK;
-	}
 	sqlite3_stmt *st;
 	int rc = sq__prep(s, sql_doc_read, &st, "search doc");
 	if (rc != LEND_OK)
@@ -571,12 +562,32 @@ int sq__search_doc(sq *s, int64_t book_id, const sq_doc **out)
 	x->bytes = bytes;
 	x->ref = 1;
 	sq__done(s, st);
-	if (bytes > c->d.max / 64) {
+	*out = x;
+	return LEND_OK;
+}
+
+int sq__search_doc(sq *s, int64_t book_id, const sq_doc **out)
+{
+	struct sq_search_cache *c = cache_of(s);
+	*out = NULL;
+	if (!c)
+		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+	sq_doc **hit = doc_find(&c->d, book_id);
+	if (hit) {
+		(*hit)->ref = 1;
+		*out = *hit;
+		return LEND_OK;
+	}
+	sq_doc *x;
+	int rc = sq__search_doc_read(s, book_id, &x);
+	if (rc != LEND_OK || !x)
+		return rc;
+	if (x->bytes > c->d.max / 64) {
 		/* Too big to keep: the caller's until its next call. */
 		free(c->spare);
 		c->spare = x;
 	} else {
-		doc_room(&c->d, bytes);
+		doc_room(&c->d, x->bytes);
 		if (doc_insert(&c->d, x) != 0) {
 			free(c->spare);
 			c->spare = x;

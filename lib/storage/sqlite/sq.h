@@ -101,6 +101,9 @@ typedef struct sq_doc {
 	size_t bytes;
 	int ref;
 } sq_doc;
+/* The document of book_id read from search_doc, malloc'd, never kept
+ * (*out NULL when there is none). */
+int sq__search_doc_read(sq *s, int64_t book_id, sq_doc **out);
 /* The document of book_id, kept or read (*out NULL when there is none);
  * *out is valid until the next call of this function. */
 int sq__search_doc(sq *s, int64_t book_id, const sq_doc **out);
