@@ -520,8 +520,7 @@ static int score_fts(sq *s, const lend_sys_search_query *q, const char *m, tops 
 
 static const char sql_fts_ids[] = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 LIMIT 2001" /* RARE + 1 */;
 
-/* The FTS5 query of one word (quoted; a prefix gets its star). */
-static char *fts_word(const char *w, int prefix)
+char *sq__fts_word(const char *w, int prefix)
 {
 	char *m = malloc(2 * strlen(w) + 4), *p = m;
 	if (!m)
@@ -735,9 +734,7 @@ static int match_words(sq *s, const lend_sys_search_query *q, tops *k)
 			again = strcmp(q->words[i], q->words[j]) == 0;
 		if (again)
 			continue;
-		char *m = fts_word(q->words[i], 0);
-		rc = m ? sq__books_of(s, q->words[i], m, &set[ns], &own[ns]) : sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
-		free(m);
+		rc = sq__books_of(s, q->words[i], &set[ns], &own[ns]);
 		if (rc == LEND_OK)
 			ns++;
 	}
@@ -802,7 +799,7 @@ static int search_match(void *ud, const lend_sys_search_query *q, lend_sys_searc
 		/* One word: the first rows of the walk are the answer, mostly. */
 		rc = walk(s, q, &k, &complete, &hits);
 	}
-	if (rc == LEND_OK && !complete && !(m = fts_word(q->words[0], q->prefix)))
+	if (rc == LEND_OK && !complete && !(m = sq__fts_word(q->words[0], q->prefix)))
 		rc = sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
 	if (rc == LEND_OK && !complete && (!hits || (int64_t)WALK_MAX * k.max * 2 / hits > NARROW_FIRST)) {
 		/* Few of the rows read hold the word: the books that hold it (or
@@ -848,7 +845,7 @@ static int has_word_indexed(sq *s, const char *w, int prefix, int *found)
 		}
 	}
 	int short_prefix = prefix && kb == n;
-	char *m = short_prefix ? NULL : fts_word(w, prefix);
+	char *m = short_prefix ? NULL : sq__fts_word(w, prefix);
 	*found = 0;
 	if (!short_prefix && !m)
 		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);

@@ -292,15 +292,20 @@ static int by_id(const void *a, const void *b)
 
 static const char sql_word_ids[] = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1";
 
-/* The books FTS5 finds for the query m, as the smaller of a sorted array
- * and a bitmap. */
-static int books_read(sq *s, const char *m, sq_books *out)
+/* The books FTS5 finds holding the word w, as the smaller of a sorted
+ * array and a bitmap. */
+static int books_read(sq *s, const char *w, sq_books *out)
 {
 	memset(out, 0, sizeof *out);
+	char *m = sq__fts_word(w, 0);
+	if (!m)
+		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
 	sqlite3_stmt *st;
 	int rc = sq__prep(s, sql_word_ids, &st, "search words");
-	if (rc != LEND_OK)
+	if (rc != LEND_OK) {
+		free(m);
 		return rc;
+	}
 	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
 	size_t cap = 0;
 	int step, sorted = 1;
@@ -323,6 +328,7 @@ static int books_read(sq *s, const char *m, sq_books *out)
 	     : step == SQLITE_NOMEM ? sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM)
 	                            : sq__fail(s, "search words", step);
 	sq__done(s, st);
+	free(m);
 	if (rc != LEND_OK) {
 		sq__books_free(out);
 		return rc;
@@ -366,7 +372,7 @@ static int make_room(struct sq_search_cache *c, size_t need)
 	return 1;
 }
 
-int sq__books_of(sq *s, const char *word, const char *fts_query, const sq_books **out, sq_books *own)
+int sq__books_of(sq *s, const char *word, const sq_books **out, sq_books *own)
 {
 	struct sq_search_cache *c = cache_of(s);
 	memset(own, 0, sizeof *own);
@@ -380,7 +386,7 @@ int sq__books_of(sq *s, const char *word, const char *fts_query, const sq_books 
 		*out = &e->b;
 		return LEND_OK;
 	}
-	int rc = books_read(s, fts_query, own);
+	int rc = books_read(s, word, own);
 	if (rc != LEND_OK)
 		return rc;
 	*out = own;

@@ -75,10 +75,13 @@ int sq__search_cache_write(sq *s);
 /* Book id joins (on = 1) or leaves (on = 0) the kept set of the word w (n
  * bytes), if there is one. */
 void sq__books_note(sq *s, const char *w, size_t n, int64_t id, int on);
-/* The books of `word`, from the kept sets or read with the FTS5 query
- * fts_query; *out points at a kept set or at *own, which the caller frees
- * with sq__books_free (it is empty when the set is kept). */
-int sq__books_of(sq *s, const char *word, const char *fts_query, const sq_books **out, sq_books *own);
+/* The FTS5 query of one word, quoted (a prefix gets its star); malloc'd,
+ * NULL when memory ran out (search.c). */
+char *sq__fts_word(const char *w, int prefix);
+/* The books of `word`, from the kept sets or read from FTS5 (on a miss
+ * only); *out points at a kept set or at *own, which the caller frees with
+ * sq__books_free (it is empty when the set is kept). */
+int sq__books_of(sq *s, const char *word, const sq_books **out, sq_books *own);
 int sq__books_has(const sq_books *b, int64_t id);
 /* A word of a book's terms ("score word" lines, search.c) and its score. */
 typedef struct sq_term {
