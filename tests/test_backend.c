@@ -589,7 +589,7 @@ static void test_search_prefix_migration(void **state)
 	assert_int_equal(SQLITE_OK, sqlite3_open(path, &db));
 	assert_int_equal(SQLITE_OK, sqlite3_exec(db,
 	                                         "DELETE FROM search_prefix WHERE length(prefix) > 3;"
-	                                         "DROP TABLE search_state;"
+	                                         "DROP TABLE search_log;"
 	                                         "UPDATE meta SET value = 7 WHERE key = 'schema_version'",
 	                                         NULL, NULL, NULL));
 	sqlite3_close(db);
@@ -598,7 +598,9 @@ static void test_search_prefix_migration(void **state)
 	open_or_fail(&s, path, 0);
 	s.free(s.userdata);
 	assert_true(raw_schema_version(path) >= 9);
-	assert_int_equal(1, raw_value(path, "SELECT count(*) FROM search_state")); /* version 9 */
+	assert_true(raw_schema_version(path) >= 10);
+	assert_int_equal(0, raw_value(path, "SELECT count(*) FROM sqlite_master WHERE name = 'search_state'"));
+	assert_int_equal(0, raw_value(path, "SELECT count(*) FROM search_log")); /* version 10 */
 	char *got = prefix_rows(path);
 	assert_string_equal(want, got);
 	free(want);
@@ -2067,9 +2069,10 @@ static void test_search_doc_changed_elsewhere(void **state)
 	g.s.free(g.ud);
 }
 
-/* The same with the SQLite backend's kept sets and documents a few bytes
- * big: sets and documents are dropped and read again all the time, and
- * the documents' table wraps around. */
+/* The same with the SQLite backend's kept sets a few bytes big (dropped and
+ * read again all the time), one connection without its copy of the
+ * documents (every book read from the table) writing with a log of 5 rows
+ * (the other, left behind, loads its copy anew); then both keep all. */
 static void test_search_words_small_cache(void **state)
 {
 	fixture *f = *state;
@@ -2080,12 +2083,12 @@ static void test_search_words_small_cache(void **state)
 	g.ud = g.s.userdata;
 	uint64_t r = 12345;
 	for (int step = 0; step < 2000; step++) {
-		if (step == 0) { /* sets and documents dropped all the time */
-			assert_int_equal(LEND_OK, sq__search_cache_limits(f->ud, 300, 20000, 1));
-			assert_int_equal(LEND_OK, sq__search_cache_limits(g.ud, 20000, 300, 1));
-		} else if (step == 1000) { /* every document kept: the table half full */
-			assert_int_equal(LEND_OK, sq__search_cache_limits(f->ud, 1 << 20, 1 << 20, 1));
-			assert_int_equal(LEND_OK, sq__search_cache_limits(g.ud, 1 << 20, 1 << 20, 1));
+		if (step == 0) {
+			assert_int_equal(LEND_OK, sq__search_cache_limits(f->ud, 300, 1 << 24, 1, 1 << 30));
+			assert_int_equal(LEND_OK, sq__search_cache_limits(g.ud, 20000, 0, 1, 5));
+		} else if (step == 1000) {
+			assert_int_equal(LEND_OK, sq__search_cache_limits(f->ud, 1 << 20, 1 << 24, 1, 1 << 30));
+			assert_int_equal(LEND_OK, sq__search_cache_limits(g.ud, 1 << 20, 1 << 24, 1, 1 << 30));
 		}
 		r = r * 6364136223846793005u + 1442695040888963407u;
 		int64_t id = 1 + (int64_t)((r >> 33) % 500);
@@ -2095,59 +2098,78 @@ static void test_search_words_small_cache(void **state)
 		else
 			model_put(w, m, id, model_words[(r >> 40) % 6], (int64_t)((r >> 28) % 50),
 			          model_words[(r >> 44) % 6], (int64_t)((r >> 36) % 50));
-		if (step % 10 == 0)
+		if (step % 10 == 0) {
 			model_check_all(step % 20 || step >= 1000 ? f : &g, m);
-		assert_int_equal(0, sq__search_cache_selfcheck(f->ud));
-		assert_int_equal(0, sq__search_cache_selfcheck(g.ud));
+			assert_int_equal(0, sq__search_cache_selfcheck(f->ud));
+			assert_int_equal(0, sq__search_cache_selfcheck(g.ud));
+		}
 	}
 	model_check_all(f, m);
 	model_check_all(&g, m);
+	assert_int_equal(0, sq__search_cache_selfcheck(f->ud));
+	assert_int_equal(0, sq__search_cache_selfcheck(g.ud));
 	g.s.free(g.ud);
 }
 
-/* The SQLite backend's kept documents: an open-addressing table, read,
- * forgotten (a write of the book), evicted; every document found from its
- * id, and the one found is the book's last version. */
-static void test_search_doc_table(void **state)
+/* The SQLite backend's copy of the documents: words added after its
+ * vocabulary was sorted, then sorted again; records rewritten until they
+ * are compacted; a log too long to follow (the copy loaded anew); books it
+ * does not hold (an id far beyond the others, scores more than 2^32 apart)
+ * read from the table. Always what search_doc holds. */
+static void test_search_copy(void **state)
 {
 	fixture *f = *state;
+	hit_ids h;
 	char word[32];
-	int version[1001] = {0};
+	int64_t last[301] = {0}; /* the step of each book's last write */
 
-	assert_int_equal(LEND_OK, sq__search_cache_limits(f->ud, 1 << 20, 1 << 20, 1));
 	assert_int_equal(LEND_OK, f->s.begin(f->ud, 1));
-	for (int64_t id = 1; id <= 1000; id++)
-		put_doc(f, id, 1, "en", "w0", 1, NULL, 0);
+	for (int64_t id = 1; id <= 300; id++)
+		put_doc(f, id, 1, "en", "common", id, NULL, 0);
 	assert_int_equal(LEND_OK, f->s.commit(f->ud));
-	uint64_t r = 99;
-	for (int step = 0; step < 12000; step++) {
-		if (step == 8000) /* from now on about 100 documents fit: the clock evicts */
-			assert_int_equal(LEND_OK, sq__search_cache_limits(f->ud, 1 << 20, 8000, 1));
+	EXPECT_IDS(&match(f, &h, 1, 0, 3, 2, "common", "c")->c, 300, 299, 298);
+	uint64_t r = 7;
+	for (int step = 1; step <= 12000; step++) {
 		r = r * 6364136223846793005u + 1442695040888963407u;
-		int64_t id = 1 + (int64_t)((r >> 33) % 1000);
-		int op = (int)((r >> 20) % 4);
-		if (op == 0) {
-			sq__search_cache_forget(f->ud, id);
-		} else if (op == 1) {
-			snprintf(word, sizeof word, "w%d", ++version[id]);
-			put_doc(f, id, 1, "en", word, 1, NULL, 0);
-		} else {
-			const sq_doc *d = NULL;
-			assert_int_equal(LEND_OK, sq__search_doc(f->ud, id, &d));
-			assert_non_null(d);
-			assert_int_equal(id, d->book_id);
-			assert_int_equal(id * 10, strtoll(d->keys + 2, NULL, 10));
-			snprintf(word, sizeof word, "w%d", version[id]);
-			assert_int_equal(1, d->nterms);
-			assert_int_equal(strlen(word), d->term[0].n);
-			assert_memory_equal(word, d->term[0].w, d->term[0].n);
-			assert_int_equal(1, d->term[0].score);
+		int64_t id = 1 + (int64_t)((r >> 33) % 300);
+		snprintf(word, sizeof word, "v%d", step);
+		put_doc(f, id, 1, "en", "common", id, word, 1000000 + step);
+		last[id] = step;
+		if ((step < 6000 && step % 500 == 0) || step % 3000 == 0) {
+			/* The ten books written last, best first. */
+			int64_t want[10];
+			for (int i = 0; i < 10; i++) {
+				int64_t best = 0;
+				for (int64_t b = 1; b <= 300; b++)
+					if (last[b] > last[best] && (i == 0 || last[b] < last[want[i - 1]]))
+						best = b;
+				want[i] = best;
+			}
+			match(f, &h, 1, 0, 10, 2, "common", "v");
+			assert_int_equal(10, h.c.n);
+			for (int i = 0; i < 10; i++) {
+				assert_int_equal(want[i], h.c.v[i]);
+				assert_int_equal(1000000 + last[want[i]], h.score[i]);
+			}
+			snprintf(word, sizeof word, "v%d", step);
+			EXPECT_IDS(&match(f, &h, 0, 0, 10, 2, "common", word)->c, id);
+			assert_int_equal(0, sq__search_cache_selfcheck(f->ud));
 		}
-		assert_int_equal(0, sq__search_cache_selfcheck(f->ud));
 	}
-	const sq_doc *d = (const sq_doc *)1;
-	assert_int_equal(LEND_OK, sq__search_doc(f->ud, 5000, &d));
-	assert_null(d); /* no such book */
+
+	put_doc(f, 1000000000, 1, "en", "common", 1, "faraway", 5);
+	put_doc(f, 301, 1, "en", "common", 0, "wide", 5000000000);
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 2, "common", "fa")->c, 1000000000);
+	assert_int_equal(5, h.score[0]);
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 2, "common", "wi")->c, 301);
+	assert_int_equal(5000000000, h.score[0]);
+	assert_int_equal(0, sq__search_cache_selfcheck(f->ud));
+	put_doc(f, 301, 1, "en", "common", 0, "narrow", 5);
+	assert_int_equal(LEND_OK, f->s.search_delete(f->ud, 1000000000));
+	EXPECT_NONE(&match(f, &h, 1, 0, 10, 2, "common", "fa")->c);
+	EXPECT_NONE(&match(f, &h, 1, 0, 10, 2, "common", "wi")->c);
+	EXPECT_IDS(&match(f, &h, 1, 0, 10, 2, "common", "na")->c, 301);
+	assert_int_equal(0, sq__search_cache_selfcheck(f->ud));
 }
 
 static void test_search_bytes(void **state)
@@ -2280,7 +2302,7 @@ int main(void)
 		cmocka_unit_test(test_search_prefix_migration),
 		cmocka_unit_test(test_search_vocab_bad_bytes),
 		cmocka_unit_test_setup_teardown(test_search_words_small_cache, setup_file, teardown),
-		cmocka_unit_test_setup_teardown(test_search_doc_table, setup_mem, teardown),
+		cmocka_unit_test_setup_teardown(test_search_copy, setup_mem, teardown),
 	};
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test(test_pg_open_errors),

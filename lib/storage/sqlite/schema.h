@@ -209,6 +209,10 @@ static const char lend_sqlite_migration_7[] = "CREATE INDEX loans_library_issued
  * that tells a connection whether the sets of books it keeps for queries
  * of several words are still true (search_cache.c). */
 
+/* Version 10 (search.c): search_log, a row per write of a book's index,
+ * replaces search_state: a connection reads again only the books written
+ * since its last search, not all it keeps (search_cache.c). */
+
 /* Every migration, in order; schema_version N means the first N are applied.
  * Append only. */
 static const char *const lend_sqlite_migrations[] = {
@@ -221,6 +225,7 @@ static const char *const lend_sqlite_migrations[] = {
 	lend_sqlite_migration_7,
 	sq__search_prefix_migration,
 	sq__search_state_migration,
+	sq__search_log_migration,
 };
 
 #define LEND_SQLITE_SCHEMA_VERSION ((int)(sizeof lend_sqlite_migrations / sizeof lend_sqlite_migrations[0]))

@@ -12,7 +12,9 @@
  *  search_fts     FTS5 over the words: the books that hold a word (the sets
  *                 of queries of several words, search_cache.c) and one
  *                 word's books when its rows are not enough;
- *  search_state   the index's generation, changed by every write of it.
+ *  search_log     a row per write of a book's index, which tells each
+ *                 connection what to read again of what it keeps
+ *                 (search_cache.c).
  * The engine folds every word (lib/search/fold.c); this file compares bytes.
  */
 #include <stdio.h>
@@ -50,10 +52,15 @@ const char sq__search_prefix_migration[] =
 	" GROUP BY book_id, substr(word, 1, n);";
 
 /* Schema version 9: the index's generation, which every write of it
- * changes (search_cache.c). */
+ * changed (replaced by search_log in version 10). */
 const char sq__search_state_migration[] =
 	"CREATE TABLE IF NOT EXISTS search_state (id INTEGER PRIMARY KEY, gen INTEGER NOT NULL);"
 	"INSERT OR IGNORE INTO search_state (id, gen) VALUES (1, 0);";
+
+/* Schema version 10: the log of the index's writes (search_cache.c). */
+const char sq__search_log_migration[] =
+	"DROP TABLE IF EXISTS search_state;"
+	"CREATE TABLE search_log (seq INTEGER PRIMARY KEY, book_id INTEGER NOT NULL, tag INTEGER NOT NULL);";
 
 /* ---------------------------------------------------------------- terms */
 
@@ -187,8 +194,6 @@ static int index_rows(sq *s, int64_t book_id, const sq_term *t, size_t nt, int d
 		return sq__fail_msg(s, "search index", "out of memory", LEND_ENOMEM);
 	}
 	int rc = LEND_OK;
-	for (size_t i = 0; i < nt; i++)
-		sq__books_note(s, t[i].w, t[i].n, book_id, !del);
 	for (long i = 0; i < n && rc == LEND_OK; i++) {
 		sqlite3_stmt *st;
 		rc = sq__prep(s, del ? sql_prefix_del : sql_prefix_put, &st, "search prefix");
@@ -238,8 +243,7 @@ static int search_put(void *ud, const lend_sys_search_doc *doc)
 {
 	sq *s = ud;
 	int found;
-	int rc = sq__search_cache_write(s);
-	sq__search_cache_forget(s, doc->book_id);
+	int rc = sq__search_cache_write(s, doc->book_id);
 	if (rc == LEND_OK)
 		rc = unindex(s, doc->book_id, &found);
 	if (rc != LEND_OK)
@@ -291,8 +295,7 @@ static int search_delete(void *ud, int64_t book_id)
 {
 	sq *s = ud;
 	int found;
-	int rc = sq__search_cache_write(s);
-	sq__search_cache_forget(s, book_id);
+	int rc = sq__search_cache_write(s, book_id);
 	if (rc == LEND_OK)
 		rc = unindex(s, book_id, &found);
 	if (rc == LEND_OK && !found)
@@ -386,7 +389,8 @@ static int64_t score_parsed(const sq_doc *d, const lend_sys_search_query *q, int
 	return best;
 }
 
-/* Offer a candidate; returns -1 when memory ran out. */
+/* Offer a candidate (keys NULL: read for the top at the end); returns -1
+ * when memory ran out. */
 static int offer(tops *k, int64_t book_id, int64_t score, const char *keys)
 {
 	for (int i = 0; i < k->n; i++)
@@ -394,8 +398,8 @@ static int offer(tops *k, int64_t book_id, int64_t score, const char *keys)
 			return 0;
 	if (k->n == k->max && !better(score, book_id, k->t[k->n - 1].score, k->t[k->n - 1].book_id))
 		return 0;
-	char *copy = strdup(keys ? keys : "");
-	if (!copy)
+	char *copy = keys ? strdup(keys) : NULL;
+	if (keys && !copy)
 		return -1;
 	if (k->n == k->max) {
 		free(k->t[k->n - 1].keys);
@@ -538,22 +542,30 @@ char *sq__fts_word(const char *w, int prefix)
 	return m;
 }
 
-/* Read one book's document, and offer it if it passes the filters and
- * holds the words. */
-static int score_doc(sq *s, const lend_sys_search_query *q, int64_t id, tops *k)
+/* Score one book from the connection's copy (cp, when there is one) or
+ * its document read, and offer it if it passes the filters and holds the
+ * words. */
+static int score_doc(sq *s, sq_copy *cp, const lend_sys_search_query *q, int64_t id, tops *k)
 {
-	const sq_doc *d;
-	int rc = sq__search_doc(s, id, &d);
+	int64_t sc;
+	if (cp && sq__copy_score(cp, q, id, &sc))
+		return sc >= 0 && offer(k, id, sc, NULL) < 0 ? sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM)
+		                                              : LEND_OK;
+	sq_doc *d;
+	int rc = sq__search_doc_read(s, id, &d);
 	if (rc != LEND_OK || !d)
 		return rc;
 	if ((q->kind && d->kind != q->kind) || (q->max_age >= 0 && d->age_rating > q->max_age) ||
-	    (q->language && *q->language && (!d->language || strcmp(d->language, q->language) != 0)))
+	    (q->language && *q->language && (!d->language || strcmp(d->language, q->language) != 0))) {
+		free(d);
 		return LEND_OK;
+	}
 	int full = k->n == k->max;
-	int64_t sc = score_parsed(d, q, full ? k->t[k->n - 1].score : -1, full ? k->t[k->n - 1].book_id : 0);
+	sc = score_parsed(d, q, full ? k->t[k->n - 1].score : -1, full ? k->t[k->n - 1].book_id : 0);
 	if (sc >= 0 && offer(k, id, sc, d->keys) < 0)
-		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
-	return LEND_OK;
+		rc = sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+	free(d);
+	return rc;
 }
 
 /* Score the books FTS5 finds for m when they are at most RARE; *done = 0
@@ -577,8 +589,11 @@ static int score_rare(sq *s, const lend_sys_search_query *q, const char *m, tops
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = sq__fail(s, "search words", step);
 	sq__done(s, st);
+	sq_copy *cp = NULL;
+	if (rc == LEND_OK && n <= RARE)
+		rc = sq__search_copy(s, &cp);
 	for (int i = 0; rc == LEND_OK && n <= RARE && i < n; i++)
-		rc = score_doc(s, q, ids[i], k);
+		rc = score_doc(s, cp, q, ids[i], k);
 	free(ids);
 	*done = rc == LEND_OK && n <= RARE;
 	return rc;
@@ -586,37 +601,11 @@ static int score_rare(sq *s, const lend_sys_search_query *q, const char *m, tops
 
 /* ------------------------------------------------- several words */
 
-/* The cost of scoring a book from its document, in prefix rows read alone
- * (about 0.1 µs): a kept document, one read from SQLite (1 to 2 µs). */
-#define DOC_COST 4
+/* The cost of scoring a book, in prefix rows read alone (about 0.1 µs):
+ * from the connection's copy, or from its document read from SQLite (1 to
+ * 2 µs). */
+#define DOC_COST 2
 #define DOC_READ_COST 20
-#define DOC_SAMPLE 32 /* books of a set looked at to tell how many documents are kept */
-
-/* What scoring a book of the set costs on average: a sample of its books
- * says how many of their documents the connection keeps. */
-static int64_t set_doc_cost(sq *s, const sq_books *b)
-{
-	size_t m = b->n < DOC_SAMPLE ? b->n : DOC_SAMPLE, kept = 0, seen = 0, next = 0;
-	if (!m)
-		return DOC_COST;
-	if (!b->bits) {
-		for (size_t i = 0; i < m; i++)
-			kept += (size_t)sq__search_doc_kept(s, b->ids[i * b->n / m]);
-	} else {
-		/* The (i · n / m)-th member, for i = 0 .. m - 1, in one pass. */
-		for (size_t w = 0, i = 0; w < b->nbits && i < m; w++) {
-			size_t pc = (size_t)__builtin_popcountll(b->bits[w]);
-			for (uint64_t x = b->bits[w]; x && i < m && next < seen + pc; x &= x - 1) {
-				if (seen + (size_t)__builtin_popcountll(b->bits[w] & ((x & -x) - 1)) == next) {
-					kept += (size_t)sq__search_doc_kept(s, (int64_t)(w * 64 + (size_t)__builtin_ctzll(x)));
-					next = ++i * b->n / m;
-				}
-			}
-			seen += pc;
-		}
-	}
-	return (int64_t)((DOC_COST * kept + DOC_READ_COST * (m - kept)) / m);
-}
 
 /* The books in every set: the smallest one's, each tested in the others. */
 static int intersect(sq *s, const sq_books **set, int ns, sq_books *out)
@@ -659,18 +648,30 @@ static int intersect(sq *s, const sq_books **set, int ns, sq_books *out)
 	return LEND_OK;
 }
 
+#define AHEAD 8 /* books: the record of the 8th next is asked for, the slot of the 16th */
+
 /* Score every book of the set. */
-static int score_set(sq *s, const lend_sys_search_query *q, const sq_books *b, tops *k)
+static int score_set(sq *s, sq_copy *cp, const lend_sys_search_query *q, const sq_books *b, tops *k)
 {
 	int rc = LEND_OK;
-	if (!b->bits) {
-		for (size_t i = 0; rc == LEND_OK && i < b->n; i++)
-			rc = score_doc(s, q, b->ids[i], k);
-		return rc;
+	int64_t *ids = b->ids;
+	if (b->bits) {
+		if (!(ids = malloc((b->n ? b->n : 1) * sizeof *ids)))
+			return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+		size_t n = 0;
+		for (size_t w = 0; w < b->nbits; w++)
+			for (uint64_t x = b->bits[w]; x; x &= x - 1)
+				ids[n++] = (int64_t)(w * 64 + (size_t)__builtin_ctzll(x));
 	}
-	for (size_t w = 0; rc == LEND_OK && w < b->nbits; w++)
-		for (uint64_t x = b->bits[w]; rc == LEND_OK && x; x &= x - 1)
-			rc = score_doc(s, q, (int64_t)(w * 64 + (size_t)__builtin_ctzll(x)), k);
+	for (size_t i = 0; rc == LEND_OK && i < b->n; i++) {
+		if (cp && i + 2 * AHEAD < b->n)
+			sq__copy_prefetch(cp, ids[i + 2 * AHEAD], 0);
+		if (cp && i + AHEAD < b->n)
+			sq__copy_prefetch(cp, ids[i + AHEAD], 1);
+		rc = score_doc(s, cp, q, ids[i], k);
+	}
+	if (ids != b->ids)
+		free(ids);
 	return rc;
 }
 
@@ -679,8 +680,8 @@ static const char sql_rows[] = "SELECT nscore, book_id FROM search_prefix WHERE 
 /* Walk the last word's prefix rows best first, reading the document only of
  * the rows whose book is in the set; *complete = 0 when that has cost more
  * than reading the set's books would have (then nothing is offered). */
-static int walk_set(sq *s, const lend_sys_search_query *q, const sq_books *set, int64_t doc_cost, tops *k,
-                    int *complete)
+static int walk_set(sq *s, sq_copy *cp, const lend_sys_search_query *q, const sq_books *set, int64_t doc_cost,
+                    tops *k, int *complete)
 {
 	const char *last = q->words[q->nwords - 1];
 	size_t kb = prefix_bytes(last, strlen(last), PREFIX_MAX);
@@ -704,7 +705,7 @@ static int walk_set(sq *s, const lend_sys_search_query *q, const sq_books *set, 
 			break;
 		if (!in)
 			continue;
-		if ((rc = score_doc(s, q, book_id, k)) != LEND_OK)
+		if ((rc = score_doc(s, cp, q, book_id, k)) != LEND_OK)
 			break;
 	}
 	if (rc == LEND_OK && step == SQLITE_DONE)
@@ -724,7 +725,8 @@ static int walk_set(sq *s, const lend_sys_search_query *q, const sq_books *set, 
  * sets' intersection are read one by one. Exact either way. */
 static int match_words(sq *s, const lend_sys_search_query *q, tops *k)
 {
-	int rc = LEND_OK;
+	sq_copy *cp;
+	int rc = sq__search_copy(s, &cp);
 	const sq_books *set[QUERY_WORDS];
 	sq_books own[QUERY_WORDS];
 	int ns = 0, whole = q->prefix ? q->nwords - 1 : q->nwords;
@@ -760,15 +762,36 @@ static int match_words(sq *s, const lend_sys_search_query *q, tops *k)
 			span = end > span ? end : span;
 		}
 		int complete = 0;
-		int64_t dc = set_doc_cost(s, &both);
+		int64_t dc = cp ? DOC_COST : DOC_READ_COST;
 		if ((uint64_t)both.n * (uint64_t)dc > 2 * (uint64_t)k->max * span / both.n)
-			rc = walk_set(s, q, &both, dc, k, &complete);
+			rc = walk_set(s, cp, q, &both, dc, k, &complete);
 		if (rc == LEND_OK && !complete)
-			rc = score_set(s, q, &both, k);
+			rc = score_set(s, cp, q, &both, k);
 	}
 	sq__books_free(&both);
 	for (int i = 0; i < ns; i++)
 		sq__books_free(&own[i]);
+	return rc;
+}
+
+static const char sql_keys[] = "SELECT keys FROM search_doc WHERE book_id = ?1";
+
+/* The keys of a book scored from the connection's copy, which has none. */
+static int keys_read(sq *s, top *t)
+{
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql_keys, &st, "search doc");
+	if (rc != LEND_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, t->book_id);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW && !(t->keys = strdup(sq__text(st, 0) ? sq__text(st, 0) : "")))
+		rc = sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+	else if (step == SQLITE_DONE)
+		rc = sq__fail_msg(s, "search", "a book of the index has no document", LEND_ESTORAGE);
+	else if (step != SQLITE_ROW)
+		rc = sq__fail(s, "search doc", step);
+	sq__done(s, st);
 	return rc;
 }
 
@@ -812,6 +835,9 @@ static int search_match(void *ud, const lend_sys_search_query *q, lend_sys_searc
 		rc = score_fts(s, q, m, &k);
 	}
 	free(m);
+	for (int i = 0; rc == LEND_OK && i < k.n; i++)
+		if (!k.t[i].keys)
+			rc = keys_read(s, &k.t[i]);
 	for (int i = 0; rc == LEND_OK && i < k.n; i++) {
 		int r = cb(ctx, k.t[i].book_id, k.t[i].score, k.t[i].keys);
 		if (r)

@@ -1,25 +1,25 @@
 /* lib/storage/sqlite/search_cache.c — what a connection keeps of the search
- * index between calls, for the queries of several words (doc/search.md).
+ * index between calls, and how it stays true (doc/search.md).
  *
  * Which books hold a word: a query of several words walks the prefix rows
  * of its last word and needs to know, for each row, whether the book holds
- * the other words. Reading the book's document costs a B-tree lookup per
- * row (1 to 2 µs); a set of the books that hold a word, read once from
+ * the other words. A set of the books that hold a word, read once from
  * FTS5, answers in a few nanoseconds. The sets of common words are kept, up
  * to SETS_BYTES per connection, least recently used first out.
  *
- * Documents: when the books holding the other words are fewer than the rows
- * the walk would need, each of them is scored from its document; the
- * documents read are kept too, up to DOCS_BYTES, so that the next keystroke
- * of the same words (or any query naming the same books) scores them in
- * memory.
+ * Documents: when the books holding the other words are fewer than the
+ * rows the walk would need, each of them is scored from its document. The
+ * connection copies every document once, compact (search_copy.c), up to
+ * COPY_BYTES; a bigger catalog's documents are read from search_doc.
  *
- * Keeping them true: every write of the index (search_put, search_delete)
- * stores a new random generation in search_state and changes the kept sets
- * in place; a search compares the stored generation with the one the sets
- * were made or changed at and drops them all when they differ: another
- * connection wrote the index, or a transaction of this one that changed
- * them rolled back.
+ * Keeping them true: every write of a book's index (search_put,
+ * search_delete) appends a row (the book, a random tag) to search_log. A
+ * search reads the log's last row; when it is not the one the connection
+ * has seen, the books of the rows after that one are read again, the copy
+ * and the sets changed for each. When the row seen is gone (a rollback took
+ * it back, or the writers trimmed the log past it), everything is dropped
+ * and the copy loaded again. Nothing else changes what is kept: a write
+ * of this connection is seen the same way, at its next search.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +27,10 @@
 #include "sq.h"
 
 #define SETS_BYTES (32u << 20) /* per connection */
-#define DOCS_BYTES (16u << 20)
+#define COPY_BYTES (256u << 20)
 #define KEEP_MIN 512           /* books: a rarer word is read again at each query (tens of µs) */
+#define LOG_KEEP 100000        /* rows of search_log kept: a connection further behind loads anew */
+#define LOG_TRIM 1024          /* the log is trimmed at every LOG_TRIM-th row */
 
 struct sq_word_books {
 	char *word;
@@ -37,34 +39,18 @@ struct sq_word_books {
 	sq_books b;
 };
 
-/* The documents: an open-addressing table of book ids, a clock for
- * eviction (each document's `ref` is set when it is used; the hand clears
- * it and evicts the documents it finds clear). */
-typedef struct docs {
-	sq_doc **slot;
-	size_t cap, n, bytes, hand;
-	size_t max; /* bytes */
-} docs;
-
 struct sq_search_cache {
-	docs d;
-	sq_doc *spare; /* the last document read and not kept */
-	size_t sets_max, keep_min; /* SETS_BYTES, KEEP_MIN unless a test says */
-	int64_t gen;
-	int known; /* gen was read (or written) and the sets match it */
-	struct sq_word_books **e; /* each on its own, so that a set handed out stays put */
+	sq_copy copy;
+	int refused;               /* the copy did not fit: not tried again */
+	size_t sets_max, copy_max, keep_min; /* SETS_BYTES, COPY_BYTES, KEEP_MIN unless a test says */
+	int64_t log_keep;
+	int64_t seq, tag;          /* the last row of search_log seen (0, 0: none) */
+	int known;                 /* seq and tag were read */
+	struct sq_word_books **e;  /* each on its own, so that a set handed out stays put */
 	size_t n, cap, bytes;
 	uint64_t clock;
 	uint64_t pin; /* sets used since this clock serve the current query: kept */
 };
-
-static uint64_t hash_of(const char *w)
-{
-	uint64_t h = 1469598103934665603u;
-	for (; *w; w++)
-		h = (h ^ (unsigned char)*w) * 1099511628211u;
-	return h;
-}
 
 static size_t books_bytes(const sq_books *b)
 {
@@ -111,33 +97,21 @@ static void entry_free(struct sq_word_books *e)
 	free(e);
 }
 
-static void docs_clear(docs *d)
-{
-	for (size_t i = 0; i < d->cap; i++) {
-		free(d->slot[i]);
-		d->slot[i] = NULL;
-	}
-	d->n = 0;
-	d->bytes = 0;
-}
-
-static void cache_clear(struct sq_search_cache *c)
+static void sets_clear(struct sq_search_cache *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		entry_free(c->e[i]);
 	c->n = 0;
 	c->bytes = 0;
-	docs_clear(&c->d);
 }
 
 void sq__search_cache_free(struct sq_search_cache *c)
 {
 	if (!c)
 		return;
-	cache_clear(c);
+	sets_clear(c);
+	sq__copy_free(&c->copy);
 	free(c->e);
-	free(c->d.slot);
-	free(c->spare);
 	free(c);
 }
 
@@ -146,95 +120,27 @@ static struct sq_search_cache *cache_of(sq *s)
 	struct sq_search_cache **slot = sq__search_cache(s);
 	if (!*slot && (*slot = calloc(1, sizeof **slot)) != NULL) {
 		(*slot)->sets_max = SETS_BYTES;
+		(*slot)->copy_max = COPY_BYTES;
 		(*slot)->keep_min = KEEP_MIN;
-		(*slot)->d.max = DOCS_BYTES;
+		(*slot)->log_keep = LOG_KEEP;
 	}
 	return *slot;
 }
 
-static const char sql_gen_get[] = "SELECT gen FROM search_state WHERE id = 1";
-static const char sql_gen_put[] = "UPDATE search_state SET gen = ?1 WHERE id = 1";
-
-static int gen_read(sq *s, int64_t *gen)
-{
-	sqlite3_stmt *st;
-	int rc = sq__prep(s, sql_gen_get, &st, "search state");
-	if (rc != LEND_OK)
-		return rc;
-	return sq__run_count(s, st, "search state", gen);
-}
-
-/* The connection's kept data, emptied unless it was made at the index's
- * current generation, which *gen receives. */
-static int cache_now(sq *s, struct sq_search_cache **out, int64_t *gen)
-{
-	struct sq_search_cache *c = *out = cache_of(s);
-	if (!c)
-		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
-	int rc = gen_read(s, gen);
-	if (rc != LEND_OK)
-		return rc;
-	if (!c->known || c->gen != *gen)
-		cache_clear(c);
-	c->gen = *gen;
-	c->known = 1;
-	return LEND_OK;
-}
-
-/* Drop the kept sets unless the index is as they were made. */
-int sq__search_cache_check(sq *s)
-{
-	struct sq_search_cache *c;
-	int64_t gen;
-	int rc = cache_now(s, &c, &gen);
-	if (rc == LEND_OK)
-		c->pin = c->clock + 1;
-	return rc;
-}
-
-/* Before a write of the index: a new generation, and the kept sets stay
- * only if they were true until now. */
-int sq__search_cache_write(sq *s)
-{
-	struct sq_search_cache *c;
-	int64_t gen, next;
-	int rc = cache_now(s, &c, &gen);
-	if (rc != LEND_OK)
-		return rc;
-	sqlite3_randomness(sizeof next, &next);
-	sqlite3_stmt *st;
-	rc = sq__prep(s, sql_gen_put, &st, "search state");
-	if (rc != LEND_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, next);
-	rc = sq__run(s, st, "search state", 1);
-	if (rc == LEND_OK)
-		c->gen = next;
-	return rc;
-}
-
 static struct sq_word_books *find(struct sq_search_cache *c, const char *w, size_t n)
 {
-	uint64_t h = 0;
-	char buf[256];
-	if (n >= sizeof buf)
-		return NULL; /* no word that long is kept */
-	memcpy(buf, w, n);
-	buf[n] = '\0';
-	h = hash_of(buf);
+	uint64_t h = sq__hash(w, n);
 	for (size_t i = 0; i < c->n; i++)
-		if (c->e[i]->hash == h && strcmp(c->e[i]->word, buf) == 0)
+		if (c->e[i]->hash == h && strncmp(c->e[i]->word, w, n) == 0 && c->e[i]->word[n] == '\0')
 			return c->e[i];
 	return NULL;
 }
 
 /* Book id joins (on = 1) or leaves (on = 0) the kept set of the word w (n
  * bytes), if there is one. A set that cannot grow is dropped. */
-void sq__books_note(sq *s, const char *w, size_t n, int64_t id, int on)
+static void books_note(struct sq_search_cache *c, const char *w, size_t n, int64_t id, int on)
 {
-	struct sq_search_cache **slot = sq__search_cache(s);
-	struct sq_search_cache *c = *slot;
-	struct sq_word_books *e = c && c->n ? find(c, w, n) : NULL;
+	struct sq_word_books *e = c->n ? find(c, w, n) : NULL;
 	if (!e || id < 0)
 		return;
 	sq_books *b = &e->b;
@@ -391,7 +297,7 @@ int sq__books_of(sq *s, const char *word, const sq_books **out, sq_books *own)
 		return rc;
 	*out = own;
 	size_t bytes = books_bytes(own);
-	if (own->n < c->keep_min || bytes > c->sets_max / 4 || wn >= 256)
+	if (own->n < c->keep_min || bytes > c->sets_max / 4)
 		return LEND_OK; /* the caller's, for this query only */
 	if (!make_room(c, bytes))
 		return LEND_OK;
@@ -412,7 +318,7 @@ int sq__books_of(sq *s, const char *word, const sq_books **out, sq_books *own)
 	memcpy(copy, word, wn + 1);
 	c->e[c->n++] = e;
 	e->word = copy;
-	e->hash = hash_of(copy);
+	e->hash = sq__hash(copy, wn);
 	e->used = ++c->clock;
 	e->b = *own;
 	memset(own, 0, sizeof *own);
@@ -422,98 +328,6 @@ int sq__books_of(sq *s, const char *word, const sq_books **out, sq_books *own)
 }
 
 /* ----------------------------------------------------------- documents */
-
-static size_t slot_of(const docs *d, int64_t id)
-{
-	uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15u;
-	return (size_t)(h >> 17) & (d->cap - 1);
-}
-
-static sq_doc **doc_find(docs *d, int64_t id)
-{
-	if (!d->cap)
-		return NULL;
-	for (size_t i = slot_of(d, id);; i = (i + 1) & (d->cap - 1)) {
-		if (!d->slot[i])
-			return NULL;
-		if (d->slot[i]->book_id == id)
-			return &d->slot[i];
-	}
-}
-
-/* Remove the document in slot i, shifting back the ones after it that
- * probed past it (linear probing without tombstones). */
-static void doc_remove(docs *d, size_t i)
-{
-	d->bytes -= d->slot[i]->bytes;
-	free(d->slot[i]);
-	d->slot[i] = NULL;
-	d->n--;
-	for (size_t j = (i + 1) & (d->cap - 1); d->slot[j]; j = (j + 1) & (d->cap - 1)) {
-		size_t home = slot_of(d, d->slot[j]->book_id);
-		/* j's document may move to i if i lies cyclically in [home, j). */
-		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
-			d->slot[i] = d->slot[j];
-			d->slot[j] = NULL;
-			i = j;
-		}
-	}
-}
-
-static int doc_insert(docs *d, sq_doc *x)
-{
-	if ((d->n + 1) * 2 > d->cap) {
-		size_t cap = d->cap ? 2 * d->cap : 1024;
-		sq_doc **slot = calloc(cap, sizeof *slot);
-		if (!slot)
-			return -1;
-		docs old = *d;
-		d->slot = slot;
-		d->cap = cap;
-		d->hand = 0;
-		for (size_t i = 0; i < old.cap; i++)
-			if (old.slot[i]) {
-				size_t j = slot_of(d, old.slot[i]->book_id);
-				while (d->slot[j])
-					j = (j + 1) & (d->cap - 1);
-				d->slot[j] = old.slot[i];
-			}
-		free(old.slot);
-	}
-	size_t j = slot_of(d, x->book_id);
-	while (d->slot[j])
-		j = (j + 1) & (d->cap - 1);
-	d->slot[j] = x;
-	d->n++;
-	d->bytes += x->bytes;
-	return 0;
-}
-
-/* Evict by the clock until `need` more bytes fit. */
-static void doc_room(docs *d, size_t need)
-{
-	size_t turns = 0;
-	while (d->n && d->bytes + need > d->max && turns++ < 4 * d->cap) {
-		size_t i = d->hand;
-		sq_doc *x = d->slot[i];
-		if (x && x->ref) {
-			x->ref = 0;
-			d->hand = (i + 1) & (d->cap - 1);
-		} else if (x) {
-			doc_remove(d, i); /* may shift a later document into slot i: look at it next */
-		} else {
-			d->hand = (i + 1) & (d->cap - 1);
-		}
-	}
-}
-
-void sq__search_cache_forget(sq *s, int64_t book_id)
-{
-	struct sq_search_cache *c = *sq__search_cache(s);
-	sq_doc **x = c ? doc_find(&c->d, book_id) : NULL;
-	if (x)
-		doc_remove(&c->d, (size_t)(x - c->d.slot));
-}
 
 static const char sql_doc_read[] = "SELECT kind, language, age_rating, keys, terms FROM search_doc WHERE book_id = ?1";
 
@@ -548,8 +362,7 @@ int sq__search_doc_read(sq *s, int64_t book_id, sq_doc **out)
 	}
 	size_t ln = lang ? strlen(lang) : 0, kn = strlen(keys), tn = strlen(terms), nt = sq__count_lines(terms);
 	/* One block: the document, its parsed terms, then its strings. */
-	size_t bytes = sizeof(sq_doc) + nt * sizeof(sq_term) + ln + kn + tn + 3;
-	sq_doc *x = malloc(bytes);
+	sq_doc *x = malloc(sizeof(sq_doc) + nt * sizeof(sq_term) + ln + kn + tn + 3);
 	if (!x) {
 		sq__done(s, st);
 		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
@@ -565,81 +378,325 @@ int sq__search_doc_read(sq *s, int64_t book_id, sq_doc **out)
 	x->keys = put_str(&p, keys, kn);
 	x->nterms = sq__parse_terms(put_str(&p, terms, tn), t, nt);
 	x->term = t;
-	x->bytes = bytes;
-	x->ref = 1;
 	sq__done(s, st);
 	*out = x;
 	return LEND_OK;
 }
 
-int sq__search_doc(sq *s, int64_t book_id, const sq_doc **out)
+/* ------------------------------------------------------ keeping true */
+
+static const char sql_log_last[] = "SELECT seq, tag FROM search_log ORDER BY seq DESC LIMIT 1";
+static const char sql_log_tag[] = "SELECT tag FROM search_log WHERE seq = ?1";
+static const char sql_log_first[] = "SELECT seq FROM search_log ORDER BY seq LIMIT 1";
+static const char sql_log_after[] = "SELECT book_id FROM search_log WHERE seq > ?1 ORDER BY seq";
+static const char sql_log_put[] = "INSERT INTO search_log (book_id, tag) VALUES (?1, ?2)";
+static const char sql_log_trim[] = "DELETE FROM search_log WHERE seq <= ?1";
+
+/* The value of a one-row query with an optional integer parameter; *found
+ * = 0 when there is no row. */
+static int log_value(sq *s, const char *sql, int64_t arg, int64_t *v, int *found)
+{
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql, &st, "search log");
+	if (rc != LEND_OK)
+		return rc;
+	if (sqlite3_bind_parameter_count(st))
+		sqlite3_bind_int64(st, 1, arg);
+	int step = sqlite3_step(st);
+	*found = step == SQLITE_ROW;
+	if (*found)
+		*v = sqlite3_column_int64(st, 0);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = sq__fail(s, "search log", step);
+	sq__done(s, st);
+	return rc;
+}
+
+int sq__search_cache_write(sq *s, int64_t book_id)
+{
+	struct sq_search_cache *c = cache_of(s);
+	if (!c)
+		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+	int64_t tag;
+	sqlite3_randomness(sizeof tag, &tag);
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql_log_put, &st, "search log");
+	if (rc != LEND_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, book_id);
+	sqlite3_bind_int64(st, 2, tag);
+	rc = sq__run(s, st, "search log", 1);
+	int64_t seq = sqlite3_last_insert_rowid(sq__db(s));
+	if (rc == LEND_OK && seq % (c->log_keep < LOG_TRIM ? 1 : LOG_TRIM) == 0 && seq > c->log_keep) {
+		rc = sq__prep(s, sql_log_trim, &st, "search log");
+		if (rc == LEND_OK) {
+			sqlite3_bind_int64(st, 1, seq - c->log_keep);
+			rc = sq__run(s, st, "search log", 0);
+		}
+	}
+	return rc;
+}
+
+/* Is what the connection saw (the row seq, tag) still the log's past? */
+static int log_base(sq *s, struct sq_search_cache *c, int *ok)
+{
+	int64_t v = 0;
+	int found;
+	*ok = 0;
+	if (c->seq == 0) { /* the log was empty: its first row must be the first ever */
+		int rc = log_value(s, sql_log_first, 0, &v, &found);
+		*ok = rc == LEND_OK && (!found || v == 1);
+		return rc;
+	}
+	int rc = log_value(s, sql_log_tag, c->seq, &v, &found);
+	*ok = rc == LEND_OK && found && v == c->tag;
+	return rc;
+}
+
+/* A book changed: its set memberships and its record follow its document. */
+static int apply_book(sq *s, struct sq_search_cache *c, int64_t id)
+{
+	sq_doc *d;
+	int rc = sq__search_doc_read(s, id, &d);
+	if (rc != LEND_OK)
+		return rc;
+	if (c->n) {
+		size_t nold = sq__copy_nterms(&c->copy, id), k = 0;
+		sq_term *old = malloc((nold + 1) * sizeof *old);
+		if (!old || sq__copy_words(&c->copy, id, old, nold, &k) != 0) {
+			sets_clear(c); /* its words were not known */
+		} else {
+			size_t nnew = d ? d->nterms : 0;
+			for (size_t i = 0; i < k; i++) {
+				size_t j = 0;
+				while (j < nnew && !(d->term[j].n == old[i].n && memcmp(d->term[j].w, old[i].w, old[i].n) == 0))
+					j++;
+				if (j == nnew)
+					books_note(c, old[i].w, old[i].n, id, 0);
+			}
+			for (size_t j = 0; j < nnew; j++)
+				books_note(c, d->term[j].w, d->term[j].n, id, 1);
+		}
+		free(old);
+	}
+	if (sq__copy_set(&c->copy, id, d) != 0) {
+		sq__copy_free(&c->copy); /* read from the table until it is loaded again */
+		sets_clear(c);
+	}
+	free(d);
+	return LEND_OK;
+}
+
+/* Apply the rows after the one seen; *done = 0 when there are too many of
+ * them (loading anew costs less). */
+static int apply_log(sq *s, struct sq_search_cache *c, int64_t last, int *done)
+{
+	*done = 0;
+	if ((uint64_t)(last - c->seq) > c->copy.books / 4 + 1024)
+		return LEND_OK;
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql_log_after, &st, "search log");
+	if (rc != LEND_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, c->seq);
+	size_t n = 0, cap = 0;
+	int64_t *ids = NULL;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			int64_t *x = realloc(ids, cap * sizeof *x);
+			if (!x) {
+				step = SQLITE_NOMEM;
+				break;
+			}
+			ids = x;
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sq__done(s, st);
+	if (step != SQLITE_DONE) {
+		free(ids);
+		return step == SQLITE_NOMEM ? sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM)
+		                            : sq__fail(s, "search log", step);
+	}
+	for (size_t i = 0; rc == LEND_OK && i < n; i++) {
+		int again = 0; /* a book written more than once is read once */
+		for (size_t j = i > 8 ? i - 8 : 0; j < i && !again; j++)
+			again = ids[j] == ids[i];
+		if (!again)
+			rc = apply_book(s, c, ids[i]);
+	}
+	free(ids);
+	*done = rc == LEND_OK;
+	return rc;
+}
+
+int sq__search_cache_check(sq *s)
+{
+	struct sq_search_cache *c = cache_of(s);
+	if (!c)
+		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+	sq__copy_end(&c->copy);
+	int64_t seq = 0, tag = 0;
+	sqlite3_stmt *st;
+	int rc = sq__prep(s, sql_log_last, &st, "search log");
+	if (rc != LEND_OK)
+		return rc;
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		seq = sqlite3_column_int64(st, 0);
+		tag = sqlite3_column_int64(st, 1);
+	} else if (step != SQLITE_DONE) {
+		rc = sq__fail(s, "search log", step);
+	}
+	sq__done(s, st);
+	if (rc != LEND_OK)
+		return rc;
+	if (c->known && seq == c->seq && tag == c->tag) {
+		c->pin = c->clock + 1;
+		return LEND_OK;
+	}
+	int ok = 0, done = 0;
+	if (c->known && c->copy.on) {
+		rc = log_base(s, c, &ok);
+		if (rc == LEND_OK && ok)
+			rc = apply_log(s, c, seq, &done);
+		if (rc != LEND_OK)
+			return rc;
+	}
+	if (!done) {
+		/* Not known how: drop it all; the copy is loaded at its next use. */
+		sets_clear(c);
+		sq__copy_free(&c->copy);
+	}
+	c->seq = seq;
+	c->tag = tag;
+	c->known = 1;
+	c->pin = c->clock + 1;
+	return LEND_OK;
+}
+
+int sq__search_copy(sq *s, sq_copy **out)
 {
 	struct sq_search_cache *c = cache_of(s);
 	*out = NULL;
 	if (!c)
 		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
-	sq_doc **hit = doc_find(&c->d, book_id);
-	if (hit) {
-		(*hit)->ref = 1;
-		*out = *hit;
-		return LEND_OK;
+	if (!c->copy.on && !c->refused && c->known) {
+		int fits;
+		/* The sets were read at the same generation: what they say and the
+		 * copy agree. */
+		int rc = sq__copy_load(s, &c->copy, c->copy_max, &fits);
+		if (rc != LEND_OK)
+			return rc;
+		c->refused = !fits;
 	}
-	sq_doc *x;
-	int rc = sq__search_doc_read(s, book_id, &x);
-	if (rc != LEND_OK || !x)
-		return rc;
-	if (x->bytes > c->d.max / 64) {
-		/* Too big to keep: the caller's until its next call. */
-		free(c->spare);
-		c->spare = x;
-	} else {
-		doc_room(&c->d, x->bytes);
-		if (doc_insert(&c->d, x) != 0) {
-			free(c->spare);
-			c->spare = x;
-		}
-	}
-	*out = x;
+	if (c->copy.on)
+		*out = &c->copy;
 	return LEND_OK;
 }
 
-int sq__search_cache_limits(sq *s, size_t sets_bytes, size_t docs_bytes, size_t keep_min)
+int sq__search_cache_limits(sq *s, size_t sets_bytes, size_t copy_bytes, size_t keep_min, int64_t log_keep)
 {
 	struct sq_search_cache *c = cache_of(s);
 	if (!c)
 		return LEND_ENOMEM;
-	cache_clear(c);
+	sets_clear(c);
+	sq__copy_free(&c->copy);
+	c->refused = 0;
 	c->sets_max = sets_bytes;
-	c->d.max = docs_bytes;
+	c->copy_max = copy_bytes;
 	c->keep_min = keep_min;
+	c->log_keep = log_keep;
 	return LEND_OK;
 }
+
+/* ------------------------------------------------------ for the tests */
+
+static int same_terms(const sq_term *a, size_t na, const sq_term *b, size_t nb)
+{
+	if (na != nb)
+		return 0;
+	for (size_t i = 0; i < na; i++) {
+		size_t j = 0;
+		while (j < nb && !(a[i].n == b[j].n && a[i].score == b[j].score && memcmp(a[i].w, b[j].w, a[i].n) == 0))
+			j++;
+		if (j == nb)
+			return 0;
+	}
+	return 1;
+}
+
+static const char sql_doc_ids[] = "SELECT book_id FROM search_doc";
 
 int sq__search_cache_selfcheck(sq *s)
 {
 	struct sq_search_cache *c = *sq__search_cache(s);
 	if (!c)
 		return 0;
-	size_t n = 0, bytes = 0, sets = 0;
-	for (size_t i = 0; i < c->d.cap; i++) {
-		sq_doc *x = c->d.slot[i];
-		if (!x)
-			continue;
-		n++;
-		bytes += x->bytes;
-		sq_doc **at = doc_find(&c->d, x->book_id);
-		if (!at || *at != x)
-			return -1; /* not reachable from its home slot, or twice in the table */
-	}
-	for (size_t i = 0; i < c->n; i++)
+	if (sq__search_cache_check(s) != LEND_OK) /* caught up with the log first */
+		return -1;
+	size_t sets = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		sq_books b;
 		sets += books_bytes(&c->e[i]->b);
-	if (n != c->d.n || bytes != c->d.bytes || bytes > c->d.max || sets != c->bytes || sets > c->sets_max)
-		return -2;
+		if (books_read(s, c->e[i]->word, &b) != LEND_OK)
+			return -1;
+		int same = b.n == c->e[i]->b.n; /* and each of them kept: the same */
+		for (size_t j = 0; same && !b.bits && j < b.n; j++)
+			same = sq__books_has(&c->e[i]->b, b.ids[j]);
+		for (size_t w = 0; same && w < b.nbits; w++)
+			for (uint64_t x = b.bits[w]; same && x; x &= x - 1)
+				same = sq__books_has(&c->e[i]->b, (int64_t)(w * 64 + (size_t)__builtin_ctzll(x)));
+		sq__books_free(&b);
+		if (!same)
+			return -2; /* a kept set is not the books FTS5 finds */
+	}
+	if (sets != c->bytes || sets > c->sets_max)
+		return -3;
+	if (!c->copy.on)
+		return 0;
+	sqlite3_stmt *st;
+	if (sq__prep(s, sql_doc_ids, &st, "search doc") != LEND_OK)
+		return -1;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			int64_t *x = realloc(ids, cap * sizeof *x);
+			if (!x)
+				break;
+			ids = x;
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sq__done(s, st);
+	int bad = 0;
+	size_t copied = 0;
+	for (size_t i = 0; i < n && !bad; i++) {
+		sq_doc *d;
+		if (sq__search_doc_read(s, ids[i], &d) != LEND_OK || !d)
+			return -1;
+		if (sq__copy_has(&c->copy, ids[i])) {
+			copied++;
+			int kind, age;
+			const char *lang;
+			size_t ln, k = 0;
+			sq_term t[64];
+			sq__copy_fields(&c->copy, ids[i], &kind, &age, &lang, &ln);
+			sq__copy_words(&c->copy, ids[i], t, 64, &k);
+			bad = kind != d->kind || age != d->age_rating || !lang != !d->language ||
+			      (lang && (ln != strlen(d->language) || memcmp(lang, d->language, ln) != 0)) ||
+			      !same_terms(t, k, d->term, d->nterms);
+		}
+		free(d);
+	}
+	free(ids);
+	if (bad)
+		return -4; /* a record is not its book's document */
+	if (copied != c->copy.books)
+		return -5; /* a book copied is no longer in the table */
 	return 0;
-}
-
-int sq__search_doc_kept(sq *s, int64_t book_id)
-{
-	struct sq_search_cache *c = *sq__search_cache(s);
-	return c && doc_find(&c->d, book_id) != NULL;
 }

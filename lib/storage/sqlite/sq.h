@@ -54,6 +54,7 @@ void sq__search_methods(lend_storage *out);
 extern const char sq__search_schema[];
 extern const char sq__search_prefix_migration[];
 extern const char sq__search_state_migration[];
+extern const char sq__search_log_migration[];
 
 /* The books that hold a word (search_cache.c): a bitmap of ids, or a
  * sorted array of them when that is smaller; n is their count. */
@@ -67,14 +68,11 @@ struct sq_search_cache;
 /* The connection's kept sets (sqlite.c owns the slot and frees it). */
 struct sq_search_cache **sq__search_cache(sq *s);
 void sq__search_cache_free(struct sq_search_cache *c);
-/* At the start of a query: drop the kept sets unless the index is as they
- * were made, and keep those this query uses. */
+/* At the start of a query: bring what is kept up to the index's writes
+ * (search_log), and keep the sets this query uses. */
 int sq__search_cache_check(sq *s);
-/* Before each write of the index: a new generation in search_state. */
-int sq__search_cache_write(sq *s);
-/* Book id joins (on = 1) or leaves (on = 0) the kept set of the word w (n
- * bytes), if there is one. */
-void sq__books_note(sq *s, const char *w, size_t n, int64_t id, int on);
+/* Before each write of a book's index: a row of search_log. */
+int sq__search_cache_write(sq *s, int64_t book_id);
 /* The FTS5 query of one word, quoted (a prefix gets its star); malloc'd,
  * NULL when memory ran out (search.c). */
 char *sq__fts_word(const char *w, int prefix);
@@ -101,24 +99,70 @@ typedef struct sq_doc {
 	const char *keys;
 	const sq_term *term;
 	size_t nterms;
-	size_t bytes;
-	int ref;
 } sq_doc;
-/* The document of book_id read from search_doc, malloc'd, never kept
- * (*out NULL when there is none). */
+/* The document of book_id read from search_doc, malloc'd (*out NULL when
+ * there is none). */
 int sq__search_doc_read(sq *s, int64_t book_id, sq_doc **out);
-/* The document of book_id, kept or read (*out NULL when there is none);
- * *out is valid until the next call of this function. */
-int sq__search_doc(sq *s, int64_t book_id, const sq_doc **out);
-/* Whether the document of book_id is kept (reading it costs no lookup). */
-int sq__search_doc_kept(sq *s, int64_t book_id);
-/* A write of the index changes this book: its kept document is dropped. */
-void sq__search_cache_forget(sq *s, int64_t book_id);
-/* For the tests: other bounds (bytes of sets, bytes of documents, the
- * fewest books of a set that is kept); drops what is kept. */
-int sq__search_cache_limits(sq *s, size_t sets_bytes, size_t docs_bytes, size_t keep_min);
-/* For the tests: 0 when what is kept is consistent (every document found
- * from its id, the byte counts right and within their bounds). */
+
+/* FNV-1a of n bytes: the kept sets' and the copy's hash of a word. */
+uint64_t sq__hash(const char *w, size_t n);
+
+/* A connection's copy of every book's document (search_copy.c). */
+typedef struct sq_copy {
+	int on;                /* loaded, and true at the generation the cache knows */
+	int far;               /* a book's id was beyond the slots: its terms are unknown */
+	uint32_t *at;          /* per book id: 0 none, UINT32_MAX not copied, else its record + 1 */
+	size_t nat;
+	uint32_t *rec;         /* the records */
+	size_t used, cap, dead; /* units */
+	size_t books;
+	char *pool;            /* the vocabulary's words, one after another */
+	size_t pool_used, pool_cap;
+	uint32_t *off, *len;   /* per word id */
+	size_t nterm, term_cap;
+	uint32_t *hash;        /* word id + 1 by the word's hash, open addressing */
+	size_t hcap;
+	uint32_t *sorted;      /* the first nsorted word ids, by word */
+	size_t nsorted;
+	uint64_t *mark;        /* the word ids the current query's last word matches */
+	size_t mark_words;
+	const lend_sys_search_query *q; /* the query marked */
+	int none;              /* one of its other words is no book's */
+	uint32_t lang;         /* its language's id + 1; 0: any */
+	uint32_t other[16];    /* its other words' ids */
+	int nothers;
+} sq_copy;
+void sq__copy_free(sq_copy *c);
+/* Load every book of search_doc; *fits = 0 (and nothing kept) when the copy
+ * would take more than max_bytes. */
+int sq__copy_load(sq *s, sq_copy *c, size_t max_bytes, int *fits);
+size_t sq__copy_bytes(const sq_copy *c);
+/* The book's record made from d, or removed (d NULL); -1 when memory ran out. */
+int sq__copy_set(sq_copy *c, int64_t id, const sq_doc *d);
+/* The book's terms as copied (pointing into the copy until its next change);
+ * -1 when they are not known (a book not copied). */
+int sq__copy_words(const sq_copy *c, int64_t id, sq_term *t, size_t max, size_t *n);
+size_t sq__copy_nterms(const sq_copy *c, int64_t id);
+int sq__copy_has(const sq_copy *c, int64_t id);
+int sq__copy_fields(const sq_copy *c, int64_t id, int *kind, int *age, const char **lang, size_t *langn);
+/* Score a copied book for q: 1 and *score (-1: it does not match or pass
+ * the filters), or 0 when the book is not copied (read it). */
+int sq__copy_score(sq_copy *c, const lend_sys_search_query *q, int64_t id, int64_t *score);
+/* Ask the memory for a book's slot (record = 0) or, its slot read, its
+ * record: scoring many books, the next ones' wait overlaps. */
+void sq__copy_prefetch(const sq_copy *c, int64_t id, int record);
+/* After a query: forget its marks. */
+void sq__copy_end(sq_copy *c);
+/* The connection's copy when it is loaded (loading it if it was not), else
+ * NULL: the books are read from the table. */
+int sq__search_copy(sq *s, sq_copy **out);
+/* For the tests: other bounds (bytes of sets, bytes of the copy, the fewest
+ * books of a set that is kept, rows of the log a writer keeps); drops what
+ * is kept. */
+int sq__search_cache_limits(sq *s, size_t sets_bytes, size_t copy_bytes, size_t keep_min, int64_t log_keep);
+/* For the tests: 0 when what is kept, brought up to the log, equals what
+ * the database holds (the copy every document of search_doc, each kept set
+ * the books FTS5 finds). */
 int sq__search_cache_selfcheck(sq *s);
 void sq__books_free(sq_books *b);
 
