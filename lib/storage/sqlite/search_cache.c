@@ -456,6 +456,8 @@ static int log_base(sq *s, struct sq_search_cache *c, int *ok)
 /* A book changed: its set memberships and its record follow its document. */
 static int apply_book(sq *s, struct sq_search_cache *c, int64_t id)
 {
+	if (!c->copy.on)
+		return LEND_OK; /* dropped by an earlier book of the same log */
 	sq_doc *d;
 	int rc = sq__search_doc_read(s, id, &d);
 	if (rc != LEND_OK)
@@ -479,8 +481,10 @@ static int apply_book(sq *s, struct sq_search_cache *c, int64_t id)
 		}
 		free(old);
 	}
-	if (sq__copy_set(&c->copy, id, d) != 0) {
-		sq__copy_free(&c->copy); /* read from the table until it is loaded again */
+	if (sq__copy_set(&c->copy, id, d) != 0 || sq__copy_bytes(&c->copy) > c->copy_max) {
+		/* Out of memory, or grown past its bound: read from the table. */
+		c->refused = sq__copy_bytes(&c->copy) > c->copy_max;
+		sq__copy_free(&c->copy);
 		sets_clear(c);
 	}
 	free(d);

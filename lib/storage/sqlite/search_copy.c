@@ -137,18 +137,16 @@ static uint32_t word_id(sq_copy *c, const char *w, size_t n)
 	return id;
 }
 
-static int cmp_words(const sq_copy *c, uint32_t a, uint32_t b)
-{
-	size_t na = c->len[a], nb = c->len[b];
-	int r = memcmp(c->pool + c->off[a], c->pool + c->off[b], na < nb ? na : nb);
-	return r ? r : (na > nb) - (na < nb);
-}
-
-static const sq_copy *sort_copy; /* qsort has no context argument; one sort at a time per connection */
+typedef struct sort_word {
+	const char *w;
+	uint32_t n, id;
+} sort_word;
 
 static int by_word(const void *x, const void *y)
 {
-	return cmp_words(sort_copy, *(const uint32_t *)x, *(const uint32_t *)y);
+	const sort_word *a = x, *b = y;
+	int r = memcmp(a->w, b->w, a->n < b->n ? a->n : b->n);
+	return r ? r : (a->n > b->n) - (a->n < b->n);
 }
 
 /* Sort the whole vocabulary (its ids by word), so that the words a prefix
@@ -158,12 +156,19 @@ static int vocab_sort(sq_copy *c)
 	uint32_t *s = realloc(c->sorted, (c->nterm ? c->nterm : 1) * sizeof *s);
 	if (!s)
 		return -1;
-	for (size_t i = 0; i < c->nterm; i++)
-		s[i] = (uint32_t)i;
-	sort_copy = c;
-	qsort(s, c->nterm, sizeof *s, by_word);
-	sort_copy = NULL;
 	c->sorted = s;
+	sort_word *t = malloc((c->nterm ? c->nterm : 1) * sizeof *t);
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < c->nterm; i++) {
+		t[i].w = c->pool + c->off[i];
+		t[i].n = c->len[i];
+		t[i].id = (uint32_t)i;
+	}
+	qsort(t, c->nterm, sizeof *t, by_word);
+	for (size_t i = 0; i < c->nterm; i++)
+		s[i] = t[i].id;
+	free(t);
 	c->nsorted = c->nterm;
 	return 0;
 }
@@ -187,9 +192,10 @@ static int rec_room(sq_copy *c, size_t units)
 {
 	if (c->used + units <= c->cap)
 		return 0;
-	size_t cap = c->cap ? 2 * c->cap : 65536;
+	/* A quarter more each time: the records are most of the copy. */
+	size_t cap = c->cap ? c->cap + c->cap / 4 : 65536;
 	while (cap < c->used + units)
-		cap *= 2;
+		cap += cap / 4;
 	if (cap > UNFIT - 1)
 		return -1;
 	uint32_t *r = realloc(c->rec, cap * sizeof *r);
@@ -397,6 +403,11 @@ int sq__copy_load(sq *s, sq_copy *c, size_t max_bytes, int *fits)
 	if (vocab_sort(c) != 0 || (c->dead && rec_compact(c) != 0)) {
 		sq__copy_free(c);
 		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
+	}
+	uint32_t *r = realloc(c->rec, (c->used + c->used / 16 + 1) * sizeof *r); /* what the growth left over */
+	if (r) {
+		c->rec = r;
+		c->cap = c->used + c->used / 16 + 1;
 	}
 	c->on = 1;
 	*fits = 1;
