@@ -2135,9 +2135,10 @@ static void test_search_copy(void **state)
 		snprintf(word, sizeof word, "v%d", step);
 		put_doc(f, id, 1, "en", "common", id, word, 1000000 + step);
 		last[id] = step;
-		/* Every 500 writes the copy follows the log (its dead records pass
-		 * 65,536 units by step 7,500); the last 3,000 are too many. */
-		if ((step <= 9000 && step % 500 == 0) || step == 12000) {
+		/* Every 100 writes the copy follows the log (its dead records pass
+		 * 65,536 units near step 7,300: compacted, then written again); the
+		 * last 3,000 are too many: loaded anew. */
+		if ((step <= 9000 && step % 100 == 0) || step == 12000) {
 			/* The ten books written last, best first. */
 			int64_t want[10];
 			for (int i = 0; i < 10; i++) {
@@ -2156,6 +2157,7 @@ static void test_search_copy(void **state)
 			snprintf(word, sizeof word, "v%d", step);
 			EXPECT_IDS(&match(f, &h, 0, 0, 10, 2, "common", word)->c, id);
 			assert_int_equal(0, sq__search_cache_selfcheck(f->ud));
+			assert_int_equal(300, sq__search_cache_copied(f->ud)); /* followed, never dropped */
 		}
 	}
 
@@ -2172,6 +2174,7 @@ static void test_search_copy(void **state)
 	EXPECT_NONE(&match(f, &h, 1, 0, 10, 2, "common", "wi")->c);
 	EXPECT_IDS(&match(f, &h, 1, 0, 10, 2, "common", "na")->c, 301);
 	assert_int_equal(0, sq__search_cache_selfcheck(f->ud));
+	assert_int_equal(301, sq__search_cache_copied(f->ud));
 }
 
 static void test_search_bytes(void **state)

@@ -618,6 +618,12 @@ int sq__search_cache_limits(sq *s, size_t sets_bytes, size_t copy_bytes, size_t 
 
 /* ------------------------------------------------------ for the tests */
 
+long sq__search_cache_copied(sq *s)
+{
+	struct sq_search_cache *c = *sq__search_cache(s);
+	return c && c->copy.on ? (long)c->copy.books : -1;
+}
+
 static int same_terms(const sq_term *a, size_t na, const sq_term *b, size_t nb)
 {
 	if (na != nb)

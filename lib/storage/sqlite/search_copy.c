@@ -275,7 +275,8 @@ static int rec_put(sq_copy *c, int64_t id, int kind, const char *lang, int age, 
 /* Rewrite the records in book order without the dead ones. */
 static int rec_compact(sq_copy *c)
 {
-	uint32_t *r = malloc((c->used - c->dead + 1) * sizeof *r);
+	size_t cap = c->used - c->dead + 1;
+	uint32_t *r = malloc(cap * sizeof *r);
 	if (!r)
 		return -1;
 	size_t u = 0;
@@ -291,7 +292,7 @@ static int rec_compact(sq_copy *c)
 	free(c->rec);
 	c->rec = r;
 	c->used = u;
-	c->cap = c->used - c->dead + 1;
+	c->cap = cap;
 	c->dead = 0;
 	return 0;
 }

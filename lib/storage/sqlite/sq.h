@@ -160,6 +160,8 @@ int sq__search_copy(sq *s, sq_copy **out);
  * books of a set that is kept, rows of the log a writer keeps); drops what
  * is kept. */
 int sq__search_cache_limits(sq *s, size_t sets_bytes, size_t copy_bytes, size_t keep_min, int64_t log_keep);
+/* For the tests: the books in the connection's copy, -1 when it has none. */
+long sq__search_cache_copied(sq *s);
 /* For the tests: 0 when what is kept, brought up to the log, equals what
  * the database holds (the copy every document of search_doc, each kept set
  * the books FTS5 finds). */
