@@ -349,6 +349,15 @@ static void test_typos(void **state)
 		assert_true(lend_search_hit_score(lend_search_results_get(r, 0)) >= 4000000);
 		lend_search_results_free(r);
 	}
+	/* A full search corrects a word that its suggestion finds as a prefix:
+	 * "gran" starts GrandPré; as a whole word it is no word of the index,
+	 * one edit off Tolstoy's "graf". */
+	int64_t hp = book(t, "Harry Potter", "GrandPré, Mary", 0, 0);
+	int64_t ak = book(t, "Anna Karenina", "Tolstoy, Leo, graf", 0, 0);
+	assert_int_equal(place(t, "gran", 1, hp), 1);
+	assert_int_equal(place(t, "gran", 1, ak), 0);
+	assert_int_equal(place(t, "gran", 0, ak), 1);
+	assert_int_equal(place(t, "gran", 0, hp), 0);
 	th_check_clean(t);
 }
 
