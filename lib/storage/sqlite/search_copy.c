@@ -173,15 +173,24 @@ static int vocab_sort(sq_copy *c)
 	return 0;
 }
 
+/* The array p of n elements of `size` bytes grown to `want`, the new ones
+ * zero; NULL (p unchanged) when memory ran out. */
+static void *zero_grow(void *p, size_t n, size_t want, size_t size)
+{
+	char *x = realloc(p, want * size);
+	if (x)
+		memset(x + n * size, 0, (want - n) * size);
+	return x;
+}
+
 static int at_grow(sq_copy *c, size_t need)
 {
 	size_t cap = c->nat ? c->nat : 1024;
 	while (cap < need)
 		cap *= 2;
-	uint32_t *at = realloc(c->at, cap * sizeof *at);
+	uint32_t *at = zero_grow(c->at, c->nat, cap, sizeof *at);
 	if (!at)
 		return -1;
-	memset(at + c->nat, 0, (cap - c->nat) * sizeof *at);
 	c->at = at;
 	c->nat = cap;
 	return 0;
@@ -475,10 +484,9 @@ static int copy_begin(sq_copy *c, const lend_sys_search_query *q)
 	sq__copy_end(c);
 	size_t words = c->nterm / 64 + 1;
 	if (words > c->mark_words) {
-		uint64_t *m = realloc(c->mark, words * sizeof *m);
+		uint64_t *m = zero_grow(c->mark, c->mark_words, words, sizeof *m);
 		if (!m)
 			return -1;
-		memset(m + c->mark_words, 0, (words - c->mark_words) * sizeof *m);
 		c->mark = m;
 		c->mark_words = words;
 	}
