@@ -589,8 +589,8 @@ int sq__search_copy(sq *s, sq_copy **out)
 		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
 	if (!c->copy.on && !c->refused && c->known) {
 		int fits;
-		/* The sets were read at the same generation: what they say and the
-		 * copy agree. */
+		/* The kept sets are as of the log row the query's check saw, and
+		 * so is this load (the same read transaction): they agree. */
 		int rc = sq__copy_load(s, &c->copy, c->copy_max, &fits);
 		if (rc != LEND_OK)
 			return rc;

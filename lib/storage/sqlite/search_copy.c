@@ -410,14 +410,17 @@ int sq__copy_load(sq *s, sq_copy *c, size_t max_bytes, int *fits)
 		sq__copy_free(c);
 		return step == SQLITE_ROW ? LEND_OK /* too big: not kept */ : sq__fail(s, "search doc", step);
 	}
-	if (vocab_sort(c) != 0 || (c->dead && rec_compact(c) != 0)) {
+	if (vocab_sort(c) != 0) {
 		sq__copy_free(c);
 		return sq__fail_msg(s, "search", "out of memory", LEND_ENOMEM);
 	}
-	uint32_t *r = realloc(c->rec, (c->used + c->used / 16 + 1) * sizeof *r); /* what the growth left over */
+	/* Give back what the growth left over (each book_id came once: no
+	 * record is dead yet). */
+	size_t cap = c->used + c->used / 16 + 1;
+	uint32_t *r = realloc(c->rec, cap * sizeof *r);
 	if (r) {
 		c->rec = r;
-		c->cap = c->used + c->used / 16 + 1;
+		c->cap = cap;
 	}
 	c->on = 1;
 	*fits = 1;

@@ -109,7 +109,7 @@ uint64_t sq__hash(const char *w, size_t n);
 
 /* A connection's copy of every book's document (search_copy.c). */
 typedef struct sq_copy {
-	int on;                /* loaded, and true at the generation the cache knows */
+	int on;                /* loaded, and true at the row of search_log the cache saw */
 	int far;               /* a book's id was beyond the slots: its terms are unknown */
 	uint32_t *at;          /* per book id: 0 none, UINT32_MAX not copied, else its record + 1 */
 	size_t nat;
@@ -151,7 +151,8 @@ int sq__copy_score(sq_copy *c, const lend_sys_search_query *q, int64_t id, int64
 /* Ask the memory for a book's slot (record = 0) or, its slot read, its
  * record: scoring many books, the next ones' wait overlaps. */
 void sq__copy_prefetch(const sq_copy *c, int64_t id, int record);
-/* After a query: forget its marks. */
+/* Forget the last query's marks (before the next query, and before the
+ * copy changes). */
 void sq__copy_end(sq_copy *c);
 /* The connection's copy when it is loaded (loading it if it was not), else
  * NULL: the books are read from the table. */
